@@ -1,0 +1,439 @@
+package io.squall;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+import io.squall.internal.Log;
+
+/**
+ * The result of an asynchronous operation: Tornado's {@code Future}, thread-safe.
+ *
+ * <p>A future starts pending and is completed exactly once, by {@link #setResult}, {@link #setException}
+ * or {@link #cancel}. Callbacks added with {@link #addDoneCallback} run exactly once, on the thread that
+ * completes the future (or at once, on the caller's thread, if it is already done). To run a callback on
+ * an {@link IOLoop} instead, use {@link IOLoop#addFuture}.
+ *
+ * <p>A future that failed and whose exception nobody retrieved ({@link #result}, {@link #exception},
+ * {@code await}, or a done callback) is logged as "Future exception was never retrieved" when it is
+ * garbage-collected, with the exception's stack trace.
+ *
+ * <pre>
+ *   state        completes with         result()                 exception()
+ *   pending      -                      IllegalStateException    IllegalStateException
+ *   success      setResult(v)           v                        null
+ *   failed       setException(t)        throws t (unwrapped)     t
+ *   cancelled    cancel()               CancellationException    the CancellationException
+ * </pre>
+ *
+ * @param <T> the type of the value
+ */
+public class Future<T> {
+
+    /** Stands for a {@code null} result, so that {@code outcome == null} means pending. */
+    private static final Object NIL = new Object();
+
+    private static final VarHandle OUTCOME;
+
+    static {
+        try {
+            OUTCOME = MethodHandles.lookup().findVarHandle(Future.class, "outcome", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** null while pending; {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS. */
+    private volatile Object outcome;
+
+    /** null, one callback, or an {@code ArrayList} of callbacks; guarded by {@code this}. */
+    private Object callbacks;
+
+    /** Creates a pending future. */
+    public Future() {}
+
+    /**
+     * Returns a future that already holds {@code value}.
+     *
+     * @param value the value, may be null
+     * @param <T> the type of the value
+     * @return a done future
+     */
+    public static <T> Future<T> of(T value) {
+        Future<T> f = new Future<>();
+        f.outcome = value == null ? NIL : value;
+        return f;
+    }
+
+    /**
+     * Returns a future that already failed with {@code t}.
+     *
+     * @param t the failure, not null
+     * @param <T> the type the future would have held
+     * @return a failed future
+     * @throws NullPointerException if {@code t} is null
+     */
+    public static <T> Future<T> failed(Throwable t) {
+        Future<T> f = new Future<>();
+        f.setException(t);
+        return f;
+    }
+
+    /**
+     * Returns a future that completes as {@code stage} does. A {@link CompletionException} or
+     * {@link ExecutionException} wrapped around the real cause is unwrapped. Cancelling the returned future
+     * cancels {@code stage} when it is a {@link CompletableFuture} (or its {@code toCompletableFuture()}).
+     *
+     * @param stage the stage to follow, not null
+     * @param <T> the type of the value
+     * @return a future following {@code stage}
+     * @throws NullPointerException if {@code stage} is null
+     */
+    public static <T> Future<T> from(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Future<T> f = new Future<>();
+        stage.whenComplete((v, t) -> {
+            if (t == null) {
+                f.trySetResult(v);
+            } else {
+                Throwable cause = unwrap(t);
+                if (cause instanceof CancellationException) {
+                    f.cancel();
+                } else {
+                    f.trySetException(cause);
+                }
+            }
+        });
+        f.addDoneCallback(done -> {
+            if (done.isCancelled()) {
+                try {
+                    stage.toCompletableFuture().cancel(false);
+                } catch (UnsupportedOperationException ignored) {
+                    // a stage that cannot be converted cannot be cancelled either
+                }
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Returns a new {@link CompletableFuture} that completes as this future does (unwrapped failures,
+     * cancellation carried over). Cancelling the returned {@code CompletableFuture} cancels this future.
+     *
+     * @return a CompletableFuture following this future
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        addDoneCallback(f -> {
+            Object o = outcome;
+            if (o instanceof Failure) {
+                Throwable t = ((Failure) o).retrieve();
+                if (t instanceof CancellationException) {
+                    cf.cancel(false);
+                } else {
+                    cf.completeExceptionally(t);
+                }
+            } else {
+                cf.complete(valueOf(o));
+            }
+        });
+        cf.whenComplete((v, t) -> {
+            if (cf.isCancelled()) {
+                cancel();
+            }
+        });
+        return cf;
+    }
+
+    /**
+     * Tells whether this future is done: it holds a value, a failure, or was cancelled.
+     *
+     * @return true once completed
+     */
+    public final boolean isDone() {
+        return outcome != null;
+    }
+
+    /**
+     * Tells whether this future was cancelled.
+     *
+     * @return true if {@link #cancel} completed it
+     */
+    public final boolean isCancelled() {
+        Object o = outcome;
+        return o instanceof Failure && ((Failure) o).cause instanceof CancellationException;
+    }
+
+    /**
+     * Cancels this future if it is pending: it completes with a {@link CancellationException} and its
+     * callbacks run.
+     *
+     * @return true if the future was pending and is now cancelled, false if it was already done
+     */
+    public boolean cancel() {
+        Failure f = new Failure(new CancellationException("Future was cancelled"), false);
+        return complete(f);
+    }
+
+    /**
+     * Completes this future with {@code value} and runs its callbacks.
+     *
+     * @param value the value, may be null
+     * @throws IllegalStateException if the future is already done
+     */
+    public void setResult(T value) {
+        if (!trySetResult(value)) {
+            throw new IllegalStateException("Future is already done: " + this);
+        }
+    }
+
+    /**
+     * Completes this future with {@code value} unless it is already done.
+     *
+     * @param value the value, may be null
+     * @return true if this call completed the future
+     */
+    public boolean trySetResult(T value) {
+        return complete(value == null ? NIL : value);
+    }
+
+    /**
+     * Fails this future with {@code t} and runs its callbacks.
+     *
+     * @param t the failure, not null
+     * @throws IllegalStateException if the future is already done
+     * @throws NullPointerException if {@code t} is null
+     */
+    public void setException(Throwable t) {
+        if (!trySetException(t)) {
+            throw new IllegalStateException("Future is already done: " + this
+                    + "; cannot set exception " + t);
+        }
+    }
+
+    /**
+     * Fails this future with {@code t} unless it is already done.
+     *
+     * @param t the failure, not null
+     * @return true if this call completed the future
+     * @throws NullPointerException if {@code t} is null
+     */
+    public boolean trySetException(Throwable t) {
+        Objects.requireNonNull(t, "exception");
+        if (outcome != null) {
+            return false;
+        }
+        Failure failure = new Failure(t, true);
+        failure.cleanable = Failure.CLEANER.register(this, failure);
+        if (!complete(failure)) {
+            failure.retrieve();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Returns the value, or rethrows the failure as it was set (checked exceptions too, unwrapped).
+     *
+     * @return the value
+     * @throws IllegalStateException if the future is still pending
+     * @throws CancellationException if the future was cancelled
+     */
+    public T result() {
+        Object o = outcome;
+        if (o == null) {
+            throw new IllegalStateException("Future is still pending: result() may only be called once it is done"
+                    + " (await it, or use addDoneCallback)");
+        }
+        if (o instanceof Failure) {
+            throw Failure.sneaky(((Failure) o).retrieve());
+        }
+        return valueOf(o);
+    }
+
+    /**
+     * Returns the failure, null on success, or the {@link CancellationException} if cancelled.
+     *
+     * @return the failure or null
+     * @throws IllegalStateException if the future is still pending
+     */
+    public Throwable exception() {
+        Object o = outcome;
+        if (o == null) {
+            throw new IllegalStateException("Future is still pending: exception() may only be called once it is done");
+        }
+        return o instanceof Failure ? ((Failure) o).retrieve() : null;
+    }
+
+    /**
+     * Runs {@code cb} once when this future is done: at once on this thread if it already is, otherwise
+     * on the thread that completes it. An exception thrown by {@code cb} is logged, never propagated.
+     *
+     * @param cb the callback, not null
+     * @throws NullPointerException if {@code cb} is null
+     */
+    @SuppressWarnings("unchecked")
+    public void addDoneCallback(Consumer<? super Future<T>> cb) {
+        Objects.requireNonNull(cb, "callback");
+        if (outcome == null) {
+            synchronized (this) {
+                if (outcome == null) {
+                    Object c = callbacks;
+                    if (c == null) {
+                        callbacks = cb;
+                    } else if (c instanceof CallbackList) {
+                        ((CallbackList) c).add(cb);
+                    } else {
+                        CallbackList list = new CallbackList();
+                        list.add((Consumer<Object>) c);
+                        list.add(cb);
+                        callbacks = list;
+                    }
+                    return;
+                }
+            }
+        }
+        markObserved();
+        runCallback(cb);
+    }
+
+    /**
+     * Returns the value of a done future without rethrowing: for code that has already checked
+     * {@link #exception()}. Internal fast path; returns null for a failed future.
+     */
+    @SuppressWarnings("unchecked")
+    final T valueOrNull() {
+        Object o = outcome;
+        return o == null || o == NIL || o instanceof Failure ? null : (T) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T valueOf(Object o) {
+        return o == NIL ? null : (T) o;
+    }
+
+    private boolean complete(Object result) {
+        if (!OUTCOME.compareAndSet(this, null, result)) {
+            return false;
+        }
+        Object c;
+        synchronized (this) {
+            c = callbacks;
+            callbacks = null;
+        }
+        if (c == null) {
+            return true;
+        }
+        markObserved();
+        if (c instanceof CallbackList) {
+            for (Consumer<Object> cb : (CallbackList) c) {
+                runCallback(cb);
+            }
+        } else {
+            runCallback(c);
+        }
+        return true;
+    }
+
+    private void markObserved() {
+        Object o = outcome;
+        if (o instanceof Failure) {
+            ((Failure) o).retrieve();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runCallback(Object cb) {
+        try {
+            ((Consumer<Object>) cb).accept(this);
+        } catch (Throwable t) {
+            Log.error("Exception in callback " + cb + " for " + this, t);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Describes the state: {@code Future(pending)}, {@code Future(result: v)}, {@code Future(failed: e)}. */
+    @Override
+    public String toString() {
+        Object o = outcome;
+        String name = getClass().getSimpleName().isEmpty() ? "Future" : getClass().getSimpleName();
+        if (o == null) {
+            return name + "(pending)";
+        }
+        if (o instanceof Failure) {
+            Throwable t = ((Failure) o).cause;
+            return t instanceof CancellationException ? name + "(cancelled)" : name + "(failed: " + t + ")";
+        }
+        return name + "(result: " + (o == NIL ? "null" : abbreviate(String.valueOf(o))) + ")";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    /** The list form of {@link #callbacks}, a type of its own so a user's list is never mistaken for it. */
+    private static final class CallbackList extends ArrayList<Consumer<Object>> {
+        private static final long serialVersionUID = 1L;
+
+        @SuppressWarnings("unchecked")
+        boolean add(Consumer<?> cb) {
+            return super.add((Consumer<Object>) cb);
+        }
+    }
+
+    /**
+     * A failure outcome. Until someone retrieves it, a Cleaner watches the future: if it is collected first,
+     * the failure is logged.
+     */
+    private static final class Failure implements Runnable {
+        private static final Cleaner CLEANER = Cleaner.create();
+
+        final Throwable cause;
+        private volatile boolean retrieved;
+        private Cleaner.Cleanable cleanable;
+
+        Failure(Throwable cause, boolean watch) {
+            this.cause = cause;
+            this.retrieved = !watch;
+        }
+
+        Throwable retrieve() {
+            if (!retrieved) {
+                retrieved = true;
+                Cleaner.Cleanable c = cleanable;
+                if (c != null) {
+                    c.clean();
+                }
+            }
+            return cause;
+        }
+
+        /** Runs when the future was collected (or on retrieval, via clean(), when it does nothing). */
+        @Override
+        public void run() {
+            if (!retrieved) {
+                retrieved = true;
+                Log.error("Future exception was never retrieved: " + cause, cause);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+            throw (E) t;
+        }
+    }
+}

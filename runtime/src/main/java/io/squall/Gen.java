@@ -1,0 +1,186 @@
+package io.squall;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.squall.internal.Log;
+
+/**
+ * Helpers for coroutines: Tornado's {@code tornado.gen}. Timers use the calling thread's current
+ * {@link IOLoop}.
+ */
+public final class Gen {
+
+    private Gen() {
+        throw new AssertionError("no instances");
+    }
+
+    /**
+     * Returns a future that completes with null after {@code d}, on the current loop. Cancelling it
+     * removes the timer.
+     *
+     * @param d how long to sleep
+     * @return the future
+     */
+    public static Future<Void> sleep(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        IOLoop loop = IOLoop.current();
+        Future<Void> f = new Future<>();
+        Timeout t = loop.callLater(d, () -> f.trySetResult(null));
+        f.addDoneCallback(done -> {
+            if (done.isCancelled()) {
+                loop.removeTimeout(t);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Returns a future that completes in the next iteration of the current loop: awaiting it lets every
+     * callback queued before it run first, and suspends for exactly one iteration.
+     *
+     * @return the future
+     */
+    public static Future<Void> moment() {
+        Future<Void> f = new Future<>();
+        IOLoop.current().addCallback(() -> f.trySetResult(null));
+        return f;
+    }
+
+    /**
+     * Waits for all of {@code fs}: the result lists their values in order. If any fails, the result fails
+     * with the failure that happened first in time; failures after it are logged, not lost.
+     *
+     * @param fs the futures
+     * @param <T> the type of the values
+     * @return a future of the values, in order
+     */
+    public static <T> Future<List<T>> multi(List<? extends Future<? extends T>> fs) {
+        Objects.requireNonNull(fs, "futures");
+        int n = fs.size();
+        Future<List<T>> result = new Future<>();
+        if (n == 0) {
+            result.setResult(new ArrayList<>());
+            return result;
+        }
+        Object[] values = new Object[n];
+        AtomicInteger remaining = new AtomicInteger(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Future<? extends T> f = Objects.requireNonNull(fs.get(i), "multi: future at index " + i + " is null");
+            f.addDoneCallback(done -> {
+                Throwable t = done.exception();
+                if (t != null) {
+                    fail(result, t, "multi: future at index " + index);
+                    return;
+                }
+                values[index] = done.result();
+                if (remaining.decrementAndGet() == 0) {
+                    @SuppressWarnings("unchecked")
+                    List<T> list = (List<T>) new ArrayList<>(Arrays.asList(values));
+                    result.trySetResult(list);
+                }
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Waits for all values of {@code fs}: the result maps the same keys, in the same iteration order, to
+     * the values. Failures as in {@link #multi(List)}.
+     *
+     * @param fs the futures by key
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a future of the values by key
+     */
+    public static <K, V> Future<Map<K, V>> multi(Map<K, ? extends Future<? extends V>> fs) {
+        Objects.requireNonNull(fs, "futures");
+        List<K> keys = new ArrayList<>(fs.keySet());
+        List<Future<? extends V>> futures = new ArrayList<>(keys.size());
+        for (K k : keys) {
+            futures.add(Objects.requireNonNull(fs.get(k), "multi: future for key " + k + " is null"));
+        }
+        Future<Map<K, V>> result = new Future<>();
+        multi(futures).addDoneCallback(done -> {
+            Throwable t = done.exception();
+            if (t != null) {
+                result.trySetException(t);
+                return;
+            }
+            List<V> values = done.result();
+            Map<K, V> map = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                map.put(keys.get(i), values.get(i));
+            }
+            result.trySetResult(map);
+        });
+        return result;
+    }
+
+    /**
+     * Returns a future that follows {@code f}, or fails with {@link TimeoutException} if {@code f} is not
+     * done within {@code d}. {@code f} itself is not cancelled; if it fails after the timeout, its failure is
+     * logged.
+     *
+     * @param d the time limit
+     * @param f the future to wait for
+     * @param <T> the type of the value
+     * @return the future
+     */
+    public static <T> Future<T> withTimeout(Duration d, Future<T> f) {
+        Objects.requireNonNull(d, "duration");
+        Objects.requireNonNull(f, "future");
+        Future<T> result = new Future<>();
+        IOLoop loop = IOLoop.current();
+        Timeout timer = loop.callLater(d, () -> result.trySetException(
+                new TimeoutException("Timeout: future not done after " + d + ": " + f)));
+        f.addDoneCallback(done -> {
+            loop.removeTimeout(timer);
+            Throwable t = done.exception();
+            if (t == null) {
+                result.trySetResult(done.result());
+            } else {
+                fail(result, t, "withTimeout: future completed after its timeout");
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Wraps a callback-style call (Tornado's {@code gen.Task}): {@code fn} is called at once with a callback;
+     * the returned future completes with the first value passed to it. If {@code fn} throws, the future
+     * fails with that exception.
+     *
+     * @param fn a function that takes a callback
+     * @param <T> the type of the value
+     * @return the future
+     */
+    public static <T> Future<T> task(Consumer<Consumer<T>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Future<T> f = new Future<>();
+        try {
+            fn.accept(f::trySetResult);
+        } catch (Throwable t) {
+            if (!f.trySetException(t)) {
+                Log.error("Gen.task: callback-style function threw after calling back", t);
+            }
+        }
+        return f;
+    }
+
+    private static void fail(Future<?> result, Throwable t, String where) {
+        if (!result.trySetException(t) && !(t instanceof CancellationException)) {
+            Log.error(where + " failed after the result was already decided: " + t, t);
+        }
+    }
+}

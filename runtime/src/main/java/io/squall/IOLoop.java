@@ -1,0 +1,811 @@
+package io.squall;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.squall.internal.Log;
+
+/**
+ * A single-threaded event loop: Tornado's {@code IOLoop}. It runs callbacks, timers and I/O handlers on
+ * one thread, with a {@link Selector} for channel readiness.
+ *
+ * <p>Each thread has its own current loop ({@link #current()}); a coroutine that suspends resumes on the
+ * loop that was current on the thread where it suspended. A loop belongs to the thread that created it
+ * through {@code current()}, or, for a loop made with {@code new IOLoop()}, to the first thread that runs
+ * it.
+ *
+ * <p>Threads: {@link #addCallback}, {@link #callLater}, {@link #callAt}, {@link #removeTimeout},
+ * {@link #stop}, {@link #addFuture}, {@link #spawnCallback} and the handler methods may be called from any
+ * thread (from another thread they hand the work to the loop and wake it). {@link #start}, {@link #runSync}
+ * and {@link #close} must be called on the loop's own thread.
+ *
+ * <p>One iteration: run the callbacks that were queued when it began (later ones wait for the next
+ * iteration, so I/O is never starved), run the timers that are due, then wait for I/O (without blocking if
+ * work is ready, else until the next timer). An exception thrown by any callback, timer or handler is
+ * logged with its trace, and the loop goes on.
+ */
+public final class IOLoop {
+
+    /** Interest in (and readiness for) reading, or accepting on a server channel. */
+    public static final int READ = SelectionKey.OP_READ;
+    /** Interest in (and readiness for) writing, or finishing a connect on a connecting channel. */
+    public static final int WRITE = SelectionKey.OP_WRITE;
+
+    /** Handles readiness of a channel registered with {@link #addHandler}. */
+    @FunctionalInterface
+    public interface IOHandler {
+        /**
+         * Called on the loop thread when {@code ch} is ready.
+         *
+         * @param ch the channel
+         * @param readyOps {@link #READ}, {@link #WRITE} or both
+         */
+        void handle(SelectableChannel ch, int readyOps);
+    }
+
+    private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
+    private static final int COMPACT_THRESHOLD = 512;
+    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+    private static volatile ExecutorService defaultExecutor;
+
+    private final Selector selector;
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> immediate = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timeout> timers = new PriorityQueue<>();
+    private final List<Timeout> dueTimers = new ArrayList<>();
+    private SelectionKey[] readyKeys = new SelectionKey[16];
+
+    private volatile Thread owner;
+    private volatile boolean running;
+    private volatile boolean stopRequested;
+    private volatile boolean closed;
+    /** True while the loop is about to block in select; a producer that sees it wakes the selector. */
+    private volatile boolean sleeping;
+    private int cancelledTimers;
+    private long timerSequence;
+    private RunSyncSession session;
+
+    /**
+     * Creates a loop with its own selector. It belongs to the first thread that starts it.
+     *
+     * @throws UncheckedIOException if the selector cannot be opened
+     */
+    public IOLoop() {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("IOLoop: cannot open a Selector: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns this thread's loop, creating it on first use (or after the previous one was closed).
+     *
+     * @return the current thread's loop
+     */
+    public static IOLoop current() {
+        IOLoop loop = CURRENT.get();
+        if (loop == null || loop.closed) {
+            loop = new IOLoop();
+            loop.owner = Thread.currentThread();
+            CURRENT.set(loop);
+        }
+        return loop;
+    }
+
+    /**
+     * Makes this loop the current one of the calling thread, which then owns it.
+     *
+     * @throws IllegalStateException if another thread owns this loop, or it is closed
+     */
+    public void makeCurrent() {
+        claimOwnership();
+        CURRENT.set(this);
+    }
+
+    /**
+     * Tells whether the calling thread is this loop's thread.
+     *
+     * @return true on the loop's own thread
+     */
+    public boolean inLoopThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /**
+     * Runs the loop on the calling thread until {@link #stop()} is called. If {@code stop()} was called
+     * while the loop was not running, this returns at once (as Tornado's does).
+     *
+     * @throws IllegalStateException if the loop is already running, closed, or owned by another thread
+     */
+    public void start() {
+        claimOwnership();
+        if (running) {
+            throw new IllegalStateException("IOLoop is already running on " + owner.getName());
+        }
+        if (stopRequested) {
+            stopRequested = false;
+            return;
+        }
+        IOLoop previous = CURRENT.get();
+        CURRENT.set(this);
+        running = true;
+        try {
+            while (!stopRequested) {
+                runOnce();
+            }
+        } finally {
+            running = false;
+            stopRequested = false;
+            CURRENT.set(previous != null && !previous.closed ? previous : this);
+        }
+    }
+
+    /** Asks the loop to return from {@link #start()} after the current iteration. Safe from any thread. */
+    public void stop() {
+        stopRequested = true;
+        wakeup();
+    }
+
+    /**
+     * Tells whether {@link #start()} is running.
+     *
+     * @return true while the loop runs
+     */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Tells whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Releases the selector. Registered handlers are removed; callbacks and timers that are still pending
+     * will never run, and a warning saying how many is logged. Closing twice does nothing.
+     *
+     * @throws IllegalStateException if the loop is running, or called from a thread that does not own it
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (running) {
+            throw new IllegalStateException("Cannot close a running IOLoop: call stop() and let start() return first");
+        }
+        Thread t = owner;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("IOLoop.close() must be called on its thread " + t.getName());
+        }
+        closed = true;
+        drainIncoming();
+        int callbacks = ready.size() + immediate.size();
+        int pendingTimers = 0;
+        for (Timeout timeout : timers) {
+            if (!timeout.cancelled) {
+                pendingTimers++;
+            }
+        }
+        int handlers = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid()) {
+                handlers++;
+                key.cancel();
+            }
+        }
+        ready.clear();
+        immediate.clear();
+        timers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            Log.warning("IOLoop.close(): closing the selector failed", e);
+        }
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+        if (callbacks + pendingTimers + handlers > 0) {
+            Log.warning("IOLoop closed with " + callbacks + " pending callback(s), " + pendingTimers
+                    + " pending timer(s) and " + handlers + " registered handler(s): they will never run");
+        }
+    }
+
+    /**
+     * Runs the loop until the future returned by {@code fn} is done, then returns its value or rethrows
+     * its failure unwrapped (checked exceptions too). {@code fn} runs on the loop. May be called again
+     * on the same loop afterwards. A null future counts as a future of null.
+     *
+     * @param fn supplies the future to wait for
+     * @param <T> the type of the value
+     * @return the future's value
+     * @throws IllegalStateException if the loop is already running
+     */
+    public <T> T runSync(Supplier<? extends Future<T>> fn) {
+        return runSync(fn, null);
+    }
+
+    /**
+     * As {@link #runSync(Supplier)}, giving up after {@code timeout}: the future is then cancelled and a
+     * {@link TimeoutException} is thrown.
+     *
+     * @param fn supplies the future to wait for
+     * @param timeout how long to wait, or null to wait for ever
+     * @param <T> the type of the value
+     * @return the future's value
+     * @throws IllegalStateException if the loop is already running
+     */
+    public <T> T runSync(Supplier<? extends Future<T>> fn, Duration timeout) {
+        Objects.requireNonNull(fn, "fn");
+        if (running) {
+            throw new IllegalStateException("runSync() cannot be called while the IOLoop is running"
+                    + " (await the future instead)");
+        }
+        RunSyncSession s = new RunSyncSession();
+        session = s;
+        addCallback(() -> {
+            Future<T> f;
+            try {
+                f = fn.get();
+            } catch (Throwable t) {
+                f = Future.failed(t);
+            }
+            if (f == null) {
+                f = Future.of(null);
+            }
+            s.future = f;
+            f.addDoneCallback(done -> s.finish(this));
+        });
+        Timeout timer = timeout == null ? null : callLater(timeout, () -> {
+            s.timedOut = true;
+            s.finish(this);
+        });
+        try {
+            start();
+        } finally {
+            session = null;
+            s.active = false;
+            if (timer != null) {
+                removeTimeout(timer);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Future<T> f = (Future<T>) s.future;
+        if (f == null || !f.isDone()) {
+            if (f != null) {
+                f.cancel();
+            }
+            if (s.timedOut) {
+                throw sneaky(new TimeoutException("runSync timed out after " + timeout));
+            }
+            throw new IllegalStateException("IOLoop was stopped before the runSync future completed");
+        }
+        return f.result();
+    }
+
+    /** One runSync call; stops the loop only while it is still the active session. */
+    private static final class RunSyncSession {
+        volatile Future<?> future;
+        volatile boolean timedOut;
+        volatile boolean active = true;
+
+        void finish(IOLoop loop) {
+            if (active) {
+                loop.stop();
+            }
+        }
+    }
+
+    /**
+     * Returns the loop's clock: monotonic nanoseconds on the {@link System#nanoTime()} scale.
+     *
+     * @return the current time in nanoseconds
+     */
+    public long time() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Runs {@code cb} on the loop after {@code delay}. Safe from any thread.
+     *
+     * @param delay how long to wait; zero or negative means the next iteration
+     * @param cb the callback
+     * @return a handle for {@link #removeTimeout}
+     */
+    public Timeout callLater(Duration delay, Runnable cb) {
+        return callAt(time() + delay.toNanos(), cb);
+    }
+
+    /**
+     * Runs {@code cb} on the loop at {@code nanoTime} ({@link #time()} scale). Safe from any thread.
+     *
+     * @param nanoTime the deadline
+     * @param cb the callback
+     * @return a handle for {@link #removeTimeout}
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Timeout callAt(long nanoTime, Runnable cb) {
+        Objects.requireNonNull(cb, "callback");
+        checkOpen();
+        if (inLoopThread()) {
+            Timeout t = new Timeout(nanoTime, timerSequence++, cb);
+            timers.add(t);
+            return t;
+        }
+        Timeout t = new Timeout(nanoTime, -1, cb);
+        addCallback(() -> {
+            if (!t.cancelled) {
+                // The sequence is given on the loop, so cross-thread timers keep their FIFO order too.
+                t.sequence = timerSequence++;
+                timers.add(t);
+            }
+        });
+        return t;
+    }
+
+    /**
+     * Cancels a timer so that its callback never runs. Removing one that already ran does nothing.
+     * Safe from any thread.
+     *
+     * @param timeout the handle from {@link #callLater} or {@link #callAt}
+     */
+    public void removeTimeout(Timeout timeout) {
+        if (timeout == null || timeout.cancelled) {
+            return;
+        }
+        timeout.cancelled = true;
+        if (inLoopThread()) {
+            cancelledTimers++;
+            if (cancelledTimers > COMPACT_THRESHOLD && cancelledTimers > timers.size() / 2) {
+                timers.removeIf(t -> t.cancelled);
+                cancelledTimers = 0;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code cb} on the loop in its next iteration. Safe from any thread: from another thread it
+     * wakes the loop.
+     *
+     * @param cb the callback
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addCallback(Runnable cb) {
+        Objects.requireNonNull(cb, "callback");
+        checkOpen();
+        if (inLoopThread()) {
+            ready.addLast(cb);
+        } else {
+            incoming.add(cb);
+            wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop as soon as possible. Called on the loop thread while the loop runs, it
+     * runs right after the callback, timer or handler now running returns (same iteration, flat stack);
+     * otherwise it is queued as {@link #addCallback} does. The coroutine machinery resumes continuations
+     * through this.
+     *
+     * @param task the task
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void dispatch(Runnable task) {
+        if (running && inLoopThread()) {
+            immediate.addLast(task);
+        } else {
+            addCallback(task);
+        }
+    }
+
+    /**
+     * Calls {@code fn} on the loop in its next iteration; if it throws, or the future it returns fails,
+     * the failure is logged with its trace. Safe from any thread.
+     *
+     * @param fn the function to run, may return null
+     */
+    public void spawnCallback(Supplier<? extends Future<?>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        addCallback(new Runnable() {
+            @Override
+            public void run() {
+                Future<?> f = fn.get();
+                if (f != null) {
+                    f.addDoneCallback(done -> {
+                        Throwable t = done.exception();
+                        if (t != null && !(t instanceof CancellationException)) {
+                            Log.error("Exception in coroutine spawned by spawnCallback(" + fn + ")", t);
+                        }
+                    });
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "spawnCallback(" + fn + ")";
+            }
+        });
+    }
+
+    /**
+     * Runs {@code cb} on this loop once {@code f} is done, whatever thread completes it.
+     *
+     * @param f the future to watch
+     * @param cb called with {@code f}
+     * @param <T> the type of the value
+     */
+    public <T> void addFuture(Future<T> f, Consumer<? super Future<T>> cb) {
+        Objects.requireNonNull(cb, "callback");
+        f.addDoneCallback(done -> addCallback(() -> cb.accept(done)));
+    }
+
+    /**
+     * Runs blocking {@code fn} on {@code executor} and returns a future completed on this loop with its
+     * result or failure. A null executor means a shared pool of daemon threads.
+     *
+     * @param executor where to run {@code fn}, or null for the default pool
+     * @param fn the blocking work
+     * @param <T> the type of the value
+     * @return a future of {@code fn}'s result; failed with the {@link RejectedExecutionException} if the
+     *     executor refuses the work
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Executor ex = executor != null ? executor : defaultExecutor();
+        Future<T> result = new Future<>();
+        try {
+            ex.execute(() -> {
+                T value;
+                try {
+                    value = fn.call();
+                } catch (Throwable t) {
+                    completeOnLoop(() -> result.trySetException(t));
+                    return;
+                }
+                completeOnLoop(() -> result.trySetResult(value));
+            });
+        } catch (RejectedExecutionException e) {
+            result.setException(e);
+        }
+        return result;
+    }
+
+    private void completeOnLoop(Runnable completion) {
+        try {
+            addCallback(completion);
+        } catch (IllegalStateException closedLoop) {
+            completion.run();
+        }
+    }
+
+    private static Executor defaultExecutor() {
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) {
+            synchronized (IOLoop.class) {
+                ex = defaultExecutor;
+                if (ex == null) {
+                    ex = Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, "squall-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    defaultExecutor = ex;
+                }
+            }
+        }
+        return ex;
+    }
+
+    /**
+     * Calls {@code handler} on the loop whenever {@code ch} is ready for {@code ops} ({@link #READ},
+     * {@link #WRITE} or both). The channel is put in non-blocking mode. On a server channel READ means
+     * "a connection can be accepted"; on a connecting channel WRITE means "the connect can be finished".
+     * From another thread the registration is handed to the loop.
+     *
+     * @param ch the channel
+     * @param handler called with the channel and its ready ops
+     * @param ops the interest set
+     * @throws IllegalStateException if the channel already has a handler on this loop, or the loop is closed
+     * @throws UncheckedIOException if the channel cannot be made non-blocking or is closed
+     */
+    public void addHandler(SelectableChannel ch, IOHandler handler, int ops) {
+        Objects.requireNonNull(ch, "channel");
+        Objects.requireNonNull(handler, "handler");
+        checkOpen();
+        if (!inLoopThread()) {
+            addCallback(() -> addHandler(ch, handler, ops));
+            return;
+        }
+        try {
+            ch.configureBlocking(false);
+            SelectionKey key = ch.keyFor(selector);
+            if (key != null && !key.isValid()) {
+                // A key cancelled earlier in this iteration stays registered until the next select.
+                selector.selectNow();
+                key = ch.keyFor(selector);
+            }
+            if (key != null) {
+                throw new IllegalStateException("Channel " + ch + " already has a handler on this IOLoop:"
+                        + " use updateHandler() to change its ops, or removeHandler() first");
+            }
+            ch.register(selector, toNio(ch, ops), handler);
+        } catch (ClosedChannelException e) {
+            throw new UncheckedIOException("addHandler: channel " + ch + " is closed", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("addHandler: cannot register " + ch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Changes the ops a registered channel's handler is called for. From another thread the change is
+     * handed to the loop.
+     *
+     * @param ch the channel
+     * @param ops {@link #READ}, {@link #WRITE}, both, or 0 to pause
+     * @throws IllegalStateException if the channel has no handler on this loop
+     */
+    public void updateHandler(SelectableChannel ch, int ops) {
+        if (!inLoopThread()) {
+            addCallback(() -> updateHandler(ch, ops));
+            return;
+        }
+        SelectionKey key = ch.keyFor(selector);
+        if (key == null || !key.isValid()) {
+            throw new IllegalStateException("updateHandler: channel " + ch + " has no handler on this IOLoop"
+                    + " (addHandler it first)");
+        }
+        key.interestOps(toNio(ch, ops));
+    }
+
+    /**
+     * Stops calling the channel's handler. Removing a channel that has none does nothing. The channel is
+     * not closed.
+     *
+     * @param ch the channel
+     */
+    public void removeHandler(SelectableChannel ch) {
+        if (!inLoopThread()) {
+            addCallback(() -> removeHandler(ch));
+            return;
+        }
+        SelectionKey key = ch.keyFor(selector);
+        if (key != null) {
+            key.cancel();
+        }
+    }
+
+    private static int toNio(SelectableChannel ch, int ops) {
+        int valid = ch.validOps();
+        int nio = 0;
+        if ((ops & READ) != 0) {
+            nio |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        }
+        if ((ops & WRITE) != 0) {
+            if (ch instanceof SocketChannel && ((SocketChannel) ch).isConnectionPending()) {
+                nio |= SelectionKey.OP_CONNECT;
+            } else {
+                nio |= valid & SelectionKey.OP_WRITE;
+            }
+        }
+        return nio;
+    }
+
+    private static int fromNio(int readyOps) {
+        int ops = 0;
+        if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            ops |= READ;
+        }
+        if ((readyOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+            ops |= WRITE;
+        }
+        return ops;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The iteration
+
+    private void runOnce() {
+        drainIncoming();
+        int n = ready.size();
+        long now = time();
+        Timeout next;
+        while ((next = timers.peek()) != null && next.deadline - now <= 0) {
+            timers.poll();
+            if (next.cancelled) {
+                cancelledTimers = Math.max(0, cancelledTimers - 1);
+            } else {
+                dueTimers.add(next);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            runTask(ready.pollFirst());
+        }
+        if (!dueTimers.isEmpty()) {
+            for (int i = 0; i < dueTimers.size(); i++) {
+                Timeout t = dueTimers.get(i);
+                if (!t.cancelled) {
+                    t.cancelled = true;
+                    runTask(t.callback);
+                }
+            }
+            dueTimers.clear();
+        }
+        select(pollTimeoutMillis());
+    }
+
+    /** 0 when work is ready, -1 to block until woken, else milliseconds until the next timer. */
+    private long pollTimeoutMillis() {
+        if (!ready.isEmpty() || !incoming.isEmpty() || stopRequested) {
+            return 0;
+        }
+        Timeout next;
+        while ((next = timers.peek()) != null && next.cancelled) {
+            timers.poll();
+            cancelledTimers = Math.max(0, cancelledTimers - 1);
+        }
+        if (next == null) {
+            return -1;
+        }
+        long nanos = next.deadline - time();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
+    }
+
+    private void select(long timeoutMillis) {
+        int selected;
+        try {
+            if (timeoutMillis == 0) {
+                selected = selector.selectNow();
+            } else {
+                sleeping = true;
+                if (!incoming.isEmpty() || stopRequested) {
+                    sleeping = false;
+                    selected = selector.selectNow();
+                } else {
+                    selected = timeoutMillis < 0 ? selector.select() : selector.select(timeoutMillis);
+                    sleeping = false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            sleeping = false;
+            Log.error("Unexpected exception in the IOLoop selector", e);
+            return;
+        }
+        if (selected == 0 && selector.selectedKeys().isEmpty()) {
+            return;
+        }
+        Set<SelectionKey> keys = selector.selectedKeys();
+        int count = 0;
+        for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
+            if (count == readyKeys.length) {
+                readyKeys = java.util.Arrays.copyOf(readyKeys, count * 2);
+            }
+            readyKeys[count++] = it.next();
+        }
+        keys.clear();
+        for (int i = 0; i < count; i++) {
+            SelectionKey key = readyKeys[i];
+            readyKeys[i] = null;
+            if (!key.isValid()) {
+                continue;
+            }
+            IOHandler handler = (IOHandler) key.attachment();
+            int ops;
+            try {
+                ops = fromNio(key.readyOps());
+            } catch (RuntimeException cancelled) {
+                continue;
+            }
+            try {
+                handler.handle(key.channel(), ops);
+            } catch (Throwable t) {
+                Log.error("Exception in I/O handler " + handler + " for " + key.channel(), t);
+            }
+            drainImmediate();
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            Log.error("Exception in callback " + task, t);
+        }
+        drainImmediate();
+    }
+
+    private void drainImmediate() {
+        Runnable r;
+        while ((r = immediate.pollFirst()) != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                Log.error("Exception in callback " + r, t);
+            }
+        }
+    }
+
+    private void drainIncoming() {
+        Runnable r;
+        while ((r = incoming.poll()) != null) {
+            ready.addLast(r);
+        }
+    }
+
+    private void wakeup() {
+        if (sleeping) {
+            sleeping = false;
+            selector.wakeup();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("IOLoop is closed: the callback would never run");
+        }
+    }
+
+    private void claimOwnership() {
+        if (closed) {
+            throw new IllegalStateException("IOLoop is closed");
+        }
+        Thread me = Thread.currentThread();
+        Thread t = owner;
+        if (t == null) {
+            synchronized (this) {
+                if (owner == null) {
+                    owner = me;
+                    return;
+                }
+                t = owner;
+            }
+        }
+        if (t != me) {
+            throw new IllegalStateException("IOLoop belongs to thread " + t.getName()
+                    + "; it cannot be run from " + me.getName());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Override
+    public String toString() {
+        Thread t = owner;
+        return "IOLoop(" + (t == null ? "unowned" : t.getName()) + (running ? ", running" : "")
+                + (closed ? ", closed" : "") + ")";
+    }
+}
