@@ -112,7 +112,7 @@ public class Future<T> {
                 }
             }
         });
-        f.addDoneCallback(done -> {
+        f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 try {
                     stage.toCompletableFuture().cancel(false);
@@ -280,9 +280,22 @@ public class Future<T> {
      * @param cb the callback, not null
      * @throws NullPointerException if {@code cb} is null
      */
-    @SuppressWarnings("unchecked")
     public void addDoneCallback(Consumer<? super Future<T>> cb) {
         Objects.requireNonNull(cb, "callback");
+        addCallback(cb);
+    }
+
+    /**
+     * Adds a callback that watches this future without taking delivery of its failure: unlike
+     * {@link #addDoneCallback}, it does not count as retrieving the exception, so an unobserved failure is
+     * still logged when the future is collected. For plumbing (cancellation propagation, timer cleanup).
+     */
+    final void addQuietCallback(Consumer<? super Future<T>> cb) {
+        addCallback(new Quiet(Objects.requireNonNull(cb, "callback")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addCallback(Consumer<?> cb) {
         if (outcome == null) {
             synchronized (this) {
                 if (outcome == null) {
@@ -301,7 +314,9 @@ public class Future<T> {
                 }
             }
         }
-        markObserved();
+        if (!(cb instanceof Quiet)) {
+            markObserved();
+        }
         runCallback(cb);
     }
 
@@ -332,12 +347,21 @@ public class Future<T> {
         if (c == null) {
             return true;
         }
-        markObserved();
         if (c instanceof CallbackList) {
-            for (Consumer<Object> cb : (CallbackList) c) {
+            CallbackList list = (CallbackList) c;
+            for (Consumer<Object> cb : list) {
+                if (!(cb instanceof Quiet)) {
+                    markObserved();
+                    break;
+                }
+            }
+            for (Consumer<Object> cb : list) {
                 runCallback(cb);
             }
         } else {
+            if (!(c instanceof Quiet)) {
+                markObserved();
+            }
             runCallback(c);
         }
         return true;
@@ -383,6 +407,26 @@ public class Future<T> {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    /** A callback that does not count as retrieving the failure (see {@link #addQuietCallback}). */
+    private static final class Quiet implements Consumer<Object> {
+        private final Consumer<Object> delegate;
+
+        @SuppressWarnings("unchecked")
+        Quiet(Consumer<?> delegate) {
+            this.delegate = (Consumer<Object>) delegate;
+        }
+
+        @Override
+        public void accept(Object future) {
+            delegate.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
     }
 
     /** The list form of {@link #callbacks}, a type of its own so a user's list is never mistaken for it. */

@@ -36,7 +36,7 @@ public final class Gen {
         IOLoop loop = IOLoop.current();
         Future<Void> f = new Future<>();
         Timeout t = loop.callLater(d, () -> f.trySetResult(null));
-        f.addDoneCallback(done -> {
+        f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 loop.removeTimeout(t);
             }
@@ -129,8 +129,8 @@ public final class Gen {
 
     /**
      * Returns a future that follows {@code f}, or fails with {@link TimeoutException} if {@code f} is not
-     * done within {@code d}. {@code f} itself is not cancelled; if it fails after the timeout, its failure is
-     * logged.
+     * done within {@code d} (timed on the current loop). {@code f} itself is not cancelled; if it fails after
+     * the timeout, its failure is logged. Cancelling the returned future removes the timer.
      *
      * @param d the time limit
      * @param f the future to wait for
@@ -143,9 +143,9 @@ public final class Gen {
         Future<T> result = new Future<>();
         IOLoop loop = IOLoop.current();
         Timeout timer = loop.callLater(d, () -> result.trySetException(
-                new TimeoutException("Timeout: future not done after " + d + ": " + f)));
+                new TimeoutException("Gen.withTimeout: " + f + " not done after " + d)));
+        result.addQuietCallback(done -> loop.removeTimeout(timer));
         f.addDoneCallback(done -> {
-            loop.removeTimeout(timer);
             Throwable t = done.exception();
             if (t == null) {
                 result.trySetResult(done.result());

@@ -86,9 +86,9 @@ public final class IOLoop {
     private volatile boolean closed;
     /** True while the loop is about to block in select; a producer that sees it wakes the selector. */
     private volatile boolean sleeping;
+    /** Roughly how many cancelled timers the heap still holds; decides when to compact it. */
     private int cancelledTimers;
     private long timerSequence;
-    private RunSyncSession session;
 
     /**
      * Creates a loop with its own selector. It belongs to the first thread that starts it.
@@ -138,27 +138,25 @@ public final class IOLoop {
     }
 
     /**
-     * Runs the loop on the calling thread until {@link #stop()} is called. If {@code stop()} was called
-     * while the loop was not running, this returns at once (as Tornado's does).
+     * Runs the loop on the calling thread until {@link #stop()} is called. While it runs, this loop is the
+     * thread's current one. If {@code stop()} was called while the loop was not running, this runs one
+     * iteration and returns (as asyncio's {@code run_forever} does).
      *
      * @throws IllegalStateException if the loop is already running, closed, or owned by another thread
      */
     public void start() {
         claimOwnership();
         if (running) {
-            throw new IllegalStateException("IOLoop is already running on " + owner.getName());
-        }
-        if (stopRequested) {
-            stopRequested = false;
-            return;
+            throw new IllegalStateException("IOLoop.start(): the loop is already running on " + owner.getName()
+                    + " (a loop cannot be started again from one of its own callbacks)");
         }
         IOLoop previous = CURRENT.get();
         CURRENT.set(this);
         running = true;
         try {
-            while (!stopRequested) {
+            do {
                 runOnce();
-            }
+            } while (!stopRequested);
         } finally {
             running = false;
             stopRequested = false;
@@ -191,12 +189,15 @@ public final class IOLoop {
     }
 
     /**
-     * Releases the selector. Registered handlers are removed; callbacks and timers that are still pending
-     * will never run, and a warning saying how many is logged. Closing twice does nothing.
+     * Releases the selector. Registered handlers are removed (their channels stay open); callbacks and
+     * timers that are still pending will never run, and a warning saying how many is logged. After this,
+     * {@link #addCallback}, {@link #callLater} and {@link #addHandler} throw {@link IllegalStateException}.
+     * Closing twice does nothing.
      *
-     * @throws IllegalStateException if the loop is running, or called from a thread that does not own it
+     * @throws IllegalStateException if the loop is running, or if it is called from another thread than
+     *     the loop's own while that thread is still alive
      */
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -204,15 +205,16 @@ public final class IOLoop {
             throw new IllegalStateException("Cannot close a running IOLoop: call stop() and let start() return first");
         }
         Thread t = owner;
-        if (t != null && t != Thread.currentThread()) {
-            throw new IllegalStateException("IOLoop.close() must be called on its thread " + t.getName());
+        if (t != null && t != Thread.currentThread() && t.isAlive()) {
+            throw new IllegalStateException("IOLoop.close() must be called on the loop's thread " + t.getName()
+                    + " (or after that thread has ended), not on " + Thread.currentThread().getName());
         }
         closed = true;
         drainIncoming();
         int callbacks = ready.size() + immediate.size();
         int pendingTimers = 0;
         for (Timeout timeout : timers) {
-            if (!timeout.cancelled) {
+            if (timeout.isPending()) {
                 pendingTimers++;
             }
         }
@@ -225,6 +227,9 @@ public final class IOLoop {
         }
         ready.clear();
         immediate.clear();
+        for (Timeout timeout : timers) {
+            timeout.queued = false;
+        }
         timers.clear();
         try {
             selector.close();
@@ -248,7 +253,8 @@ public final class IOLoop {
      * @param fn supplies the future to wait for
      * @param <T> the type of the value
      * @return the future's value
-     * @throws IllegalStateException if the loop is already running
+     * @throws IllegalStateException if the loop is already running, closed, owned by another thread, or was
+     *     stopped before the future completed
      */
     public <T> T runSync(Supplier<? extends Future<T>> fn) {
         return runSync(fn, null);
@@ -262,16 +268,19 @@ public final class IOLoop {
      * @param timeout how long to wait, or null to wait for ever
      * @param <T> the type of the value
      * @return the future's value
-     * @throws IllegalStateException if the loop is already running
+     * @throws IllegalStateException if the loop is already running, closed, owned by another thread, or was
+     *     stopped before the future completed
+     *     (also: throws {@link TimeoutException}, undeclared since it is checked, if the future is not
+     *     done within {@code timeout})
      */
     public <T> T runSync(Supplier<? extends Future<T>> fn, Duration timeout) {
         Objects.requireNonNull(fn, "fn");
+        claimOwnership();
         if (running) {
             throw new IllegalStateException("runSync() cannot be called while the IOLoop is running"
                     + " (await the future instead)");
         }
         RunSyncSession s = new RunSyncSession();
-        session = s;
         addCallback(() -> {
             Future<T> f;
             try {
@@ -292,7 +301,6 @@ public final class IOLoop {
         try {
             start();
         } finally {
-            session = null;
             s.active = false;
             if (timer != null) {
                 removeTimeout(timer);
@@ -340,9 +348,20 @@ public final class IOLoop {
      * @param delay how long to wait; zero or negative means the next iteration
      * @param cb the callback
      * @return a handle for {@link #removeTimeout}
+     * @throws IllegalStateException if the loop is closed
      */
     public Timeout callLater(Duration delay, Runnable cb) {
-        return callAt(time() + delay.toNanos(), cb);
+        Objects.requireNonNull(delay, "delay");
+        return callAt(time() + clampNanos(delay), cb);
+    }
+
+    /** At most about 73 years, so that deadlines never wrap around the nanoTime scale. */
+    private static long clampNanos(Duration d) {
+        long max = Long.MAX_VALUE >> 2;
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(Duration.ofNanos(max)) > 0 ? max : d.toNanos();
     }
 
     /**
@@ -356,19 +375,22 @@ public final class IOLoop {
     public Timeout callAt(long nanoTime, Runnable cb) {
         Objects.requireNonNull(cb, "callback");
         checkOpen();
+        Timeout t = new Timeout(nanoTime, 0, cb);
         if (inLoopThread()) {
-            Timeout t = new Timeout(nanoTime, timerSequence++, cb);
-            timers.add(t);
-            return t;
+            enqueueTimer(t);
+        } else {
+            addCallback(new Runnable() {
+                @Override
+                public void run() {
+                    enqueueTimer(t);
+                }
+
+                @Override
+                public String toString() {
+                    return "schedule " + t;
+                }
+            });
         }
-        Timeout t = new Timeout(nanoTime, -1, cb);
-        addCallback(() -> {
-            if (!t.cancelled) {
-                // The sequence is given on the loop, so cross-thread timers keep their FIFO order too.
-                t.sequence = timerSequence++;
-                timers.add(t);
-            }
-        });
         return t;
     }
 
@@ -379,16 +401,30 @@ public final class IOLoop {
      * @param timeout the handle from {@link #callLater} or {@link #callAt}
      */
     public void removeTimeout(Timeout timeout) {
-        if (timeout == null || timeout.cancelled) {
+        if (timeout == null || !timeout.tryCancel()) {
             return;
         }
-        timeout.cancelled = true;
-        if (inLoopThread()) {
+        if (inLoopThread() && timeout.queued) {
             cancelledTimers++;
             if (cancelledTimers > COMPACT_THRESHOLD && cancelledTimers > timers.size() / 2) {
-                timers.removeIf(t -> t.cancelled);
+                timers.removeIf(t -> {
+                    boolean drop = !t.isPending();
+                    if (drop) {
+                        t.queued = false;
+                    }
+                    return drop;
+                });
                 cancelledTimers = 0;
             }
+        }
+    }
+
+    /** On the loop thread: puts a pending timer in the heap; the sequence keeps equal deadlines FIFO. */
+    private void enqueueTimer(Timeout t) {
+        if (t.isPending() && !closed) {
+            t.sequence = timerSequence++;
+            t.queued = true;
+            timers.add(t);
         }
     }
 
@@ -406,6 +442,11 @@ public final class IOLoop {
             ready.addLast(cb);
         } else {
             incoming.add(cb);
+            // close() may have drained the queue just before our add: if the callback is still there, it
+            // was not counted as lost, so take it back and tell the caller.
+            if (closed && incoming.remove(cb)) {
+                checkOpen();
+            }
             wakeup();
         }
     }
@@ -420,6 +461,7 @@ public final class IOLoop {
      * @throws IllegalStateException if the loop is closed
      */
     public void dispatch(Runnable task) {
+        Objects.requireNonNull(task, "task");
         if (running && inLoopThread()) {
             immediate.addLast(task);
         } else {
@@ -432,6 +474,7 @@ public final class IOLoop {
      * the failure is logged with its trace. Safe from any thread.
      *
      * @param fn the function to run, may return null
+     * @throws IllegalStateException if the loop is closed
      */
     public void spawnCallback(Supplier<? extends Future<?>> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -464,8 +507,19 @@ public final class IOLoop {
      * @param <T> the type of the value
      */
     public <T> void addFuture(Future<T> f, Consumer<? super Future<T>> cb) {
+        Objects.requireNonNull(f, "future");
         Objects.requireNonNull(cb, "callback");
-        f.addDoneCallback(done -> addCallback(() -> cb.accept(done)));
+        f.addDoneCallback(done -> addCallback(new Runnable() {
+            @Override
+            public void run() {
+                cb.accept(done);
+            }
+
+            @Override
+            public String toString() {
+                return "addFuture(" + done + ", " + cb + ")";
+            }
+        }));
     }
 
     /**
@@ -640,10 +694,11 @@ public final class IOLoop {
         Timeout next;
         while ((next = timers.peek()) != null && next.deadline - now <= 0) {
             timers.poll();
-            if (next.cancelled) {
-                cancelledTimers = Math.max(0, cancelledTimers - 1);
-            } else {
+            next.queued = false;
+            if (next.isPending()) {
                 dueTimers.add(next);
+            } else {
+                cancelledTimers = Math.max(0, cancelledTimers - 1);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -652,8 +707,8 @@ public final class IOLoop {
         if (!dueTimers.isEmpty()) {
             for (int i = 0; i < dueTimers.size(); i++) {
                 Timeout t = dueTimers.get(i);
-                if (!t.cancelled) {
-                    t.cancelled = true;
+                // A callback or an earlier timer of this iteration may have removed it.
+                if (t.tryFire()) {
                     runTask(t.callback);
                 }
             }
@@ -668,8 +723,9 @@ public final class IOLoop {
             return 0;
         }
         Timeout next;
-        while ((next = timers.peek()) != null && next.cancelled) {
+        while ((next = timers.peek()) != null && !next.isPending()) {
             timers.poll();
+            next.queued = false;
             cancelledTimers = Math.max(0, cancelledTimers - 1);
         }
         if (next == null) {
@@ -723,8 +779,12 @@ public final class IOLoop {
             IOHandler handler = (IOHandler) key.attachment();
             int ops;
             try {
-                ops = fromNio(key.readyOps());
+                // Readiness the handler has since lost interest in is not reported.
+                ops = fromNio(key.readyOps() & key.interestOps());
             } catch (RuntimeException cancelled) {
+                continue;
+            }
+            if (ops == 0) {
                 continue;
             }
             try {

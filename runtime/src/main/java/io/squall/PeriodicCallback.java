@@ -9,6 +9,9 @@ import io.squall.internal.Log;
  * Runs a callback every {@code period} on an {@link IOLoop}: Tornado's {@code PeriodicCallback}. If a run
  * takes longer than the period, the missed runs are skipped (not queued up), and the schedule stays aligned
  * to the start time. An exception from the callback is logged, and the schedule goes on.
+ *
+ * <p>Not thread-safe: call {@link #start()} and {@link #stop()} on the loop's thread (from the callback
+ * itself too: stopping and restarting it from inside the callback is fine).
  */
 public final class PeriodicCallback {
     private final Runnable callback;
@@ -17,6 +20,8 @@ public final class PeriodicCallback {
     private Timeout timeout;
     private long nextRun;
     private boolean running;
+    /** Bumped by every start() and stop(), so a timer of an earlier schedule never reschedules itself. */
+    private int generation;
 
     /**
      * Creates a stopped periodic callback.
@@ -33,20 +38,27 @@ public final class PeriodicCallback {
         }
     }
 
-    /** Starts running the callback on the current thread's loop, the first time one period from now. */
+    /**
+     * Starts running the callback on the current thread's loop ({@link IOLoop#current()}), the first time
+     * one period from now. Starting a running callback does nothing.
+     *
+     * @throws IllegalStateException if the current loop is closed
+     */
     public void start() {
         if (running) {
             return;
         }
         running = true;
+        generation++;
         loop = IOLoop.current();
         nextRun = loop.time();
         schedule();
     }
 
-    /** Stops the schedule; a run already under way finishes. */
+    /** Stops the schedule; a run already under way finishes. Stopping a stopped callback does nothing. */
     public void stop() {
         running = false;
+        generation++;
         if (timeout != null) {
             loop.removeTimeout(timeout);
             timeout = null;
@@ -69,19 +81,32 @@ public final class PeriodicCallback {
             long missed = (now - nextRun) / periodNanos + 1;
             nextRun += missed * periodNanos;
         }
-        timeout = loop.callAt(nextRun, this::run);
+        int gen = generation;
+        timeout = loop.callAt(nextRun, new Runnable() {
+            @Override
+            public void run() {
+                fire(gen);
+            }
+
+            @Override
+            public String toString() {
+                return PeriodicCallback.this.toString();
+            }
+        });
     }
 
-    private void run() {
-        if (!running) {
+    private void fire(int gen) {
+        if (!running || gen != generation) {
             return;
         }
+        timeout = null;
         try {
             callback.run();
         } catch (Throwable t) {
-            Log.error("Exception in PeriodicCallback " + callback, t);
+            Log.error("Exception in " + this, t);
         }
-        if (running) {
+        // stop() or stop()+start() inside the callback changed the generation: that schedule wins.
+        if (running && gen == generation) {
             schedule();
         }
     }

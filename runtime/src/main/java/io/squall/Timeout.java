@@ -1,14 +1,38 @@
 package io.squall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A handle on a callback scheduled with {@link IOLoop#callLater} or {@link IOLoop#callAt}; pass it to
  * {@link IOLoop#removeTimeout} to cancel the callback before it runs.
+ *
+ * <p>States: {@code pending} → {@code fired} (the loop ran it) or {@code pending} → {@code cancelled}
+ * ({@code removeTimeout}). The transition out of {@code pending} happens once, atomically, so a timer that
+ * is removed from another thread while it falls due either runs or is cancelled, never both.
  */
 public final class Timeout implements Comparable<Timeout> {
+    static final int PENDING = 0;
+    static final int FIRED = 1;
+    static final int CANCELLED = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Timeout.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final long deadline;
+    /** Scheduling order, for FIFO among equal deadlines; assigned on the loop thread. */
     long sequence;
     final Runnable callback;
-    volatile boolean cancelled;
+    /** True while the timer sits in the loop's heap; loop thread only. */
+    boolean queued;
+    private volatile int state;
 
     Timeout(long deadline, long sequence, Runnable callback) {
         this.deadline = deadline;
@@ -28,10 +52,33 @@ public final class Timeout implements Comparable<Timeout> {
     /**
      * Tells whether this timeout was removed before it ran.
      *
-     * @return true if cancelled
+     * @return true if {@link IOLoop#removeTimeout} cancelled it
      */
     public boolean isCancelled() {
-        return cancelled;
+        return state == CANCELLED;
+    }
+
+    /**
+     * Tells whether the loop has run (or is running) the callback.
+     *
+     * @return true once the timer fired
+     */
+    public boolean hasFired() {
+        return state == FIRED;
+    }
+
+    boolean isPending() {
+        return state == PENDING;
+    }
+
+    /** Moves pending to cancelled; false if the timer already fired or was cancelled. */
+    boolean tryCancel() {
+        return STATE.compareAndSet(this, PENDING, CANCELLED);
+    }
+
+    /** Moves pending to fired; false if the timer was cancelled (or already fired). */
+    boolean tryFire() {
+        return STATE.compareAndSet(this, PENDING, FIRED);
     }
 
     /** Orders by deadline, then by scheduling order, so equal deadlines run first in, first out. */
@@ -41,8 +88,10 @@ public final class Timeout implements Comparable<Timeout> {
         return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
 
+    /** Describes the callback and the state, e.g. {@code Timeout(MyTask, pending)}. */
     @Override
     public String toString() {
-        return "Timeout(" + callback + (cancelled ? ", cancelled" : "") + ")";
+        int s = state;
+        return "Timeout(" + callback + ", " + (s == PENDING ? "pending" : s == FIRED ? "fired" : "cancelled") + ")";
     }
 }
