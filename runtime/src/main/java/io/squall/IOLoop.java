@@ -355,13 +355,13 @@ public final class IOLoop {
         return callAt(time() + clampNanos(delay), cb);
     }
 
-    /** At most about 73 years, so that deadlines never wrap around the nanoTime scale. */
+    /** Within about 73 years either way, so that deadlines never wrap around the nanoTime scale. */
     private static long clampNanos(Duration d) {
         long max = Long.MAX_VALUE >> 2;
-        if (d.isNegative()) {
-            return 0;
+        if (d.compareTo(Duration.ofNanos(max)) > 0) {
+            return max;
         }
-        return d.compareTo(Duration.ofNanos(max)) > 0 ? max : d.toNanos();
+        return d.compareTo(Duration.ofNanos(-max)) < 0 ? -max : d.toNanos();
     }
 
     /**
@@ -821,6 +821,11 @@ public final class IOLoop {
         while ((r = incoming.poll()) != null) {
             ready.addLast(r);
         }
+    }
+
+    /** True while the loop blocks (or is about to block) in select; for tests of the wakeup protocol. */
+    boolean isSleeping() {
+        return sleeping;
     }
 
     private void wakeup() {
