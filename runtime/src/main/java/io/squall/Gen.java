@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import io.squall.internal.Log;
 
@@ -30,6 +31,7 @@ public final class Gen {
      *
      * @param d how long to sleep
      * @return the future
+     * @throws NullPointerException if {@code d} is null
      */
     public static Future<Void> sleep(Duration d) {
         Objects.requireNonNull(d, "duration");
@@ -63,9 +65,17 @@ public final class Gen {
      * @param fs the futures
      * @param <T> the type of the values
      * @return a future of the values, in order
+     * @throws NullPointerException if {@code fs} or one of its futures is null
      */
     public static <T> Future<List<T>> multi(List<? extends Future<? extends T>> fs) {
         Objects.requireNonNull(fs, "futures");
+        for (int i = 0; i < fs.size(); i++) {
+            Objects.requireNonNull(fs.get(i), "Gen.multi: the future at index " + i + " is null");
+        }
+        return multi(fs, i -> "Gen.multi: the future at index " + i);
+    }
+
+    private static <T> Future<List<T>> multi(List<? extends Future<? extends T>> fs, IntFunction<String> where) {
         int n = fs.size();
         Future<List<T>> result = new Future<>();
         if (n == 0) {
@@ -76,11 +86,11 @@ public final class Gen {
         AtomicInteger remaining = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             int index = i;
-            Future<? extends T> f = Objects.requireNonNull(fs.get(i), "multi: future at index " + i + " is null");
+            Future<? extends T> f = fs.get(i);
             f.addDoneCallback(done -> {
                 Throwable t = done.exception();
                 if (t != null) {
-                    fail(result, t, "multi: future at index " + index);
+                    fail(result, t, where.apply(index));
                     return;
                 }
                 values[index] = done.result();
@@ -102,16 +112,17 @@ public final class Gen {
      * @param <K> the key type
      * @param <V> the value type
      * @return a future of the values by key
+     * @throws NullPointerException if {@code fs} or one of its futures is null
      */
     public static <K, V> Future<Map<K, V>> multi(Map<K, ? extends Future<? extends V>> fs) {
         Objects.requireNonNull(fs, "futures");
         List<K> keys = new ArrayList<>(fs.keySet());
         List<Future<? extends V>> futures = new ArrayList<>(keys.size());
         for (K k : keys) {
-            futures.add(Objects.requireNonNull(fs.get(k), "multi: future for key " + k + " is null"));
+            futures.add(Objects.requireNonNull(fs.get(k), "Gen.multi: the future for key " + k + " is null"));
         }
         Future<Map<K, V>> result = new Future<>();
-        multi(futures).addDoneCallback(done -> {
+        multi(futures, i -> "Gen.multi: the future for key " + keys.get(i)).addDoneCallback(done -> {
             Throwable t = done.exception();
             if (t != null) {
                 result.trySetException(t);
@@ -136,6 +147,7 @@ public final class Gen {
      * @param f the future to wait for
      * @param <T> the type of the value
      * @return the future
+     * @throws NullPointerException if {@code d} or {@code f} is null
      */
     public static <T> Future<T> withTimeout(Duration d, Future<T> f) {
         Objects.requireNonNull(d, "duration");
@@ -150,7 +162,7 @@ public final class Gen {
             if (t == null) {
                 result.trySetResult(done.result());
             } else {
-                fail(result, t, "withTimeout: future completed after its timeout");
+                fail(result, t, "Gen.withTimeout: " + f);
             }
         });
         return result;
@@ -164,6 +176,7 @@ public final class Gen {
      * @param fn a function that takes a callback
      * @param <T> the type of the value
      * @return the future
+     * @throws NullPointerException if {@code fn} is null
      */
     public static <T> Future<T> task(Consumer<Consumer<T>> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -172,7 +185,7 @@ public final class Gen {
             fn.accept(f::trySetResult);
         } catch (Throwable t) {
             if (!f.trySetException(t)) {
-                Log.error("Gen.task: callback-style function threw after calling back", t);
+                Log.error("Gen.task: " + fn + " threw after calling back", t);
             }
         }
         return f;
@@ -180,7 +193,7 @@ public final class Gen {
 
     private static void fail(Future<?> result, Throwable t, String where) {
         if (!result.trySetException(t) && !(t instanceof CancellationException)) {
-            Log.error(where + " failed after the result was already decided: " + t, t);
+            Log.error(where + " failed after the result was already decided (logged, not lost): " + t, t);
         }
     }
 }

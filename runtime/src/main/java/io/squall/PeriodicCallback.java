@@ -42,7 +42,6 @@ public final class PeriodicCallback {
      * Starts running the callback on the current thread's loop ({@link IOLoop#current()}), the first time
      * one period from now. Starting a running callback does nothing.
      *
-     * @throws IllegalStateException if the current loop is closed
      */
     public void start() {
         if (running) {

@@ -200,25 +200,42 @@ class IOLoopTest extends AsyncTestCase {
     }
 
     @Test
-    void callLaterAndCallAtRunInDeadlineOrderAndRemovedOnesDoNot() {
+    void timersRunInDeadlineOrderAndRemovedOnesDoNot() {
         List<String> order = new ArrayList<>();
         long now = loop.time();
+        loop.callAt(now + 3_000_000, () -> order.add("3ms"));
+        loop.callAt(now + 1_000_000, () -> order.add("1ms"));
+        Timeout removed = loop.callAt(now + 2_000_000, () -> order.add("removed"));
+        loop.callAt(now, () -> order.add("0ms"));
+        loop.callAt(now - 5_000_000, () -> order.add("in the past"));
+        loop.removeTimeout(removed);
+        assertTrue(removed.isCancelled());
+        loop.removeTimeout(removed); // twice: nothing
+        loop.removeTimeout(null);    // null: nothing
         runSync(() -> {
             Future<Void> done = new Future<>();
-            loop.callAt(now + 3_000_000, () -> order.add("3ms"));
-            loop.callLater(Duration.ofMillis(1), () -> order.add("1ms"));
-            Timeout removed = loop.callLater(Duration.ofMillis(2), () -> order.add("removed"));
-            loop.callLater(Duration.ZERO, () -> order.add("0ms"));
-            loop.callLater(Duration.ofMillis(-5), () -> order.add("negative"));
-            loop.callLater(Duration.ofMillis(4), () -> done.setResult(null));
-            loop.removeTimeout(removed);
-            assertTrue(removed.isCancelled());
-            loop.removeTimeout(removed); // twice: nothing
-            loop.removeTimeout(null);    // null: nothing
+            loop.callAt(now + 4_000_000, () -> done.setResult(null));
             return done;
         });
-        assertEquals(List.of("negative", "0ms", "1ms", "3ms"), order);
+        assertEquals(List.of("in the past", "0ms", "1ms", "3ms"), order);
         assertTrue(loop.time() - now >= 4_000_000, "timers never fire early");
+    }
+
+    @Test
+    void callLaterNeverFiresEarly() {
+        long before = loop.time();
+        long firedAt = runSync(() -> {
+            Future<Long> f = new Future<>();
+            loop.callLater(Duration.ofMillis(3), () -> f.setResult(loop.time()));
+            return f;
+        });
+        assertTrue(firedAt - before >= 3_000_000, "fired " + (firedAt - before) + " ns after scheduling");
+        assertThrows(NullPointerException.class, () -> loop.callLater(null, () -> {}));
+        assertThrows(NullPointerException.class, () -> loop.callLater(Duration.ZERO, null));
+        // Absurd delays are clamped instead of wrapping around into the past.
+        Timeout far = loop.callLater(Duration.ofDays(365L * 10_000), () -> {});
+        assertTrue(far.deadline() - loop.time() > 0);
+        loop.removeTimeout(far);
     }
 
     @Test
