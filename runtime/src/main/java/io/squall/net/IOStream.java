@@ -1,0 +1,780 @@
+package io.squall.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.internal.Log;
+
+/**
+ * A buffered, non-blocking stream over a connected {@link SocketChannel}, driven by one {@link IOLoop}:
+ * Tornado's {@code IOStream}.
+ *
+ * <p>Reads return futures of byte arrays: {@link #readUntil}, {@link #readBytes},
+ * {@link #readBytesPartial} and {@link #readUntilClose}. Only one read may be pending at a time. A read is
+ * served from the buffer first, at once, and then from the socket without waiting for readiness; only if
+ * that is not enough does the stream wait for the socket to become readable. So the returned future is
+ * often already done. Received bytes are buffered up to {@link #maxBufferSize()}; a read that cannot be
+ * satisfied within that fails with {@link StreamBufferFullException} and closes the stream.
+ *
+ * <p>{@link #write} queues bytes (without copying them: do not change an array or buffer passed to
+ * {@code write} until its future is done) and returns a future that completes once those bytes have been
+ * handed to the socket. Queued buffers go out with gathering writes.
+ *
+ * <p>When the stream closes (locally, by the peer, or because of an error), a pending read is still
+ * satisfied if the buffered bytes suffice ({@code readUntilClose} gets everything buffered); otherwise it
+ * fails with {@link StreamClosedException}, whose cause is the real error, as do pending writes and any
+ * later operation. The close callback then runs once, on the loop.
+ *
+ * <p>Threads: use a stream only on its loop's thread. {@link #close} is the exception: called from another
+ * thread while the loop runs, it hands the close to the loop.
+ *
+ * <pre>
+ *   IOStream stream = new IOStream(channel);
+ *   stream.write("hello\n".getBytes(UTF_8));
+ *   stream.readUntil("\n".getBytes(UTF_8)).addDoneCallback(f -&gt; System.out.println(f.result().length));
+ * </pre>
+ */
+public class IOStream {
+
+    /** The default limit on buffered, unread bytes: 100 MiB, as in Tornado. */
+    public static final int DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
+
+    /** Most chunks read for one readiness event before other channels get their turn. */
+    private static final int READS_PER_EVENT = 16;
+    /** Most bytes written for one readiness event (or one inline write) before others get their turn. */
+    private static final long WRITE_BUDGET = 4L * 1024 * 1024;
+    /**
+     * How deeply futures may be completed inside each other's callbacks on one thread before completions
+     * are handed to the loop: a callback that reads again from a full buffer must not grow the stack for
+     * every message in it.
+     */
+    private static final int MAX_INLINE_DEPTH = 16;
+    private static final ThreadLocal<int[]> COMPLETION_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private final SocketChannel channel;
+    private final IOLoop loop;
+    private final ReadBuffer readBuffer;
+    private final WriteQueue writeQueue = new WriteQueue();
+    private final InetSocketAddress remoteAddress;
+    private final IOLoop.IOHandler handler = (ch, ops) -> onReady(ops);
+
+    private ReadOp pendingRead;
+    private boolean registered;
+    private int interest;
+    private boolean closed;
+    private boolean eof;
+    private Throwable error;
+    private Runnable closeCallback;
+    private List<Runnable> closeListeners;
+
+    /**
+     * Creates a stream over {@code channel} on the current thread's loop ({@link IOLoop#current()}), with
+     * a read buffer of at most {@link #DEFAULT_MAX_BUFFER_SIZE} bytes.
+     *
+     * @param channel a connected socket channel; it is switched to non-blocking mode
+     * @throws UncheckedIOException if the channel cannot be made non-blocking
+     */
+    public IOStream(SocketChannel channel) {
+        this(channel, IOLoop.current(), DEFAULT_MAX_BUFFER_SIZE);
+    }
+
+    /**
+     * Creates a stream over {@code channel} on {@code loop}.
+     *
+     * @param channel a connected socket channel; it is switched to non-blocking mode
+     * @param loop the loop whose thread drives this stream
+     * @param maxBufferSize the most received bytes to buffer before a read must consume them
+     * @throws IllegalArgumentException if {@code maxBufferSize} is not positive
+     * @throws UncheckedIOException if the channel cannot be made non-blocking
+     */
+    public IOStream(SocketChannel channel, IOLoop loop, int maxBufferSize) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.loop = Objects.requireNonNull(loop, "loop");
+        if (maxBufferSize <= 0) {
+            throw new IllegalArgumentException("IOStream: maxBufferSize must be positive, got " + maxBufferSize);
+        }
+        this.readBuffer = new ReadBuffer(maxBufferSize);
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("IOStream: cannot make " + channel + " non-blocking: " + e.getMessage(), e);
+        }
+        InetSocketAddress remote = null;
+        try {
+            remote = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException | RuntimeException e) {
+            // a channel closed already: the stream reports itself closed on first use
+        }
+        this.remoteAddress = remote;
+        if (!channel.isOpen()) {
+            closed = true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reading
+
+    /**
+     * Reads up to and including the first occurrence of {@code delimiter}.
+     *
+     * @param delimiter the bytes to look for, not empty
+     * @param maxBytes the most bytes the result (delimiter included) may have
+     * @return a future of the bytes read, delimiter included. It fails with
+     *     {@link UnsatisfiableReadException} (and the stream is closed) if the delimiter does not end within
+     *     {@code maxBytes} bytes; with {@link StreamBufferFullException} if the read buffer fills first; with
+     *     {@link StreamClosedException} if the stream closes before the delimiter arrives
+     * @throws IllegalArgumentException if the delimiter is empty or {@code maxBytes} is not positive
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntil(byte[] delimiter, int maxBytes) {
+        Objects.requireNonNull(delimiter, "delimiter");
+        if (delimiter.length == 0) {
+            throw new IllegalArgumentException("readUntil: the delimiter must not be empty");
+        }
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("readUntil: maxBytes must be positive, got " + maxBytes);
+        }
+        return startRead(new ReadOp(ReadOp.UNTIL, delimiter.clone(), maxBytes));
+    }
+
+    /**
+     * Reads up to and including the first occurrence of {@code delimiter}, with at most
+     * {@link #maxBufferSize()} bytes.
+     *
+     * @param delimiter the bytes to look for, not empty
+     * @return a future of the bytes read, delimiter included; fails as {@link #readUntil(byte[], int)}
+     * @throws IllegalArgumentException if the delimiter is empty
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntil(byte[] delimiter) {
+        return readUntil(delimiter, readBuffer.maxSize());
+    }
+
+    /**
+     * Reads exactly {@code n} bytes.
+     *
+     * @param n how many bytes, zero or more
+     * @return a future of the {@code n} bytes. It fails with {@link StreamClosedException} if the stream
+     *     closes first (bytes already buffered stay buffered), or with {@link StreamBufferFullException}
+     *     (closing the stream) if {@code n} exceeds {@link #maxBufferSize()}
+     * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readBytes(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("readBytes: n must not be negative, got " + n);
+        }
+        return startRead(new ReadOp(ReadOp.BYTES, null, n));
+    }
+
+    /**
+     * Reads between 1 and {@code maxBytes} bytes, as soon as any are available.
+     *
+     * @param maxBytes the most bytes to return, positive
+     * @return a future of the bytes; fails with {@link StreamClosedException} if the stream closes with
+     *     nothing buffered
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readBytesPartial(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("readBytesPartial: maxBytes must be positive, got " + maxBytes);
+        }
+        return startRead(new ReadOp(ReadOp.PARTIAL, null, maxBytes));
+    }
+
+    /**
+     * Reads everything until the peer closes the stream (or it is closed locally).
+     *
+     * @return a future of all the bytes received and not read before. It fails with
+     *     {@link StreamClosedException} if the stream is closed by an error (such as a reset), and with
+     *     {@link StreamBufferFullException} (closing the stream) if more than {@link #maxBufferSize()}
+     *     bytes arrive
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntilClose() {
+        return startRead(new ReadOp(ReadOp.UNTIL_CLOSE, null, 0));
+    }
+
+    private Future<byte[]> startRead(ReadOp op) {
+        if (pendingRead != null) {
+            throw new IllegalStateException("IOStream " + this + ": " + pendingRead.describe()
+                    + " is still pending; wait for its future before calling " + op.describe()
+                    + " (one read at a time)");
+        }
+        pendingRead = op;
+        readBuffer.resetScan();
+        if (satisfyFromBuffer()) {
+            return op.future;
+        }
+        if (closed) {
+            failPendingRead();
+            return op.future;
+        }
+        if (op.kind == ReadOp.BYTES && op.limit > readBuffer.maxSize()) {
+            failBufferFull();
+            return op.future;
+        }
+        readFromChannel();
+        updateInterest();
+        return op.future;
+    }
+
+    /**
+     * Completes the pending read from the buffer if the buffer holds enough.
+     *
+     * @return true if the pending read was completed (or failed as unsatisfiable)
+     */
+    private boolean satisfyFromBuffer() {
+        ReadOp op = pendingRead;
+        if (op == null) {
+            return false;
+        }
+        int size = readBuffer.size();
+        int n;
+        switch (op.kind) {
+            case ReadOp.UNTIL: {
+                int found = readBuffer.find(op.delimiter);
+                if (found > op.limit || (found < 0 && size >= op.limit)) {
+                    failUnsatisfiable(found);
+                    return true;
+                }
+                if (found < 0) {
+                    return false;
+                }
+                n = found;
+                break;
+            }
+            case ReadOp.BYTES:
+                if (size < op.limit) {
+                    return false;
+                }
+                n = op.limit;
+                break;
+            case ReadOp.PARTIAL:
+                if (size == 0) {
+                    return false;
+                }
+                n = Math.min(size, op.limit);
+                break;
+            case ReadOp.UNTIL_CLOSE:
+                if (!closed || error != null) {
+                    return false;
+                }
+                n = size;
+                break;
+            default:
+                throw new AssertionError("unknown read kind " + op.kind);
+        }
+        pendingRead = null;
+        complete(op.future, readBuffer.take(n));
+        return true;
+    }
+
+    /** Reads from the socket until the pending read is satisfied, nothing is available, or EOF/error. */
+    private void readFromChannel() {
+        for (int i = 0; i < READS_PER_EVENT && pendingRead != null && !closed; i++) {
+            if (readBuffer.isFull()) {
+                failBufferFull();
+                return;
+            }
+            int n;
+            try {
+                n = readBuffer.readFrom(channel);
+            } catch (IOException e) {
+                close(e);
+                return;
+            }
+            if (n < 0) {
+                eof = true;
+                close(null);
+                return;
+            }
+            if (n == 0 || satisfyFromBuffer()) {
+                return;
+            }
+        }
+    }
+
+    /** Readable with no read pending: buffer one chunk, to notice the peer closing (Tornado does this too). */
+    private void readWhileIdle() {
+        try {
+            if (readBuffer.readFrom(channel) < 0) {
+                eof = true;
+                close(null);
+            }
+        } catch (IOException e) {
+            close(e);
+        }
+    }
+
+    private void failUnsatisfiable(int found) {
+        ReadOp op = pendingRead;
+        pendingRead = null;
+        String where = found >= 0 ? "it ends after " + found + " bytes"
+                : "it is not among the first " + readBuffer.size() + " bytes";
+        UnsatisfiableReadException e = new UnsatisfiableReadException("IOStream " + describePeer() + ": "
+                + op.describe() + " cannot be satisfied: the delimiter must end within " + op.limit
+                + " bytes but " + where + "; the stream is closed (raise maxBytes if such input is valid)");
+        close(e);
+        fail(op.future, e);
+    }
+
+    private void failBufferFull() {
+        ReadOp op = pendingRead;
+        pendingRead = null;
+        StreamBufferFullException e = new StreamBufferFullException("IOStream " + describePeer() + ": "
+                + op.describe() + " cannot be satisfied: the read buffer reached its maximum of "
+                + readBuffer.maxSize() + " bytes (" + readBuffer.size() + " buffered); the stream is closed."
+                + " Read in smaller pieces or create the stream with a larger maxBufferSize");
+        close(e);
+        fail(op.future, e);
+    }
+
+    private void failPendingRead() {
+        ReadOp op = pendingRead;
+        pendingRead = null;
+        fail(op.future, closedException(op.describe()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Writing
+
+    /**
+     * Queues {@code data} for writing. The array is not copied: do not modify it until the future is done.
+     *
+     * @param data the bytes to write
+     * @return a future that completes when all of {@code data} has been written to the socket (after every
+     *     earlier write); it fails with {@link StreamClosedException} if the stream is or becomes closed
+     *     first
+     */
+    public Future<Void> write(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        return write(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Queues the remaining bytes of {@code buffers} for one gathering write. The buffers' positions are
+     * not changed and their contents not copied: do not modify them until the future is done.
+     *
+     * @param buffers the bytes to write, in order
+     * @return a future that completes when all of these bytes have been written to the socket (after every
+     *     earlier write); it fails with {@link StreamClosedException} if the stream is or becomes closed
+     *     first
+     */
+    public Future<Void> write(ByteBuffer... buffers) {
+        Objects.requireNonNull(buffers, "buffers");
+        for (ByteBuffer b : buffers) {
+            Objects.requireNonNull(b, "write: a buffer is null");
+        }
+        Future<Void> f = new Future<>();
+        if (closed) {
+            f.setException(closedException("write"));
+            return f;
+        }
+        boolean wasIdle = writeQueue.isEmpty();
+        writeQueue.add(buffers, f);
+        if (wasIdle) {
+            flushWrites();
+        }
+        updateInterest();
+        return f;
+    }
+
+    private void flushWrites() {
+        try {
+            writeQueue.flush(channel, WRITE_BUDGET);
+        } catch (IOException e) {
+            close(e);
+            return;
+        }
+        WriteQueue.Pending p;
+        while ((p = writeQueue.pollFlushed()) != null) {
+            complete(p.future, null);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Readiness
+
+    private void onReady(int ops) {
+        if (closed) {
+            return;
+        }
+        if ((ops & IOLoop.READ) != 0) {
+            if (pendingRead != null) {
+                readFromChannel();
+            } else {
+                readWhileIdle();
+            }
+        }
+        if (!closed && (ops & IOLoop.WRITE) != 0) {
+            flushWrites();
+        }
+        updateInterest();
+    }
+
+    /**
+     * Registers for what the stream waits for: READ while a read is pending (or, when idle with an empty
+     * buffer, to notice the peer closing), WRITE while bytes are queued.
+     */
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        int want = 0;
+        if (pendingRead != null || (readBuffer.size() == 0 && !eof)) {
+            want |= IOLoop.READ;
+        }
+        if (!writeQueue.isEmpty()) {
+            want |= IOLoop.WRITE;
+        }
+        if (registered && want == interest) {
+            return;
+        }
+        try {
+            if (!registered) {
+                if (want == 0) {
+                    return;
+                }
+                loop.addHandler(channel, handler, want);
+                registered = true;
+            } else {
+                loop.updateHandler(channel, want);
+            }
+            interest = want;
+        } catch (RuntimeException e) {
+            close(e instanceof UncheckedIOException ? e.getCause() : e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Closing
+
+    /** Closes the stream cleanly: pending operations fail (or complete from the buffer), see {@link #close(Throwable)}. */
+    public void close() {
+        close(null);
+    }
+
+    /**
+     * Closes the stream and its channel. A pending read that the buffered bytes satisfy completes;
+     * otherwise it fails with a {@link StreamClosedException} whose cause is {@code cause}, as do pending
+     * writes. The close callback then runs once, on the loop. Closing a closed stream does nothing. Safe
+     * from any thread: off the loop thread of a running loop, the close is handed to the loop.
+     *
+     * @param cause why the stream is closed (reported by {@link #error()}), or null for a clean close
+     */
+    public void close(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            loop.addCallback(() -> close(cause));
+            return;
+        }
+        closed = true;
+        error = cause;
+        if (registered) {
+            registered = false;
+            try {
+                loop.removeHandler(channel);
+            } catch (RuntimeException e) {
+                Log.debug("IOStream.close: removing the handler of " + channel + " failed: " + e);
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            Log.debug("IOStream.close: closing " + channel + " failed: " + e);
+        }
+        if (pendingRead != null && !satisfyFromBuffer() && pendingRead != null) {
+            failPendingRead();
+        }
+        WriteQueue.Pending p;
+        while ((p = writeQueue.pollAny()) != null) {
+            fail(p.future, closedException("write"));
+        }
+        writeQueue.clear();
+        runCloseCallbacks();
+    }
+
+    /**
+     * Sets the callback run once, on the loop, when the stream closes (replacing any earlier one). If the
+     * stream is already closed, it is scheduled at once.
+     *
+     * @param cb the callback, or null to remove it
+     */
+    public void setCloseCallback(Runnable cb) {
+        closeCallback = cb;
+        if (closed) {
+            runCloseCallbacks();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /**
+     * Adds a listener run once, on the loop, when the stream closes, alongside the close callback; for
+     * components such as {@link TCPServer} that track streams without taking the user's close callback.
+     */
+    void addCloseListener(Runnable listener) {
+        if (closed) {
+            runOnLoop(listener);
+            return;
+        }
+        if (closeListeners == null) {
+            closeListeners = new ArrayList<>(2);
+        }
+        closeListeners.add(listener);
+    }
+
+    private void runCloseCallbacks() {
+        Runnable cb = closeCallback;
+        closeCallback = null;
+        if (cb != null) {
+            runOnLoop(cb);
+        }
+        List<Runnable> listeners = closeListeners;
+        closeListeners = null;
+        if (listeners != null) {
+            for (Runnable l : listeners) {
+                runOnLoop(l);
+            }
+        }
+    }
+
+    private void runOnLoop(Runnable r) {
+        try {
+            loop.dispatch(r);
+        } catch (IllegalStateException loopClosed) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                Log.error("Exception in close callback of IOStream " + this, t);
+            }
+        }
+    }
+
+    private StreamClosedException closedException(String what) {
+        String why;
+        if (error != null) {
+            why = "closed by an error: " + error;
+        } else if (eof) {
+            why = "closed by the peer (end of stream)";
+        } else {
+            why = "closed locally";
+        }
+        int buffered = readBuffer.size();
+        String detail = buffered > 0 ? " (" + buffered + " unread bytes are buffered)" : "";
+        return new StreamClosedException("IOStream " + describePeer() + " is " + why + "; " + what
+                + " cannot complete" + detail, error);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Completing futures
+
+    private <T> void complete(Future<T> f, T value) {
+        int[] depth = COMPLETION_DEPTH.get();
+        if (depth[0] >= MAX_INLINE_DEPTH) {
+            runOnLoop(() -> f.trySetResult(value));
+            return;
+        }
+        depth[0]++;
+        try {
+            f.trySetResult(value);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private <T> void fail(Future<T> f, Throwable t) {
+        int[] depth = COMPLETION_DEPTH.get();
+        if (depth[0] >= MAX_INLINE_DEPTH) {
+            runOnLoop(() -> f.trySetException(t));
+            return;
+        }
+        depth[0]++;
+        try {
+            f.trySetException(t);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // State
+
+    /**
+     * Tells whether the stream is closed.
+     *
+     * @return true once closed, by either side or by an error
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Returns why the stream closed.
+     *
+     * @return the error that closed it, or null if it is open or closed cleanly (locally, or by the peer)
+     */
+    public Throwable error() {
+        return error;
+    }
+
+    /**
+     * Tells whether a read is pending.
+     *
+     * @return true between a read call and the completion of its future
+     */
+    public boolean reading() {
+        return pendingRead != null;
+    }
+
+    /**
+     * Tells whether written bytes are waiting to go to the socket.
+     *
+     * @return true while the write queue is not empty
+     */
+    public boolean writing() {
+        return !writeQueue.isEmpty();
+    }
+
+    /**
+     * Returns the underlying channel.
+     *
+     * @return the socket channel
+     */
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Returns the peer's address, as it was when the stream was created.
+     *
+     * @return the remote address, or null if the channel was not connected
+     */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Returns the loop that drives this stream.
+     *
+     * @return the loop
+     */
+    public IOLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Returns the most received bytes this stream buffers.
+     *
+     * @return the maximum read buffer size
+     */
+    public int maxBufferSize() {
+        return readBuffer.maxSize();
+    }
+
+    /**
+     * Returns how many received bytes are buffered and not yet read.
+     *
+     * @return the number of buffered bytes
+     */
+    public int readBufferSize() {
+        return readBuffer.size();
+    }
+
+    /** Capacity of the read buffer's backing array, for tests. */
+    int readBufferCapacity() {
+        return readBuffer.capacity();
+    }
+
+    /**
+     * Turns Nagle's algorithm off ({@code true}) or on. Does nothing on a closed stream.
+     *
+     * @param on true to send small writes at once (TCP_NODELAY)
+     * @throws UncheckedIOException if the option cannot be set on an open stream
+     */
+    public void setNoDelay(boolean on) {
+        if (closed) {
+            return;
+        }
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, on);
+        } catch (IOException e) {
+            if (channel.isOpen()) {
+                throw new UncheckedIOException("IOStream " + describePeer() + ": cannot set TCP_NODELAY: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private String describePeer() {
+        return "to " + (remoteAddress == null ? "(unconnected)" : remoteAddress.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "IOStream(" + (remoteAddress == null ? "unconnected" : remoteAddress) + (closed ? ", closed" : "")
+                + ")";
+    }
+
+    /** A pending read: what to read and the future to complete. */
+    private static final class ReadOp {
+        static final int UNTIL = 0;
+        static final int BYTES = 1;
+        static final int PARTIAL = 2;
+        static final int UNTIL_CLOSE = 3;
+
+        final int kind;
+        final byte[] delimiter;
+        /** maxBytes for UNTIL and PARTIAL, n for BYTES. */
+        final int limit;
+        final Future<byte[]> future = new Future<>();
+
+        ReadOp(int kind, byte[] delimiter, int limit) {
+            this.kind = kind;
+            this.delimiter = delimiter;
+            this.limit = limit;
+        }
+
+        String describe() {
+            switch (kind) {
+                case UNTIL:
+                    return "readUntil(" + printable(delimiter) + ", maxBytes=" + limit + ")";
+                case BYTES:
+                    return "readBytes(" + limit + ")";
+                case PARTIAL:
+                    return "readBytesPartial(" + limit + ")";
+                default:
+                    return "readUntilClose()";
+            }
+        }
+
+        private static String printable(byte[] bytes) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (byte b : bytes) {
+                if (b == '\r') {
+                    sb.append("\\r");
+                } else if (b == '\n') {
+                    sb.append("\\n");
+                } else if (b >= 0x20 && b < 0x7f) {
+                    sb.append((char) b);
+                } else {
+                    sb.append(String.format("\\x%02x", b & 0xff));
+                }
+            }
+            return sb.append('"').toString();
+        }
+    }
+}

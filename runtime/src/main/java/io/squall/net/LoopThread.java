@@ -1,0 +1,86 @@
+package io.squall.net;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.squall.IOLoop;
+import io.squall.internal.Log;
+
+/**
+ * One {@link IOLoop} running on its own thread, named {@code squall-loop-N}, for {@link TCPServer#start}.
+ * It keeps the streams it serves so that {@link #shutdown()} can close them before the loop ends.
+ */
+final class LoopThread {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final IOLoop loop = new IOLoop();
+    private final Thread thread;
+    /** Streams served on this loop; touched only on the loop thread. */
+    private final Set<IOStream> streams = new HashSet<>();
+
+    LoopThread() {
+        thread = new Thread(this::run, "squall-loop-" + COUNTER.incrementAndGet());
+    }
+
+    IOLoop loop() {
+        return loop;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Tracks {@code stream} until it closes; call on the loop thread. */
+    void track(IOStream stream) {
+        streams.add(stream);
+        stream.addCloseListener(() -> streams.remove(stream));
+    }
+
+    /**
+     * Closes every stream on this loop, lets their close callbacks run for one iteration, then stops the
+     * loop; the thread closes it and ends. Safe from any thread.
+     */
+    void shutdown() {
+        try {
+            loop.addCallback(() -> {
+                for (IOStream s : new ArrayList<>(streams)) {
+                    s.close();
+                }
+                loop.addCallback(loop::stop);
+            });
+        } catch (IllegalStateException closed) {
+            // the loop has already ended
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for the thread to end.
+     *
+     * @return true if it ended
+     */
+    boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            loop.start();
+        } catch (Throwable t) {
+            Log.error("IOLoop thread " + thread.getName() + " failed", t);
+        } finally {
+            try {
+                loop.close();
+            } catch (RuntimeException e) {
+                Log.warning("Closing the IOLoop of " + thread.getName() + " failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.squall.net;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+
+/**
+ * Opens TCP connections without blocking the loop: Tornado's {@code TCPClient}.
+ *
+ * <p>{@link #connect} resolves the host (host names off the loop, on the {@link IOLoop#runInExecutor}
+ * pool; address literals directly), then connects to its addresses in turn until one accepts, and
+ * returns a future of an {@link IOStream} on the calling thread's loop.
+ *
+ * <pre>
+ *   new TCPClient().connect("localhost", 8888, Duration.ofSeconds(5))
+ *       .addDoneCallback(f -&gt; f.result().write("hello\n".getBytes(UTF_8)));
+ * </pre>
+ */
+public class TCPClient {
+
+    private volatile int maxBufferSize = IOStream.DEFAULT_MAX_BUFFER_SIZE;
+
+    /** Creates a client whose streams use {@link IOStream#DEFAULT_MAX_BUFFER_SIZE}. */
+    public TCPClient() {}
+
+    /**
+     * Sets the read buffer limit of the streams this client opens from now on.
+     *
+     * @param maxBufferSize most buffered, unread bytes per stream, positive
+     * @throws IllegalArgumentException if {@code maxBufferSize} is not positive
+     */
+    public void setMaxBufferSize(int maxBufferSize) {
+        if (maxBufferSize <= 0) {
+            throw new IllegalArgumentException("TCPClient: maxBufferSize must be positive, got " + maxBufferSize);
+        }
+        this.maxBufferSize = maxBufferSize;
+    }
+
+    /**
+     * Connects to {@code host:port} with no time limit beyond the operating system's.
+     *
+     * @param host a host name or address literal
+     * @param port the port, 1 to 65535
+     * @return a future of the connected stream, on the current thread's loop. It fails with
+     *     {@link UnknownHostException} if the host cannot be resolved, and with {@link ConnectException}
+     *     (its message naming host:port, its cause the original error) if no address accepts the connection
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public Future<IOStream> connect(String host, int port) {
+        return connect(host, port, null);
+    }
+
+    /**
+     * Connects to {@code host:port}, giving up after {@code timeout}.
+     *
+     * @param host a host name or address literal
+     * @param port the port, 1 to 65535
+     * @param timeout the most time for resolving and connecting, or null for no limit
+     * @return a future of the connected stream, on the current thread's loop. It fails with
+     *     {@link TimeoutException} when the timeout passes first, with {@link UnknownHostException} if the
+     *     host cannot be resolved, and with {@link ConnectException} (naming host:port) if no address accepts
+     *     the connection. Cancelling it abandons the attempt
+     * @throws IllegalArgumentException if the port is out of range or the timeout is negative
+     */
+    public Future<IOStream> connect(String host, int port, Duration timeout) {
+        Objects.requireNonNull(host, "host");
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("TCPClient.connect: port must be between 1 and 65535, got " + port);
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("TCPClient.connect: timeout must not be negative, got " + timeout);
+        }
+        return new Connector(IOLoop.current(), host, port, timeout, maxBufferSize).start();
+    }
+}

@@ -1,0 +1,137 @@
+package io.squall.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.util.ArrayDeque;
+
+import io.squall.Future;
+
+/**
+ * The write side of an {@link IOStream}: buffers waiting to be written, in order, and the futures of the
+ * writes they belong to. Each write's future is tagged with the total byte count at which all of its bytes
+ * are flushed; it is done once that many bytes have gone to the socket.
+ *
+ * <p>Buffers are written with gathering writes of at most {@link #MAX_WRITE} bytes per call, which bounds
+ * the temporary direct buffer the JDK copies heap buffers into.
+ */
+final class WriteQueue {
+
+    /** Most bytes handed to the channel in one write call. */
+    static final int MAX_WRITE = 256 * 1024;
+    /** Most buffers handed to the channel in one gathering write call. */
+    private static final int MAX_GATHER = 64;
+
+    /** A write's future and the byte count at which it is flushed. */
+    static final class Pending {
+        final long mark;
+        final Future<Void> future;
+
+        Pending(long mark, Future<Void> future) {
+            this.mark = mark;
+            this.future = future;
+        }
+    }
+
+    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private long queued;
+    private long written;
+
+    /** True when no bytes are waiting. */
+    boolean isEmpty() {
+        return buffers.isEmpty();
+    }
+
+    /** True when no write future is waiting. */
+    boolean noPendingWrites() {
+        return pending.isEmpty();
+    }
+
+    /** Bytes queued but not yet written. */
+    long size() {
+        return queued - written;
+    }
+
+    /**
+     * Queues the remaining bytes of {@code data} (without copying: views share their content) for a
+     * write whose completion is {@code future}.
+     */
+    void add(ByteBuffer[] data, Future<Void> future) {
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) {
+                buffers.addLast(b.duplicate());
+                queued += b.remaining();
+            }
+        }
+        pending.addLast(new Pending(queued, future));
+    }
+
+    /**
+     * Writes as much as the channel takes, up to {@code budget} bytes.
+     *
+     * @return bytes written by this call
+     * @throws IOException if the channel write fails
+     */
+    long flush(GatheringByteChannel ch, long budget) throws IOException {
+        long total = 0;
+        while (!buffers.isEmpty() && total < budget) {
+            int count = 0;
+            long batch = 0;
+            ByteBuffer limited = null;
+            int savedLimit = 0;
+            for (ByteBuffer b : buffers) {
+                if (count == MAX_GATHER || batch >= MAX_WRITE) {
+                    break;
+                }
+                int take = b.remaining();
+                if (batch + take > MAX_WRITE) {
+                    take = (int) (MAX_WRITE - batch);
+                    limited = b;
+                    savedLimit = b.limit();
+                    b.limit(b.position() + take);
+                }
+                gather[count++] = b;
+                batch += take;
+            }
+            long n;
+            try {
+                n = ch.write(gather, 0, count);
+            } finally {
+                if (limited != null) {
+                    limited.limit(savedLimit);
+                }
+                java.util.Arrays.fill(gather, 0, count, null);
+            }
+            written += n;
+            total += n;
+            while (!buffers.isEmpty() && !buffers.peekFirst().hasRemaining()) {
+                buffers.pollFirst();
+            }
+            if (n < batch) {
+                break; // the socket buffer is full
+            }
+        }
+        return total;
+    }
+
+    /** Removes and returns the next write whose bytes are all flushed, or null. */
+    Pending pollFlushed() {
+        Pending p = pending.peekFirst();
+        if (p != null && p.mark <= written) {
+            return pending.pollFirst();
+        }
+        return null;
+    }
+
+    /** Removes and returns the next waiting write, flushed or not, or null; used on close. */
+    Pending pollAny() {
+        return pending.pollFirst();
+    }
+
+    /** Drops all queued bytes (on close). */
+    void clear() {
+        buffers.clear();
+    }
+}
