@@ -48,11 +48,6 @@ final class Connector {
         if (timeout != null) {
             timer = loop.callLater(timeout, this::onTimeout);
         }
-        result.addDoneCallback(done -> {
-            if (done.exception() != null) {
-                abandon();
-            }
-        });
         if (isLiteral(host)) {
             try {
                 // no lookup happens for a literal
@@ -111,6 +106,10 @@ final class Connector {
     }
 
     private void finishConnect() {
+        if (result.isDone()) {
+            closeChannel(); // cancelled by the caller
+            return;
+        }
         try {
             if (!channel.finishConnect()) {
                 return;
@@ -150,15 +149,11 @@ final class Connector {
                 + timeout.toMillis() + " ms"));
     }
 
+    /** Fails the attempt (unless it is already done, say cancelled) and releases the channel. */
     private void fail(Throwable t) {
         loop.removeTimeout(timer);
-        result.trySetException(t);
-    }
-
-    /** The attempt failed, timed out or was cancelled: release the channel. */
-    private void abandon() {
-        loop.removeTimeout(timer);
         closeChannel();
+        result.trySetException(t);
     }
 
     private void closeChannel() {
