@@ -1,0 +1,211 @@
+package io.squall.internal;
+
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import io.squall.Future;
+
+/**
+ * Static helpers that code rewritten by the Squall agent calls at await sites, returns and entry points.
+ *
+ * <p>Not for application code. DO NOT CHANGE names or descriptors: the agent bakes them into rewritten
+ * classes.
+ */
+public final class CoroutineSupport {
+
+    private CoroutineSupport() {
+        throw new AssertionError("no instances");
+    }
+
+    /**
+     * Tells whether an await site can take the value at once: the future is done, or null (which then
+     * throws from {@link #get}).
+     *
+     * @param f the awaited future
+     * @return true if no suspension is needed
+     */
+    public static boolean ready(Future<?> f) {
+        return f == null || f.isDone();
+    }
+
+    /**
+     * Returns the value of a done future, or throws its failure unwrapped (a {@link CompletionException}
+     * around a cause is unwrapped; a cancelled future throws {@link CancellationException}).
+     *
+     * @param f the awaited, done future
+     * @return its value
+     * @throws NullPointerException if {@code f} is null
+     */
+    public static Object get(Future<?> f) {
+        if (f == null) {
+            throw new NullPointerException("await(null): the future to await is null");
+        }
+        try {
+            return f.result();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause != null) {
+                throw sneaky(cause);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Adapts an awaited {@link CompletionStage} to a {@link Future}; null stays null (await then throws
+     * {@link NullPointerException}).
+     *
+     * @param stage the awaited stage
+     * @return a future that completes as the stage does, unwrapped
+     */
+    public static Future<?> asFuture(CompletionStage<?> stage) {
+        if (stage == null) {
+            return null;
+        }
+        if (stage instanceof CompletableFuture && ((CompletableFuture<?>) stage).isDone()) {
+            CompletableFuture<?> cf = (CompletableFuture<?>) stage;
+            if (cf.isCancelled()) {
+                Future<Object> f = new Future<>();
+                f.cancel();
+                return f;
+            }
+            try {
+                return Future.of(cf.join());
+            } catch (CompletionException e) {
+                return Future.failed(e.getCause() != null ? e.getCause() : e);
+            } catch (CancellationException e) {
+                Future<Object> f = new Future<>();
+                f.cancel();
+                return f;
+            }
+        }
+        return Future.from(stage);
+    }
+
+    /**
+     * Handles a {@code return} in a rewritten body: before any suspension the value goes back to the
+     * entry method as is; after one, it completes the continuation (following a returned future).
+     *
+     * @param returned the body's return value
+     * @param c the invocation's continuation, or null if it never suspended
+     * @return what the body method returns
+     */
+    public static Object complete(Object returned, Continuation c) {
+        if (c == null) {
+            return returned;
+        }
+        c.follow(returned);
+        return c;
+    }
+
+    /**
+     * Turns what the body returned into the coroutine's result for a method declared to return
+     * {@code io.squall.Future}.
+     *
+     * @param returned the body's return: the user's future, null, or the continuation
+     * @return the coroutine's Future
+     */
+    public static Future<?> toFuture(Object returned) {
+        if (returned == null) {
+            return Future.of(null);
+        }
+        if (returned instanceof Future) {
+            return (Future<?>) returned;
+        }
+        return Future.from((CompletionStage<?>) returned);
+    }
+
+    /**
+     * As {@link #toFuture} for a method declared to return {@link CompletionStage}.
+     *
+     * @param returned the body's return
+     * @return the coroutine's stage
+     */
+    public static CompletionStage<?> toStage(Object returned) {
+        if (returned == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (returned instanceof Future) {
+            return ((Future<?>) returned).toCompletableFuture();
+        }
+        return (CompletionStage<?>) returned;
+    }
+
+    /**
+     * As {@link #toFuture} for a method declared to return {@link CompletableFuture}.
+     *
+     * @param returned the body's return
+     * @return the coroutine's CompletableFuture
+     */
+    public static CompletableFuture<?> toCompletableFuture(Object returned) {
+        if (returned == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (returned instanceof Future) {
+            return ((Future<?>) returned).toCompletableFuture();
+        }
+        if (returned instanceof CompletableFuture) {
+            return (CompletableFuture<?>) returned;
+        }
+        return ((CompletionStage<?>) returned).toCompletableFuture();
+    }
+
+    /**
+     * The coroutine's body threw before suspending: its Future fails instead.
+     *
+     * @param t the exception
+     * @return a failed Future
+     */
+    public static Future<?> failedFuture(Throwable t) {
+        return Future.failed(t);
+    }
+
+    /**
+     * As {@link #failedFuture} for a coroutine declared to return {@link CompletionStage}.
+     *
+     * @param t the exception
+     * @return a failed stage
+     */
+    public static CompletionStage<?> failedStage(Throwable t) {
+        return CompletableFuture.failedFuture(t);
+    }
+
+    /**
+     * As {@link #failedFuture} for a coroutine declared to return {@link CompletableFuture}.
+     *
+     * @param t the exception
+     * @return a failed CompletableFuture
+     */
+    public static CompletableFuture<?> failedCompletableFuture(Throwable t) {
+        return CompletableFuture.failedFuture(t);
+    }
+
+    /**
+     * Builds the exception a refused coroutine fails with.
+     *
+     * @param message the agent's explanation: where, why, and the fix
+     * @return the exception
+     */
+    public static IllegalStateException refused(String message) {
+        return new IllegalStateException(message);
+    }
+
+    /**
+     * Reports a continuation whose state matches no await site: a bug in the agent.
+     *
+     * @param c the continuation
+     * @return the error to throw
+     */
+    public static Error badState(Continuation c) {
+        return new InternalError("Squall agent bug: continuation " + Objects.toString(c) + " has state "
+                + (c == null ? -1 : c.state()) + ", which matches no await site. Please report it.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}
