@@ -387,7 +387,9 @@ class IOLoopTest extends AsyncTestCase {
         t.setDaemon(true);
         t.start();
         loop.start();
+        // Had the wakeup failed, the loop would have slept until the guard's deadline.
         assertFalse(guardFired.get(), "stop() from another thread did not wake the loop");
+        assertTrue(loop.time() - guard.deadline() < 0, "stop() from another thread did not wake the loop");
         loop.removeTimeout(guard);
     }
 
