@@ -12,10 +12,13 @@ class EchoServer extends TCPServer {
     /** Connections served, by the name of the thread that ran handleStream. */
     final Map<String, AtomicInteger> servedBy = new ConcurrentHashMap<>();
     final AtomicInteger connections = new AtomicInteger();
+    /** Every stream handed to this server; tests close the ones on their own loop afterwards. */
+    final java.util.Queue<IOStream> streams = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     protected Future<?> handleStream(IOStream stream, InetSocketAddress address) {
         connections.incrementAndGet();
+        streams.add(stream);
         servedBy.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet();
         Future<Void> done = new Future<>();
         echo(stream, done);

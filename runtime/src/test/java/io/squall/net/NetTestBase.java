@@ -14,32 +14,40 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 import io.squall.Future;
-import io.squall.IOLoop;
+import io.squall.Gen;
+import io.squall.testing.AsyncTestCase;
 
 /**
- * A fresh loop per test, current on the test thread, and helpers for real loopback sockets. Tests drive
- * the loop with {@link #run}; waits are on conditions, never on elapsed time.
+ * Helpers for real loopback sockets on top of {@link AsyncTestCase} (a fresh loop per test, and a test
+ * fails if it logs a warning or error it did not expect, or leaves callbacks or handlers on the loop).
+ * Tests drive the loop with {@link #run}; waits are on conditions, never on elapsed time.
  */
-abstract class NetTestBase {
+abstract class NetTestBase extends AsyncTestCase {
 
-    /** Hang guard for one runSync; generous, since the machine is shared and loaded. */
-    static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    IOLoop loop;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<IOStream> streams = new ArrayList<>();
+    private final List<TCPServer> servers = new ArrayList<>();
 
-    @BeforeEach
-    void setUpLoop() {
-        loop = new IOLoop();
-        loop.makeCurrent();
-    }
-
+    /** Runs before AsyncTestCase's teardown: releases what the test opened and lets the loop settle. */
     @AfterEach
-    void tearDownLoop() throws Exception {
+    void releaseNetResources() {
+        for (TCPServer s : servers) {
+            s.stop();
+            if (s instanceof EchoServer) {
+                for (IOStream stream : ((EchoServer) s).streams) {
+                    if (stream.loop() == loop) {
+                        stream.close(); // listen() connections outlive stop(), as in Tornado
+                    }
+                }
+            }
+        }
+        for (IOStream s : streams) {
+            s.close();
+        }
         for (AutoCloseable c : resources) {
             try {
                 c.close();
@@ -47,7 +55,20 @@ abstract class NetTestBase {
                 // best effort
             }
         }
-        loop.close();
+        // one iteration for the close callbacks and deregistrations that closing queued
+        runSync(Gen::moment);
+    }
+
+    /** Closes {@code stream} after the test. */
+    IOStream track(IOStream stream) {
+        streams.add(stream);
+        return stream;
+    }
+
+    /** Stops {@code server} after the test. */
+    <S extends TCPServer> S server(S server) {
+        servers.add(server);
+        return server;
     }
 
     <T extends AutoCloseable> T closeLater(T resource) {
@@ -57,7 +78,7 @@ abstract class NetTestBase {
 
     /** Runs the loop until the future is done; returns its value or rethrows its failure. */
     <T> T run(Supplier<? extends Future<T>> fn) {
-        return loop.runSync(fn, RUN_TIMEOUT);
+        return runSync(fn);
     }
 
     /** Runs the loop until {@code fn}'s future is done and returns its failure (failing if it succeeded). */
@@ -169,7 +190,7 @@ abstract class NetTestBase {
             SocketChannel client = closeLater(SocketChannel.open(server.getLocalAddress()));
             SocketChannel accepted = closeLater(server.accept());
             return new IOStream[] {
-                new IOStream(accepted, loop, maxBufferSize), new IOStream(client, loop, maxBufferSize)
+                track(new IOStream(accepted, loop, maxBufferSize)), track(new IOStream(client, loop, maxBufferSize))
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -232,7 +253,7 @@ abstract class NetTestBase {
             }
             peer.connect(server.getLocalAddress());
             SocketChannel accepted = closeLater(server.accept());
-            return new RawPair(new IOStream(accepted, loop, maxBufferSize), peer);
+            return new RawPair(track(new IOStream(accepted, loop, maxBufferSize)), peer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,8 +17,9 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,20 +30,6 @@ import io.squall.IOLoop;
 /** {@link TCPServer} with real clients on 127.0.0.1. */
 @Timeout(120)
 class TCPServerTest extends NetTestBase {
-
-    private final List<TCPServer> servers = new ArrayList<>();
-
-    @AfterEach
-    void stopServers() {
-        for (TCPServer s : servers) {
-            s.stop();
-        }
-    }
-
-    private <S extends TCPServer> S server(S s) {
-        servers.add(s);
-        return s;
-    }
 
     /** Connects, sends one line, returns the echoed line and closes. */
     private Future<String> echoOnce(int port, String line) {
@@ -221,6 +208,11 @@ class TCPServerTest extends NetTestBase {
         assertEquals("after errors\n", run(() -> echoOnce(server.port(), "after errors")));
         assertEquals(2, failures.get());
         assertEquals("again\n", run(() -> echoOnce(server.port(), "again")));
+        List<LogRecord> logged = logs.matching(Level.SEVERE, "accepting a connection on");
+        assertEquals(2, logged.size(), "each accept failure is logged once");
+        assertTrue(logged.get(0).getMessage().contains("pausing accepts for 20 ms"), logged.get(0).getMessage());
+        assertTrue(logged.get(1).getMessage().contains("pausing accepts for 40 ms"), logged.get(1).getMessage());
+        logged.forEach(logs::markExpected);
     }
 
     @Test
@@ -246,5 +238,10 @@ class TCPServerTest extends NetTestBase {
             assertEquals(0, rest.length, "the failed connection was closed");
         }
         assertEquals("fine\n", run(() -> echoOnce(server.port(), "fine")));
+        List<LogRecord> logged = logs.matching(Level.SEVERE, "handleStream failed for the connection from");
+        assertEquals(2, logged.size(), "both failures are logged");
+        assertEquals("handler bug (thrown by the test)", logged.get(0).getThrown().getMessage());
+        assertEquals("failed future (from the test)", logged.get(1).getThrown().getMessage());
+        logged.forEach(logs::markExpected);
     }
 }
