@@ -1,0 +1,234 @@
+package io.squall.http;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.squall.Future;
+
+/**
+ * Routes requests to {@link RequestHandler}s by regular expressions over the path (Tornado's
+ * {@code web.Application}). Each request gets a new handler instance; the pattern's capturing groups,
+ * percent-decoded, are passed to the handler's method as arguments.
+ *
+ * <pre>{@code
+ * Application app = new Application()
+ *         .addHandler("/", MainHandler.class)
+ *         .addHandler("/user/([0-9]+)", UserHandler::new);
+ * app.listen(8888);
+ * IOLoop.current().start();
+ * }</pre>
+ *
+ * <p>A pattern must match the whole path (not the query string); routes are tried in the order they were
+ * added. A path no route matches gets the default 404 page. Thread-safe: one application may serve
+ * servers on several loops.
+ */
+public class Application implements RequestCallback {
+    /** One pattern and the factory of its handlers. */
+    public static final class Route {
+        private final Pattern pattern;
+        private final Supplier<? extends RequestHandler> factory;
+        private final String handlerName;
+
+        private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName) {
+            this.pattern = pattern;
+            this.factory = factory;
+            this.handlerName = handlerName;
+        }
+
+        /** @return the compiled pattern */
+        public Pattern pattern() {
+            return pattern;
+        }
+
+        /** @return the factory that creates a handler per request */
+        public Supplier<? extends RequestHandler> factory() {
+            return factory;
+        }
+
+        @Override
+        public String toString() {
+            return pattern.pattern() + " -> " + handlerName;
+        }
+    }
+
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+    /** Creates an application with no routes; add them with {@link #addHandler}. */
+    public Application() {}
+
+    /**
+     * Creates an application with these routes, tried in order.
+     *
+     * @param routes the routes, made with {@link #route}
+     */
+    public Application(Route... routes) {
+        Collections.addAll(this.routes, routes);
+    }
+
+    /**
+     * Creates a route to a handler class, instantiated per request with its no-argument constructor.
+     *
+     * @param regex a regular expression that must match the whole path
+     * @param handlerClass a concrete RequestHandler subclass with an accessible no-argument constructor
+     * @return the route
+     * @throws IllegalArgumentException if the regex is invalid or the class cannot be instantiated
+     */
+    public static Route route(String regex, Class<? extends RequestHandler> handlerClass) {
+        return new Route(compile(regex), factoryOf(handlerClass), handlerClass.getName());
+    }
+
+    /**
+     * Creates a route to handlers made by {@code factory}, once per request.
+     *
+     * @param regex a regular expression that must match the whole path
+     * @param factory returns a new handler each time (for example {@code MyHandler::new})
+     * @return the route
+     * @throws IllegalArgumentException if the regex is invalid
+     */
+    public static Route route(String regex, Supplier<? extends RequestHandler> factory) {
+        Objects.requireNonNull(factory, "factory");
+        return new Route(compile(regex), factory, factory.toString());
+    }
+
+    /**
+     * Adds a route to a handler class (see {@link #route(String, Class)}).
+     *
+     * @param regex a regular expression that must match the whole path
+     * @param handlerClass the handler class
+     * @return this
+     * @throws IllegalArgumentException if the regex is invalid or the class cannot be instantiated
+     */
+    public Application addHandler(String regex, Class<? extends RequestHandler> handlerClass) {
+        routes.add(route(regex, handlerClass));
+        return this;
+    }
+
+    /**
+     * Adds a route to handlers made by {@code factory} (see {@link #route(String, Supplier)}).
+     *
+     * @param regex a regular expression that must match the whole path
+     * @param factory returns a new handler per request
+     * @return this
+     * @throws IllegalArgumentException if the regex is invalid
+     */
+    public Application addHandler(String regex, Supplier<? extends RequestHandler> factory) {
+        routes.add(route(regex, factory));
+        return this;
+    }
+
+    /** @return the routes in matching order; unmodifiable */
+    public List<Route> routes() {
+        return Collections.unmodifiableList(new ArrayList<>(routes));
+    }
+
+    /**
+     * Starts an {@link HTTPServer} for this application on {@code port} of every interface, on the current
+     * thread's IOLoop (Tornado's {@code Application.listen}).
+     *
+     * @param port the port; 0 picks a free one (see {@link HTTPServer#port()})
+     * @return the server
+     * @throws java.io.UncheckedIOException (or another exception of {@code TCPServer.listen}) if the port
+     *     cannot be bound
+     */
+    public HTTPServer listen(int port) {
+        HTTPServer server = new HTTPServer(this);
+        server.listen(port);
+        return server;
+    }
+
+    /**
+     * Starts an {@link HTTPServer} for this application on {@code address:port}.
+     *
+     * @param port the port; 0 picks a free one
+     * @param address the address to bind, e.g. "127.0.0.1"
+     * @return the server
+     */
+    public HTTPServer listen(int port, String address) {
+        HTTPServer server = new HTTPServer(this);
+        server.listen(port, address);
+        return server;
+    }
+
+    /**
+     * Finds the route for the request's path, creates its handler and runs it.
+     *
+     * @param request the request
+     * @return a future completed when the handler is done (it never fails: handler errors become error
+     *     responses and are logged)
+     */
+    @Override
+    public Future<?> handleRequest(HTTPServerRequest request) {
+        String path = request.path();
+        for (Route route : routes) {
+            Matcher m = route.pattern.matcher(path);
+            if (m.matches()) {
+                String[] args = new String[m.groupCount()];
+                for (int i = 0; i < args.length; i++) {
+                    String g = m.group(i + 1);
+                    args[i] = g == null ? null : HTTPUtil.urlDecode(g, false);
+                }
+                RequestHandler handler = route.factory.get();
+                if (handler == null) {
+                    throw new IllegalStateException("The handler factory of route " + route + " returned null");
+                }
+                return handler.execute(this, request, args);
+            }
+        }
+        return new RequestHandler().executeError(this, request, 404);
+    }
+
+    private static Pattern compile(String regex) {
+        Objects.requireNonNull(regex, "regex");
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("Invalid route pattern " + regex + ": " + e.getDescription(), e);
+        }
+    }
+
+    private static Supplier<RequestHandler> factoryOf(Class<? extends RequestHandler> cls) {
+        Objects.requireNonNull(cls, "handlerClass");
+        if (Modifier.isAbstract(cls.getModifiers())) {
+            throw new IllegalArgumentException("Handler class " + cls.getName() + " is abstract");
+        }
+        Constructor<? extends RequestHandler> ctor;
+        try {
+            ctor = cls.getDeclaredConstructor();
+            ctor.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("Handler class " + cls.getName() + " has no no-argument constructor"
+                    + (cls.isMemberClass() && !Modifier.isStatic(cls.getModifiers())
+                            ? " (it is an inner class: make it static)" : "")
+                    + "; add one or pass a factory such as () -> new " + cls.getSimpleName() + "(...)", e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Cannot access the constructor of handler class " + cls.getName()
+                    + ": " + e.getMessage() + "; pass a factory instead", e);
+        }
+        return () -> {
+            try {
+                return ctor.newInstance();
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IllegalStateException("Constructor of " + cls.getName() + " failed: " + cause, cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot instantiate handler " + cls.getName() + ": " + e, e);
+            }
+        };
+    }
+}

@@ -1,0 +1,471 @@
+package io.squall.http;
+
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.Timeout;
+import io.squall.net.IOStream;
+import io.squall.net.TCPClient;
+
+/**
+ * A non-blocking HTTP/1.1 client on an {@link IOLoop} (Tornado's {@code AsyncHTTPClient}):
+ *
+ * <pre>{@code
+ * AsyncHTTPClient client = new AsyncHTTPClient();
+ * HTTPResponse r = await(client.fetch("http://127.0.0.1:8888/"));
+ * System.out.println(r.code() + " " + r.bodyAsString());
+ * }</pre>
+ *
+ * <p>Connections are kept alive and reused per host:port; at most {@link #maxConnectionsPerHost()} are open
+ * to one host:port at a time, and further requests wait for a free one (the wait counts towards their
+ * request timeout). A request on a reused connection that the server had closed is retried once on a
+ * new connection. Content-Length, chunked and read-until-close responses are read; redirects are followed
+ * unless the request says otherwise.
+ *
+ * <p>Failures: a connection that cannot be made fails the fetch with an {@link HTTPClientError} (code 599)
+ * naming the URL, a timeout with an {@link HTTPTimeoutError}, a status outside 2xx with an
+ * {@link HTTPClientError} carrying the response (unless {@link HTTPRequest#raiseError(boolean)} is false),
+ * an invalid or non-{@code http://} URL with an {@link IllegalArgumentException}. Only {@code http://}: no
+ * TLS, no proxies, no compression.
+ *
+ * <p>A client belongs to the loop it was created on; {@code fetch} may be called from any thread (it hops
+ * onto the loop), but the returned future completes on the loop thread.
+ */
+public class AsyncHTTPClient {
+    /** Default {@link #maxConnectionsPerHost()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
+    private static final String USER_AGENT = "Squall/0.1";
+
+    private final IOLoop loop;
+    private final int maxConnectionsPerHost;
+    private final TCPClient tcpClient = new TCPClient();
+    private final Map<String, HostPool> pools = new HashMap<>();
+    private int maxHeaderSize = HTTPServer.DEFAULT_MAX_HEADER_SIZE;
+    private long maxBodySize = HTTPServer.DEFAULT_MAX_BODY_SIZE;
+    private boolean closed;
+
+    /** Creates a client on the current thread's loop, with the default connection limit. */
+    public AsyncHTTPClient() {
+        this(IOLoop.current(), DEFAULT_MAX_CONNECTIONS_PER_HOST);
+    }
+
+    /**
+     * Creates a client on the current thread's loop.
+     *
+     * @param maxConnectionsPerHost the most connections open to one host:port at once, at least 1
+     */
+    public AsyncHTTPClient(int maxConnectionsPerHost) {
+        this(IOLoop.current(), maxConnectionsPerHost);
+    }
+
+    /**
+     * Creates a client on {@code loop}.
+     *
+     * @param loop the loop the client's connections run on
+     * @param maxConnectionsPerHost the most connections open to one host:port at once, at least 1
+     * @throws IllegalArgumentException if {@code maxConnectionsPerHost} is below 1
+     */
+    public AsyncHTTPClient(IOLoop loop, int maxConnectionsPerHost) {
+        if (maxConnectionsPerHost < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1, got " + maxConnectionsPerHost);
+        }
+        this.loop = loop;
+        this.maxConnectionsPerHost = maxConnectionsPerHost;
+    }
+
+    /** @return the most connections open to one host:port at once */
+    public int maxConnectionsPerHost() {
+        return maxConnectionsPerHost;
+    }
+
+    /**
+     * Sets the largest response body accepted (default 100 MiB); a larger one fails the fetch.
+     *
+     * @param bytes the limit
+     * @return this
+     */
+    public AsyncHTTPClient maxBodySize(long bytes) {
+        this.maxBodySize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the largest response header section accepted (default 64 KiB).
+     *
+     * @param bytes the limit
+     * @return this
+     */
+    public AsyncHTTPClient maxHeaderSize(int bytes) {
+        this.maxHeaderSize = bytes;
+        return this;
+    }
+
+    /**
+     * Fetches {@code url} with GET and the default settings of {@link HTTPRequest}.
+     *
+     * @param url an absolute {@code http://} URL
+     * @return the response; fails as described in the class comment
+     */
+    public Future<HTTPResponse> fetch(String url) {
+        return fetch(new HTTPRequest(url));
+    }
+
+    /**
+     * Sends {@code request} and reads the response.
+     *
+     * @param request the request
+     * @return the response; fails as described in the class comment
+     */
+    public Future<HTTPResponse> fetch(HTTPRequest request) {
+        Future<HTTPResponse> result = new Future<>();
+        if (loop.inLoopThread()) {
+            start(request, result);
+        } else {
+            try {
+                loop.addCallback(() -> start(request, result));
+            } catch (IllegalStateException e) {
+                result.setException(new IllegalStateException("AsyncHTTPClient: its IOLoop is closed; cannot fetch "
+                        + request.url(), e));
+            }
+        }
+        return result;
+    }
+
+    /** @return connections open now, idle or busy, over all hosts */
+    public int openConnections() {
+        int n = 0;
+        for (HostPool p : pools.values()) {
+            n += p.open;
+        }
+        return n;
+    }
+
+    /** @return idle connections kept for reuse, over all hosts */
+    public int idleConnections() {
+        int n = 0;
+        for (HostPool p : pools.values()) {
+            n += p.idle.size();
+        }
+        return n;
+    }
+
+    /**
+     * Closes idle connections and refuses new fetches; fetches in progress finish, and their connections
+     * are then closed. Call on the loop thread.
+     */
+    public void close() {
+        closed = true;
+        for (HostPool p : pools.values()) {
+            HTTP1ClientConnection c;
+            while ((c = p.idle.poll()) != null) {
+                c.close();
+                p.open--;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    /** The connections to one host:port. */
+    private static final class HostPool {
+        int open;
+        final ArrayDeque<HTTP1ClientConnection> idle = new ArrayDeque<>();
+        final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
+    }
+
+    /** One fetch, through its redirects. */
+    private static final class Attempt {
+        final HTTPRequest original;
+        final Future<HTTPResponse> result;
+        final long startNanos = System.nanoTime();
+        HTTPRequest request;
+        URI uri;
+        String host;
+        int port;
+        String key;
+        String target;
+        Timeout timer;
+        int redirects;
+        boolean retried;
+        HTTP1ClientConnection connection;
+        String phase = "waiting for a connection";
+
+        Attempt(HTTPRequest original, Future<HTTPResponse> result) {
+            this.original = original;
+            this.result = result;
+        }
+
+        boolean done() {
+            return result.isDone();
+        }
+
+        String describe() {
+            return request.method() + " " + request.url();
+        }
+    }
+
+    private void start(HTTPRequest request, Future<HTTPResponse> result) {
+        Attempt a = new Attempt(request, result);
+        if (closed) {
+            result.setException(new IllegalStateException("AsyncHTTPClient is closed; cannot fetch " + request.url()));
+            return;
+        }
+        a.timer = loop.callLater(request.requestTimeout(), () -> onTimeout(a));
+        begin(a, request);
+    }
+
+    private void begin(Attempt a, HTTPRequest r) {
+        a.request = r;
+        URI uri;
+        try {
+            uri = new URI(r.url());
+        } catch (URISyntaxException e) {
+            fail(a, new IllegalArgumentException("Invalid URL " + r.url() + ": " + e.getMessage(), e));
+            return;
+        }
+        if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
+            fail(a, new IllegalArgumentException("Unsupported URL " + r.url() + ": AsyncHTTPClient supports only"
+                    + " http:// (no TLS)"));
+            return;
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            fail(a, new IllegalArgumentException("Invalid URL " + r.url() + ": no host"));
+            return;
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        a.uri = uri;
+        a.host = host;
+        a.port = uri.getPort() < 0 ? 80 : uri.getPort();
+        a.key = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.port;
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        a.target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        acquire(a);
+    }
+
+    private void acquire(Attempt a) {
+        HostPool pool = pools.computeIfAbsent(a.key, k -> new HostPool());
+        HTTP1ClientConnection c;
+        while ((c = pool.idle.pollLast()) != null) {
+            if (!c.isClosed()) {
+                exchange(a, pool, c);
+                return;
+            }
+            pool.open--;
+        }
+        if (pool.open < maxConnectionsPerHost) {
+            pool.open++;
+            connect(a, pool);
+        } else {
+            a.phase = "waiting for a free connection to " + a.key;
+            pool.waiting.add(a);
+        }
+    }
+
+    private void connect(Attempt a, HostPool pool) {
+        a.phase = "connecting to " + a.key;
+        String key = a.key;
+        Future<IOStream> f;
+        try {
+            f = tcpClient.connect(a.host, a.port, a.request.connectTimeout());
+        } catch (RuntimeException e) {
+            f = Future.failed(e);
+        }
+        f.addDoneCallback(done -> onLoop(() -> {
+            Throwable t = done.exception();
+            if (t != null) {
+                pool.open--;
+                fail(a, connectError(a, t));
+                serveWaiting(pool);
+                return;
+            }
+            HTTP1ClientConnection c = new HTTP1ClientConnection(key, done.result(), maxHeaderSize, maxBodySize);
+            if (a.done()) {
+                release(pool, c, true);
+            } else {
+                exchange(a, pool, c);
+            }
+        }));
+    }
+
+    private HTTPClientError connectError(Attempt a, Throwable t) {
+        if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+            HTTPTimeoutError e = new HTTPTimeoutError("Timeout connecting to " + a.key + " for " + a.describe()
+                    + " after " + a.request.connectTimeout());
+            e.initCause(t);
+            return e;
+        }
+        return new HTTPClientError(599, "Cannot connect to " + a.key + " for " + a.describe() + ": "
+                + (t.getMessage() != null ? t.getMessage() : t.toString()), null, t);
+    }
+
+    private void exchange(Attempt a, HostPool pool, HTTP1ClientConnection c) {
+        a.connection = c;
+        a.phase = "waiting for the response from " + a.key;
+        HTTPRequest r = a.request;
+        byte[] body = r.body();
+        ByteArrayBuilder head = new ByteArrayBuilder(256);
+        head.appendLatin1(r.method() + " ");
+        head.appendUtf8(a.target);
+        head.appendLatin1(" HTTP/1.1\r\n");
+        HTTPHeaders h = r.headers();
+        if (!h.contains("Host")) {
+            head.appendLatin1("Host: " + (a.host.indexOf(':') >= 0 ? "[" + a.host + "]" : a.host)
+                    + (a.port == 80 ? "" : ":" + a.port) + "\r\n");
+        }
+        if (!h.contains("User-Agent")) {
+            head.appendLatin1("User-Agent: " + USER_AGENT + "\r\n");
+        }
+        boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
+        if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
+            head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
+        }
+        h.writeTo(head);
+        head.appendLatin1("\r\n");
+        Future<HTTP1ClientConnection.Exchange> f;
+        try {
+            f = c.send(head.toByteArray(), body, r.method().equals("HEAD"), h.containsToken("Connection", "close"));
+        } catch (RuntimeException e) {
+            f = Future.failed(e);
+        }
+        f.addDoneCallback(done -> onLoop(() -> onExchange(a, pool, c, done)));
+    }
+
+    private void onExchange(Attempt a, HostPool pool, HTTP1ClientConnection c, Future<HTTP1ClientConnection.Exchange> f) {
+        a.connection = null;
+        Throwable t = f.exception();
+        if (t != null) {
+            c.close();
+            pool.open--;
+            if (t instanceof HTTP1ClientConnection.StaleConnectionException && !a.retried && !a.done()) {
+                a.retried = true;
+                acquire(a);
+                return;
+            }
+            serveWaiting(pool);
+            if (!a.done()) {
+                fail(a, t instanceof HTTPClientError ? t : new HTTPClientError(599, "Request " + a.describe()
+                        + " failed: " + t, null, t));
+            }
+            return;
+        }
+        HTTP1ClientConnection.Exchange x = f.result();
+        release(pool, c, x.reusable);
+        if (a.done()) {
+            return;
+        }
+        String location = x.headers.get("Location");
+        if (a.request.followRedirects() && location != null && isRedirect(x.code)
+                && a.redirects < a.request.maxRedirects()) {
+            URI next;
+            try {
+                next = a.uri.resolve(location.trim());
+            } catch (IllegalArgumentException e) {
+                fail(a, new HTTPClientError(599, "Invalid redirect Location " + location + " from " + a.describe(),
+                        null, e));
+                return;
+            }
+            a.redirects++;
+            HTTPRequest nr = new HTTPRequest(a.request, next.toString());
+            if (x.code == 303 || ((x.code == 301 || x.code == 302) && a.request.method().equals("POST"))) {
+                if (!a.request.method().equals("HEAD")) {
+                    nr.method("GET");
+                }
+                nr.body((byte[]) null);
+                nr.headers().remove("Content-Length");
+                nr.headers().remove("Content-Type");
+                nr.headers().remove("Transfer-Encoding");
+            }
+            if (!next.getHost().equalsIgnoreCase(a.uri.getHost())) {
+                nr.headers().remove("Host");
+                nr.headers().remove("Authorization");
+            }
+            begin(a, nr);
+            return;
+        }
+        HTTPResponse response = new HTTPResponse(a.original, x.code, x.reason, x.headers, x.body,
+                Duration.ofNanos(System.nanoTime() - a.startNanos), a.request.url());
+        if (a.original.raiseError() && (x.code < 200 || x.code >= 300)) {
+            fail(a, new HTTPClientError(x.code, null, response));
+        } else if (a.result.trySetResult(response)) {
+            loop.removeTimeout(a.timer);
+        }
+    }
+
+    private static boolean isRedirect(int code) {
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
+    private void release(HostPool pool, HTTP1ClientConnection c, boolean reusable) {
+        if (reusable && !c.isClosed() && !closed) {
+            Attempt next;
+            while ((next = pool.waiting.poll()) != null) {
+                if (!next.done()) {
+                    exchange(next, pool, c);
+                    return;
+                }
+            }
+            pool.idle.addLast(c);
+            return;
+        }
+        c.close();
+        pool.open--;
+        serveWaiting(pool);
+    }
+
+    private void serveWaiting(HostPool pool) {
+        while (pool.open < maxConnectionsPerHost && !pool.waiting.isEmpty()) {
+            Attempt a = pool.waiting.poll();
+            if (!a.done()) {
+                pool.open++;
+                connect(a, pool);
+            }
+        }
+    }
+
+    private void onTimeout(Attempt a) {
+        if (a.done()) {
+            return;
+        }
+        fail(a, new HTTPTimeoutError("Timeout " + a.phase + " for " + a.describe() + " after "
+                + a.original.requestTimeout()));
+        HostPool pool = a.key == null ? null : pools.get(a.key);
+        if (pool != null) {
+            pool.waiting.remove(a);
+        }
+        HTTP1ClientConnection c = a.connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private void fail(Attempt a, Throwable t) {
+        if (a.result.trySetException(t)) {
+            loop.removeTimeout(a.timer);
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoopThread()) {
+            r.run();
+        } else {
+            loop.addCallback(r);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncHTTPClient(open=" + openConnections() + ", idle=" + idleConnections() + ")";
+    }
+}

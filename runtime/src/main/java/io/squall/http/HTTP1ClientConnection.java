@@ -1,0 +1,244 @@
+package io.squall.http;
+
+import java.nio.ByteBuffer;
+
+import io.squall.Future;
+import io.squall.net.IOStream;
+import io.squall.net.StreamClosedException;
+
+/**
+ * One client connection to a host:port: sends a request and parses its response with an
+ * {@link HTTP1Parser}. One exchange at a time; {@link AsyncHTTPClient} pools these between exchanges.
+ * Runs on the stream's loop thread.
+ */
+final class HTTP1ClientConnection {
+    private static final int READ_SIZE = 64 * 1024;
+
+    /** The parts of a response, and whether the connection can carry another exchange. */
+    static final class Exchange {
+        int code;
+        String reason;
+        HTTPHeaders headers;
+        byte[] body;
+        boolean reusable;
+    }
+
+    /**
+     * A failure of a reused connection before any byte of the response arrived: the server probably closed
+     * the idle connection, and the request may be retried on a new one.
+     */
+    static final class StaleConnectionException extends StreamClosedException {
+        private static final long serialVersionUID = 1L;
+
+        StaleConnectionException(String message, Throwable cause) {
+            super(message);
+            initCause(cause);
+        }
+    }
+
+    final String key;
+    final IOStream stream;
+    private final HTTP1Parser parser;
+    private int uses;
+    private byte[] in = new byte[0];
+    private int inStart;
+    private int inEnd;
+    private boolean headRequest;
+    private boolean wantsClose;
+    private boolean receivedAny;
+    private boolean processing;
+    private boolean processAgain;
+    private boolean readPending;
+    private Future<Exchange> current;
+
+    HTTP1ClientConnection(String key, IOStream stream, int maxHeaderSize, long maxBodySize) {
+        this.key = key;
+        this.stream = stream;
+        this.parser = new HTTP1Parser(false, 64 * 1024, maxHeaderSize, maxBodySize);
+    }
+
+    boolean isClosed() {
+        return stream.isClosed();
+    }
+
+    void close() {
+        stream.close();
+    }
+
+    /**
+     * Sends one request and reads its response.
+     *
+     * @param head the request line and headers, CRLF-terminated
+     * @param body the body, or null
+     * @param isHead whether the request is HEAD (the response then has no body)
+     * @param closeAfter whether the request asked for Connection: close
+     * @return the response parts; fails with {@link StaleConnectionException} when a reused connection
+     *     turned out closed before any response byte, with another exception otherwise
+     */
+    Future<Exchange> send(byte[] head, byte[] body, boolean isHead, boolean closeAfter) {
+        if (current != null && !current.isDone()) {
+            throw new IllegalStateException("HTTP1ClientConnection " + key + " is busy with another request");
+        }
+        boolean reused = uses > 0;
+        uses++;
+        current = new Future<>();
+        Future<Exchange> result = current;
+        headRequest = isHead;
+        wantsClose = closeAfter;
+        receivedAny = false;
+        parser.reset();
+        Future<Void> w = body == null || body.length == 0 ? stream.write(ByteBuffer.wrap(head))
+                : stream.write(ByteBuffer.wrap(head), ByteBuffer.wrap(body));
+        w.addDoneCallback(done -> {
+            Throwable t = done.exception();
+            if (t != null) {
+                fail(reused && !receivedAny ? new StaleConnectionException("Connection to " + key
+                        + " was closed before the request was sent", t) : t);
+            }
+        });
+        if (!result.isDone()) {
+            process();
+        }
+        return result;
+    }
+
+    private void process() {
+        if (processing) {
+            processAgain = true;
+            return;
+        }
+        processing = true;
+        try {
+            do {
+                processAgain = false;
+                step();
+            } while (processAgain);
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void step() {
+        while (current != null && !current.isDone()) {
+            if (inStart == inEnd) {
+                readMore();
+                return;
+            }
+            try {
+                int n = parser.feed(in, inStart, inEnd - inStart);
+                inStart += n;
+                receivedAny = true;
+                if (parser.isHeadComplete()) {
+                    parser.beginResponseBody(headRequest);
+                }
+            } catch (HTTPInputException e) {
+                fail(new HTTPClientError(599, "Malformed HTTP response from " + key + ": " + e.getMessage(), null, e));
+                close();
+                return;
+            }
+            if (parser.isMessageComplete()) {
+                if (parser.code() < 200) {
+                    parser.reset(); // an interim response such as 100 Continue; the real one follows
+                    continue;
+                }
+                complete(false);
+                return;
+            }
+        }
+    }
+
+    private void readMore() {
+        if (readPending) {
+            return;
+        }
+        readPending = true;
+        Future<byte[]> f;
+        try {
+            f = stream.readBytesPartial(READ_SIZE);
+        } catch (RuntimeException e) {
+            readPending = false;
+            fail(e);
+            return;
+        }
+        f.addDoneCallback(this::onRead);
+    }
+
+    private void onRead(Future<byte[]> f) {
+        readPending = false;
+        Throwable t = f.exception();
+        if (t != null) {
+            onReadFailure(t);
+            return;
+        }
+        byte[] data = f.result();
+        if (inStart == inEnd) {
+            inStart = 0;
+            inEnd = 0;
+        }
+        if (in.length - inEnd < data.length) {
+            int live = inEnd - inStart;
+            byte[] target = new byte[Math.max(live + data.length, READ_SIZE)];
+            System.arraycopy(in, inStart, target, 0, live);
+            in = target;
+            inStart = 0;
+            inEnd = live;
+        }
+        System.arraycopy(data, 0, in, inEnd, data.length);
+        inEnd += data.length;
+        process();
+    }
+
+    private void onReadFailure(Throwable t) {
+        if (current == null || current.isDone()) {
+            return;
+        }
+        if (t instanceof StreamClosedException && parser.hasStarted()) {
+            try {
+                if (parser.eof()) {
+                    complete(true);
+                    return;
+                }
+            } catch (HTTPInputException e) {
+                fail(new HTTPClientError(599, "Connection to " + key + " closed before the response was complete ("
+                        + e.getMessage() + ")", null, t));
+                return;
+            }
+        }
+        if (t instanceof StreamClosedException && !receivedAny && uses > 1) {
+            fail(new StaleConnectionException("Reused connection to " + key + " was closed by the server", t));
+            return;
+        }
+        if (t instanceof StreamClosedException) {
+            fail(new HTTPClientError(599, "Connection to " + key + " closed before a response was received", null, t));
+            return;
+        }
+        fail(t);
+    }
+
+    private void complete(boolean closedByPeer) {
+        Exchange x = new Exchange();
+        x.code = parser.code();
+        x.reason = parser.reason();
+        x.headers = parser.headers();
+        x.body = parser.body();
+        HTTPHeaders h = x.headers;
+        boolean keepAlive = "HTTP/1.1".equals(parser.version()) ? !h.containsToken("Connection", "close")
+                : h.containsToken("Connection", "keep-alive");
+        x.reusable = !closedByPeer && keepAlive && !wantsClose && inStart == inEnd && !stream.isClosed();
+        parser.reset();
+        Future<Exchange> f = current;
+        f.trySetResult(x);
+    }
+
+    private void fail(Throwable t) {
+        Future<Exchange> f = current;
+        if (f != null && f.trySetException(t)) {
+            close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HTTP1ClientConnection(" + key + ", uses=" + uses + (isClosed() ? ", closed" : "") + ")";
+    }
+}

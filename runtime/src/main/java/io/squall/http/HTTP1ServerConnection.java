@@ -1,0 +1,562 @@
+package io.squall.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.Timeout;
+import io.squall.internal.Log;
+import io.squall.net.IOStream;
+import io.squall.net.StreamClosedException;
+
+/**
+ * One HTTP/1.x connection on the server side: reads requests with an {@link HTTP1Parser}, hands each
+ * complete request to the server's {@link RequestCallback}, writes its response, and moves on.
+ *
+ * <p>Requests are handled one at a time: while a request is being answered nothing more is read, and
+ * bytes of pipelined requests that already arrived wait in the input buffer, so responses go out in
+ * request order and a client that never reads its responses cannot make the server buffer without bound.
+ *
+ * <pre>
+ *   idle --first byte--&gt; head --blank line--&gt; body --complete--&gt; handling --finish flushed--&gt; idle
+ *     (idle timeout)       (header timeout)       (body timeout)                (or close)
+ * </pre>
+ * Bad input is answered with its status (400, 413, 414, 431, 505), then the connection is half-closed and
+ * what the client still sends is drained briefly, so the client reads the answer rather than a reset.
+ * Everything runs on the stream's loop thread.
+ */
+final class HTTP1ServerConnection implements HTTPConnection {
+    private static final int READ_SIZE = 64 * 1024;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    private static final long LINGER_MAX_BYTES = 4L << 20;
+
+    private final HTTPServer server;
+    private final IOStream stream;
+    private final IOLoop loop;
+    private final InetSocketAddress remote;
+    private final HTTP1Parser parser;
+    private final Future<Void> closedFuture = new Future<>();
+
+    private byte[] in = new byte[0];
+    private int inStart;
+    private int inEnd;
+    private boolean reading;
+    private boolean handling;
+    private boolean processing;
+    private boolean processAgain;
+    private boolean closed;
+
+    private HTTPServerRequest request;
+    private boolean requestKeepAlive;
+    private boolean keepAlive;
+    private boolean headersWritten;
+    private boolean finished;
+    private boolean chunkedOutput;
+    private boolean noBodyOutput;
+    private long declaredLength;
+    private long written;
+    private Future<Void> lastWrite;
+
+    private Timeout timer;
+    private long deadline;
+    private String phase;
+
+    HTTP1ServerConnection(HTTPServer server, IOStream stream, InetSocketAddress remote) {
+        this.server = server;
+        this.stream = stream;
+        this.loop = stream.loop();
+        this.remote = remote;
+        this.parser = new HTTP1Parser(true, server.maxStartLineSize(), server.maxHeaderSize(), server.maxBodySize());
+    }
+
+    /** Starts reading requests; the future completes when the connection is closed. */
+    Future<Void> start() {
+        stream.setCloseCallback(this::onStreamClosed);
+        setDeadline(server.idleConnectionTimeoutNanos(), "idle");
+        process();
+        return closedFuture;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reading and dispatching
+
+    private void process() {
+        if (processing) {
+            processAgain = true;
+            return;
+        }
+        processing = true;
+        try {
+            do {
+                processAgain = false;
+                step();
+            } while (processAgain);
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void step() {
+        while (!handling && !closed) {
+            if (inStart == inEnd) {
+                readMore();
+                return;
+            }
+            if (!parser.hasStarted()) {
+                setDeadline(server.headerTimeoutNanos(), "header");
+            }
+            int n;
+            try {
+                n = parser.feed(in, inStart, inEnd - inStart);
+                inStart += n;
+                if (parser.isHeadComplete()) {
+                    parser.beginRequestBody();
+                    if (parser.isReadingBody()) {
+                        setDeadline(server.bodyTimeoutNanos(), "body");
+                        if ("HTTP/1.1".equals(parser.version())
+                                && parser.headers().containsToken("Expect", "100-continue")) {
+                            observe(stream.write(CONTINUE));
+                        }
+                    }
+                }
+            } catch (HTTPInputException e) {
+                badRequest(e);
+                return;
+            }
+            if (parser.isMessageComplete()) {
+                dispatch();
+            }
+        }
+    }
+
+    private void readMore() {
+        if (reading || closed) {
+            return;
+        }
+        reading = true;
+        Future<byte[]> f;
+        try {
+            f = stream.readBytesPartial(READ_SIZE);
+        } catch (RuntimeException e) {
+            reading = false;
+            Log.debug("HTTP connection from " + remote + ": read failed: " + e);
+            close();
+            return;
+        }
+        f.addDoneCallback(this::onRead);
+    }
+
+    private void onRead(Future<byte[]> f) {
+        reading = false;
+        Throwable t = f.exception();
+        if (t != null) {
+            if (!(t instanceof StreamClosedException) && !(t instanceof CancellationException)) {
+                Log.debug("HTTP connection from " + remote + ": read failed: " + t);
+            }
+            close();
+            return;
+        }
+        append(f.result());
+        process();
+    }
+
+    private void append(byte[] data) {
+        if (inStart == inEnd) {
+            inStart = 0;
+            inEnd = 0;
+        }
+        if (in.length - inEnd < data.length) {
+            int live = inEnd - inStart;
+            byte[] target = in.length - live >= data.length ? in : new byte[Math.max(live + data.length, READ_SIZE)];
+            System.arraycopy(in, inStart, target, 0, live);
+            in = target;
+            inStart = 0;
+            inEnd = live;
+        }
+        System.arraycopy(data, 0, in, inEnd, data.length);
+        inEnd += data.length;
+    }
+
+    private void dispatch() {
+        clearDeadline();
+        handling = true;
+        headersWritten = false;
+        finished = false;
+        chunkedOutput = false;
+        noBodyOutput = false;
+        declaredLength = -1;
+        written = 0;
+        lastWrite = null;
+        request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
+                parser.body(), remote, this);
+        HTTPHeaders h = request.headers();
+        requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
+                : h.containsToken("Connection", "keep-alive");
+        HTTPServerRequest current = request;
+        Future<?> f;
+        try {
+            f = server.callback().handleRequest(current);
+        } catch (Throwable t) {
+            onCallbackFailure(current, t);
+            return;
+        }
+        if (f != null) {
+            f.addDoneCallback(done -> {
+                Throwable t = done.exception();
+                if (t != null) {
+                    onLoop(() -> onCallbackFailure(current, t));
+                }
+            });
+        }
+    }
+
+    private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {
+        Log.error("Uncaught exception in the request callback for " + failed, t);
+        if (failed != request || closed) {
+            return;
+        }
+        if (!headersWritten) {
+            HTTPHeaders h = new HTTPHeaders().set("Content-Type", "text/html; charset=UTF-8");
+            respond(500, h, ErrorPage.html(500, HTTPStatus.reason(500)));
+        } else if (!finished) {
+            close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // HTTPConnection: writing the response
+
+    @Override
+    public Future<Void> writeHeaders(int code, String reason, HTTPHeaders headers, byte[] chunk) {
+        if (headersWritten) {
+            throw new IllegalStateException("writeHeaders: the response headers were already written for "
+                    + request);
+        }
+        if (code < 100 || code > 999) {
+            throw new IllegalArgumentException("writeHeaders: status " + code + " is not a three-digit code");
+        }
+        String phrase = reason != null ? reason : HTTPStatus.reasonOrUnknown(code);
+        HTTPHeaders.checkValue("reason phrase", phrase);
+        headersWritten = true;
+        noBodyOutput = "HEAD".equals(request.method()) || code < 200 || code == 204 || code == 304;
+        String cl = headers.get("Content-Length");
+        if (cl != null) {
+            try {
+                declaredLength = Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("writeHeaders: Content-Length " + cl + " is not a number", e);
+            }
+        }
+        boolean userFraming = headers.contains("Transfer-Encoding");
+        boolean closeDelimited = false;
+        if (cl == null && !userFraming && !noBodyOutput) {
+            if (request.supportsHttp11()) {
+                chunkedOutput = true;
+                headers.set("Transfer-Encoding", "chunked");
+            } else {
+                closeDelimited = true;
+            }
+        }
+        keepAlive = requestKeepAlive && !server.noKeepAlive() && !closeDelimited
+                && !headers.containsToken("Connection", "close");
+        if (!keepAlive && request.supportsHttp11()) {
+            headers.set("Connection", "close");
+        } else if (keepAlive && !request.supportsHttp11()) {
+            headers.set("Connection", "keep-alive");
+        }
+        if (!headers.contains("Date")) {
+            headers.set("Date", HTTPDate.now());
+        }
+        String serverName = server.serverHeader();
+        if (serverName != null && !headers.contains("Server")) {
+            headers.set("Server", serverName);
+        }
+        ByteArrayBuilder head = new ByteArrayBuilder(256);
+        head.appendLatin1("HTTP/1.1 ");
+        head.appendAscii(code);
+        head.append((byte) ' ');
+        head.appendLatin1(phrase);
+        head.append(CRLF);
+        headers.writeTo(head);
+        head.append(CRLF);
+        ByteBuffer headBuffer = ByteBuffer.wrap(head.array(), 0, head.size());
+        if (chunk == null || chunk.length == 0 || noBodyOutput) {
+            return send(headBuffer);
+        }
+        return sendBody(headBuffer, chunk);
+    }
+
+    @Override
+    public Future<Void> write(byte[] chunk) {
+        if (!headersWritten) {
+            throw new IllegalStateException("write: call writeHeaders() before writing the body");
+        }
+        if (finished) {
+            throw new IllegalStateException("write: the response was already finished");
+        }
+        if (chunk.length == 0 || noBodyOutput) {
+            return lastWrite != null ? lastWrite : Future.of(null);
+        }
+        return sendBody(null, chunk);
+    }
+
+    private Future<Void> sendBody(ByteBuffer head, byte[] chunk) {
+        if (declaredLength >= 0 && written + chunk.length > declaredLength) {
+            throw new IllegalStateException("Tried to write " + (written + chunk.length) + " bytes, more than the "
+                    + declaredLength + " bytes declared in Content-Length");
+        }
+        written += chunk.length;
+        ByteBuffer body = ByteBuffer.wrap(chunk);
+        if (chunkedOutput) {
+            ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(chunk.length) + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return head == null ? send(size, body, ByteBuffer.wrap(CRLF)) : send(head, size, body, ByteBuffer.wrap(CRLF));
+        }
+        return head == null ? send(body) : send(head, body);
+    }
+
+    private Future<Void> send(ByteBuffer... buffers) {
+        Future<Void> f;
+        if (closed) {
+            f = Future.failed(new StreamClosedException("HTTP connection from " + remote + " is closed"));
+        } else {
+            f = stream.write(buffers);
+        }
+        lastWrite = f;
+        observe(f);
+        return f;
+    }
+
+    @Override
+    public Future<Void> finish() {
+        if (!headersWritten) {
+            throw new IllegalStateException("finish: call writeHeaders() first");
+        }
+        if (finished) {
+            throw new IllegalStateException("finish: the response was already finished for " + request);
+        }
+        finished = true;
+        if (!noBodyOutput && declaredLength >= 0 && written < declaredLength) {
+            IllegalStateException e = new IllegalStateException("Response to " + request + " finished after "
+                    + written + " of the " + declaredLength + " bytes its Content-Length declared;"
+                    + " closing the connection");
+            Log.warning(e.getMessage());
+            close();
+            Future<Void> failed = Future.failed(e);
+            return failed;
+        }
+        Future<Void> f = chunkedOutput ? send(ByteBuffer.wrap(LAST_CHUNK)) : lastWrite;
+        HTTPServerRequest finishedRequest = request;
+        f.addDoneCallback(done -> onLoop(() -> onResponseFlushed(finishedRequest, done)));
+        return f;
+    }
+
+    private void onResponseFlushed(HTTPServerRequest finishedRequest, Future<Void> done) {
+        if (closed || finishedRequest != request) {
+            return;
+        }
+        if (done.exception() != null || !keepAlive) {
+            close();
+            return;
+        }
+        parser.reset();
+        request = null;
+        handling = false;
+        setDeadline(server.idleConnectionTimeoutNanos(), "idle");
+        // Not process() directly: this may run inside the handler's finish(), and a client with many
+        // pipelined requests would otherwise nest one handler call per request on the stack.
+        try {
+            loop.dispatch(this::process);
+        } catch (IllegalStateException closedLoop) {
+            close();
+        }
+    }
+
+    @Override
+    public boolean headersWritten() {
+        return headersWritten;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return finished;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Errors, timeouts, closing
+
+    private void badRequest(HTTPInputException e) {
+        Log.debug("Bad HTTP request from " + remote + ": " + e.status() + " " + e.getMessage());
+        clearDeadline();
+        handling = true;
+        String reason = HTTPStatus.reasonOrUnknown(e.status());
+        byte[] body = (e.status() + " " + reason + ": " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteArrayBuilder head = new ByteArrayBuilder(256);
+        head.appendLatin1("HTTP/1.1 " + e.status() + " " + reason + "\r\nContent-Type: text/plain; charset=UTF-8"
+                + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\nDate: " + HTTPDate.now() + "\r\n");
+        if (server.serverHeader() != null) {
+            head.appendLatin1("Server: " + server.serverHeader() + "\r\n");
+        }
+        head.append(CRLF);
+        head.append(body);
+        Future<Void> f = send(ByteBuffer.wrap(head.array(), 0, head.size()));
+        f.addDoneCallback(done -> onLoop(() -> {
+            if (done.exception() != null) {
+                close();
+            } else {
+                lingeringClose();
+            }
+        }));
+    }
+
+    /**
+     * Half-closes and discards what the client still sends for a short while, then closes: closing with
+     * unread input would make the kernel send a reset that can destroy the error response in flight.
+     */
+    private void lingeringClose() {
+        if (closed) {
+            return;
+        }
+        try {
+            stream.channel().shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            close();
+            return;
+        }
+        inStart = inEnd;
+        setDeadline(LINGER_NANOS, "linger");
+        drain(0);
+    }
+
+    private void drain(long discarded) {
+        if (closed) {
+            return;
+        }
+        if (discarded > LINGER_MAX_BYTES) {
+            close();
+            return;
+        }
+        Future<byte[]> f;
+        try {
+            f = stream.readBytesPartial(READ_SIZE);
+        } catch (RuntimeException e) {
+            close();
+            return;
+        }
+        f.addDoneCallback(done -> {
+            if (done.exception() != null) {
+                close();
+            } else {
+                onLoop(() -> drain(discarded + done.result().length));
+            }
+        });
+    }
+
+    /** Moves the current deadline; a timer is (re)armed only when the new deadline is earlier. */
+    private void setDeadline(long timeoutNanos, String newPhase) {
+        if (closed) {
+            return;
+        }
+        if (timeoutNanos <= 0) {
+            clearDeadline();
+            return;
+        }
+        phase = newPhase;
+        deadline = loop.time() + timeoutNanos;
+        if (deadline == 0) {
+            deadline = 1;
+        }
+        if (timer != null && timer.deadline() - deadline > 0) {
+            loop.removeTimeout(timer);
+            timer = null;
+        }
+        if (timer == null) {
+            timer = loop.callAt(deadline, this::onTimer);
+        }
+    }
+
+    private void clearDeadline() {
+        deadline = 0;
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (closed || deadline == 0) {
+            return;
+        }
+        if (loop.time() - deadline < 0) {
+            timer = loop.callAt(deadline, this::onTimer);
+            return;
+        }
+        Log.debug("HTTP connection from " + remote + ": " + phase + " timeout, closing");
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        markClosed();
+        stream.close();
+    }
+
+    private void onStreamClosed() {
+        if (!closed) {
+            markClosed();
+        }
+    }
+
+    private void markClosed() {
+        closed = true;
+        deadline = 0;
+        if (timer != null) {
+            loop.removeTimeout(timer);
+            timer = null;
+        }
+        server.connectionClosed(this);
+        closedFuture.trySetResult(null);
+    }
+
+    /** Closes from any thread. */
+    void closeFromAnyThread() {
+        onLoop(this::close);
+    }
+
+    private void observe(Future<Void> f) {
+        f.addDoneCallback(done -> {
+            if (done.exception() != null && !closed) {
+                onLoop(this::close);
+            }
+        });
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoopThread()) {
+            r.run();
+        } else {
+            try {
+                loop.addCallback(r);
+            } catch (IllegalStateException closedLoop) {
+                Log.debug("HTTP connection from " + remote + ": loop closed, dropping " + r);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HTTP1ServerConnection(" + remote + (closed ? ", closed" : "") + ")";
+    }
+}

@@ -1,0 +1,89 @@
+package io.squall.http;
+
+import io.squall.Future;
+
+/**
+ * The response side of one request on an HTTP/1.x connection (Tornado's {@code HTTPConnection}):
+ * {@link #writeHeaders}, then any number of {@link #write}s, then {@link #finish}. Methods must be called
+ * on the connection's IOLoop thread.
+ *
+ * <p>The connection frames the body: with a {@code Content-Length} header it checks the length; without
+ * one an HTTP/1.1 response is sent chunked and an HTTP/1.0 one is ended by closing the connection. It adds
+ * {@code Date} and {@code Server} when they are missing, and drops the body of a response to HEAD and of
+ * 1xx, 204 and 304 responses. The returned futures complete when the bytes are flushed to the socket and
+ * fail with a {@code StreamClosedException} if the client went away.
+ */
+public interface HTTPConnection {
+    /**
+     * Writes the status line, the headers and optionally the first part of the body.
+     *
+     * @param code the status code
+     * @param reason the reason phrase, or null for the standard one
+     * @param headers the response headers; the connection may add framing headers to them
+     * @param chunk the first body bytes, or null
+     * @return completes when flushed
+     * @throws IllegalStateException if the headers were already written
+     */
+    Future<Void> writeHeaders(int code, String reason, HTTPHeaders headers, byte[] chunk);
+
+    /**
+     * Writes more of the body.
+     *
+     * @param chunk the bytes
+     * @return completes when flushed
+     * @throws IllegalStateException if the headers were not written yet, the response is finished, or
+     *     the bytes go past the declared Content-Length
+     */
+    Future<Void> write(byte[] chunk);
+
+    /**
+     * Ends the response. The connection then reads the next request, or closes.
+     *
+     * @return completes when everything is flushed; fails if fewer bytes than the declared Content-Length
+     *     were written (the connection is then closed)
+     * @throws IllegalStateException if the headers were not written yet or the response is finished
+     */
+    Future<Void> finish();
+
+    /**
+     * Writes a whole response at once: headers (with a Content-Length), body, finish.
+     *
+     * @param code the status code
+     * @param headers the response headers
+     * @param body the body, may be null for none
+     * @return completes when flushed
+     * @throws IllegalStateException if a response was already started
+     */
+    default Future<Void> respond(int code, HTTPHeaders headers, byte[] body) {
+        byte[] b = body == null ? new byte[0] : body;
+        if (!headers.contains("Content-Length")) {
+            headers.set("Content-Length", Integer.toString(b.length));
+        }
+        writeHeaders(code, null, headers, b);
+        return finish();
+    }
+
+    /**
+     * Tells whether the response headers were written.
+     *
+     * @return true once {@link #writeHeaders} was called
+     */
+    boolean headersWritten();
+
+    /**
+     * Tells whether {@link #finish} was called.
+     *
+     * @return true once finished
+     */
+    boolean isFinished();
+
+    /**
+     * Tells whether the underlying connection is closed (for example, the client went away).
+     *
+     * @return true once closed
+     */
+    boolean isClosed();
+
+    /** Closes the underlying connection at once, abandoning the response. */
+    void close();
+}

@@ -1,0 +1,232 @@
+package io.squall.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A request for {@link AsyncHTTPClient#fetch(HTTPRequest)} (Tornado's {@code HTTPRequest}), built fluently:
+ *
+ * <pre>{@code
+ * HTTPResponse r = await(client.fetch(new HTTPRequest("http://127.0.0.1:8888/items")
+ *         .method("POST").header("Content-Type", "application/json").body("{\"a\":1}")
+ *         .requestTimeout(Duration.ofSeconds(5)).raiseError(false)));
+ * }</pre>
+ *
+ * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5), and
+ * {@link #raiseError} true. Only {@code http://} URLs are supported.
+ */
+public final class HTTPRequest {
+    private final String url;
+    private String method = "GET";
+    private final HTTPHeaders headers = new HTTPHeaders();
+    private byte[] body;
+    private Duration connectTimeout = Duration.ofSeconds(20);
+    private Duration requestTimeout = Duration.ofSeconds(20);
+    private boolean raiseError = true;
+    private boolean followRedirects = true;
+    private int maxRedirects = 5;
+
+    /**
+     * Creates a GET request.
+     *
+     * @param url an absolute {@code http://} URL
+     * @throws NullPointerException if {@code url} is null
+     */
+    public HTTPRequest(String url) {
+        this.url = Objects.requireNonNull(url, "url");
+    }
+
+    /**
+     * Creates a request that copies everything from {@code other} but the URL.
+     *
+     * @param other the request to copy
+     * @param url the new URL
+     */
+    HTTPRequest(HTTPRequest other, String url) {
+        this.url = url;
+        this.method = other.method;
+        this.headers.clear();
+        other.headers.forEach(this.headers::addTrusted);
+        this.body = other.body;
+        this.connectTimeout = other.connectTimeout;
+        this.requestTimeout = other.requestTimeout;
+        this.raiseError = other.raiseError;
+        this.followRedirects = other.followRedirects;
+        this.maxRedirects = other.maxRedirects;
+    }
+
+    /**
+     * Sets the method.
+     *
+     * @param method e.g. "POST"; an HTTP token, upper-cased
+     * @return this
+     * @throws IllegalArgumentException if it is not a token
+     */
+    public HTTPRequest method(String method) {
+        String m = method.toUpperCase(Locale.ROOT);
+        for (int i = 0; i < m.length(); i++) {
+            if (m.charAt(i) >= 128 || !Chars.isToken((byte) m.charAt(i))) {
+                throw new IllegalArgumentException("Invalid HTTP method " + method);
+            }
+        }
+        if (m.isEmpty()) {
+            throw new IllegalArgumentException("Empty HTTP method");
+        }
+        this.method = m;
+        return this;
+    }
+
+    /**
+     * Adds a request header.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this
+     * @throws IllegalArgumentException if the name is not a token or either holds CR or LF
+     */
+    public HTTPRequest header(String name, String value) {
+        headers.add(name, value);
+        return this;
+    }
+
+    /**
+     * Sets the body.
+     *
+     * @param body the bytes, or null for none
+     * @return this
+     */
+    public HTTPRequest body(byte[] body) {
+        this.body = body;
+        return this;
+    }
+
+    /**
+     * Sets the body to {@code text} encoded as UTF-8.
+     *
+     * @param text the text
+     * @return this
+     */
+    public HTTPRequest body(String text) {
+        return body(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sets how long connecting may take.
+     *
+     * @param timeout the timeout, positive
+     * @return this
+     */
+    public HTTPRequest connectTimeout(Duration timeout) {
+        this.connectTimeout = requirePositive(timeout, "connectTimeout");
+        return this;
+    }
+
+    /**
+     * Sets how long the whole request may take, from {@code fetch} to the last byte of the response
+     * (waiting for a free connection included).
+     *
+     * @param timeout the timeout, positive
+     * @return this
+     */
+    public HTTPRequest requestTimeout(Duration timeout) {
+        this.requestTimeout = requirePositive(timeout, "requestTimeout");
+        return this;
+    }
+
+    /**
+     * Chooses whether a response with a status outside 2xx fails the fetch with {@link HTTPClientError}
+     * (true, the default, as Tornado) or is returned like any other (false). Failures without a response
+     * (connection refused, timeouts) always fail the fetch.
+     *
+     * @param value whether to fail on non-2xx
+     * @return this
+     */
+    public HTTPRequest raiseError(boolean value) {
+        this.raiseError = value;
+        return this;
+    }
+
+    /**
+     * Chooses whether 301, 302, 303, 307 and 308 responses with a Location are followed (default true).
+     *
+     * @param value whether to follow
+     * @return this
+     */
+    public HTTPRequest followRedirects(boolean value) {
+        this.followRedirects = value;
+        return this;
+    }
+
+    /**
+     * Sets how many redirects are followed at most (default 5); one more fails with the redirect response.
+     *
+     * @param value at least 0
+     * @return this
+     */
+    public HTTPRequest maxRedirects(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("maxRedirects must be at least 0, got " + value);
+        }
+        this.maxRedirects = value;
+        return this;
+    }
+
+    private static Duration requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    /** @return the URL */
+    public String url() {
+        return url;
+    }
+
+    /** @return the method */
+    public String method() {
+        return method;
+    }
+
+    /** @return the request headers (modifiable) */
+    public HTTPHeaders headers() {
+        return headers;
+    }
+
+    /** @return the body, or null */
+    public byte[] body() {
+        return body;
+    }
+
+    /** @return the connect timeout */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the request timeout */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** @return whether non-2xx responses fail the fetch */
+    public boolean raiseError() {
+        return raiseError;
+    }
+
+    /** @return whether redirects are followed */
+    public boolean followRedirects() {
+        return followRedirects;
+    }
+
+    /** @return the most redirects followed */
+    public int maxRedirects() {
+        return maxRedirects;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + url;
+    }
+}

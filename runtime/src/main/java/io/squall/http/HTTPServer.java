@@ -1,0 +1,244 @@
+package io.squall.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.squall.Future;
+import io.squall.net.IOStream;
+import io.squall.net.TCPServer;
+
+/**
+ * A non-blocking HTTP/1.1 server (Tornado's {@code HTTPServer}): keep-alive, pipelining (answered in
+ * order), chunked request and response bodies, {@code Expect: 100-continue}, HEAD, and limits and
+ * timeouts that protect it from bad or slow clients. Every complete request goes to a
+ * {@link RequestCallback}, usually an {@link Application}:
+ *
+ * <pre>{@code
+ * HTTPServer server = new HTTPServer(new Application().addHandler("/", MainHandler.class));
+ * server.listen(8888);
+ * IOLoop.current().start();
+ * }</pre>
+ *
+ * <p>Bad input is answered with 400 (malformed request line or headers, conflicting Content-Length and
+ * Transfer-Encoding, bad chunk sizes, a bad Content-Length), 413 (body over {@link #maxBodySize}), 414
+ * (request line over {@link #maxStartLineSize}), 431 (headers over {@link #maxHeaderSize}) or 505 (an HTTP
+ * major version other than 1), and that connection is closed; the others are unaffected. Connections that
+ * stay silent too long are closed: between requests after {@link #idleConnectionTimeout}, while
+ * sending a request's head after {@link #headerTimeout}, while sending its body after
+ * {@link #bodyTimeout}.
+ *
+ * <p>Configure before {@code listen}/{@code start}. Only {@code http://}; put a TLS-terminating proxy in
+ * front for HTTPS.
+ */
+public class HTTPServer extends TCPServer {
+    /** Default {@link #maxBodySize}: 100 MiB, as Tornado. */
+    public static final long DEFAULT_MAX_BODY_SIZE = 100L << 20;
+    /** Default {@link #maxHeaderSize}: 64 KiB, as Tornado. */
+    public static final int DEFAULT_MAX_HEADER_SIZE = 64 << 10;
+    /** Default {@link #maxStartLineSize}: 8 KiB. */
+    public static final int DEFAULT_MAX_START_LINE_SIZE = 8 << 10;
+
+    private final RequestCallback callback;
+    private final Set<HTTP1ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile long maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    private volatile int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+    private volatile int maxStartLineSize = DEFAULT_MAX_START_LINE_SIZE;
+    private volatile long idleTimeoutNanos = Duration.ofHours(1).toNanos();
+    private volatile long headerTimeoutNanos = Duration.ofSeconds(60).toNanos();
+    private volatile long bodyTimeoutNanos = Duration.ofMinutes(5).toNanos();
+    private volatile boolean noKeepAlive;
+    private volatile String serverHeader = "Squall/0.1";
+
+    /**
+     * Creates a server that hands every request to {@code callback}.
+     *
+     * @param callback an {@link Application} or any {@link RequestCallback}
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public HTTPServer(RequestCallback callback) {
+        this.callback = Objects.requireNonNull(callback, "callback");
+    }
+
+    /** @return the request callback */
+    public RequestCallback callback() {
+        return callback;
+    }
+
+    /**
+     * Sets the largest accepted request body; larger ones get 413.
+     *
+     * @param bytes the limit, at least 0
+     * @return this
+     * @throws IllegalArgumentException if negative
+     */
+    public HTTPServer maxBodySize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxBodySize must be at least 0, got " + bytes);
+        }
+        maxBodySize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the largest accepted header section; larger ones get 431.
+     *
+     * @param bytes the limit, at least 256
+     * @return this
+     * @throws IllegalArgumentException if below 256
+     */
+    public HTTPServer maxHeaderSize(int bytes) {
+        if (bytes < 256) {
+            throw new IllegalArgumentException("maxHeaderSize must be at least 256 bytes, got " + bytes);
+        }
+        maxHeaderSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the longest accepted request line; longer ones get 414.
+     *
+     * @param bytes the limit, at least 64
+     * @return this
+     * @throws IllegalArgumentException if below 64
+     */
+    public HTTPServer maxStartLineSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxStartLineSize must be at least 64 bytes, got " + bytes);
+        }
+        maxStartLineSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent between requests (default 1 hour).
+     *
+     * @param timeout the timeout; zero disables it
+     * @return this
+     */
+    public HTTPServer idleConnectionTimeout(Duration timeout) {
+        idleTimeoutNanos = timeout.toNanos();
+        return this;
+    }
+
+    /**
+     * Sets how long a client may take to send a request's head once it started (default 60 s).
+     *
+     * @param timeout the timeout; zero disables it
+     * @return this
+     */
+    public HTTPServer headerTimeout(Duration timeout) {
+        headerTimeoutNanos = timeout.toNanos();
+        return this;
+    }
+
+    /**
+     * Sets how long a client may take to send a request's body (default 5 minutes).
+     *
+     * @param timeout the timeout; zero disables it
+     * @return this
+     */
+    public HTTPServer bodyTimeout(Duration timeout) {
+        bodyTimeoutNanos = timeout.toNanos();
+        return this;
+    }
+
+    /**
+     * Closes every connection after one response when true (default false).
+     *
+     * @param value whether to refuse keep-alive
+     * @return this
+     */
+    public HTTPServer noKeepAlive(boolean value) {
+        noKeepAlive = value;
+        return this;
+    }
+
+    /**
+     * Sets the {@code Server} header added to responses that have none; null to add none.
+     *
+     * @param value the header value, default "Squall/0.1"
+     * @return this
+     * @throws IllegalArgumentException if it holds CR, LF or other control characters
+     */
+    public HTTPServer serverHeader(String value) {
+        if (value != null) {
+            HTTPHeaders.checkValue("Server", value);
+        }
+        serverHeader = value;
+        return this;
+    }
+
+    /** @return the body size limit in bytes */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /** @return the header section limit in bytes */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** @return the request line limit in bytes */
+    public int maxStartLineSize() {
+        return maxStartLineSize;
+    }
+
+    /** @return whether keep-alive is refused */
+    public boolean noKeepAlive() {
+        return noKeepAlive;
+    }
+
+    /** @return the Server header value, or null */
+    public String serverHeader() {
+        return serverHeader;
+    }
+
+    long idleConnectionTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    long headerTimeoutNanos() {
+        return headerTimeoutNanos;
+    }
+
+    long bodyTimeoutNanos() {
+        return bodyTimeoutNanos;
+    }
+
+    /**
+     * Serves HTTP on a newly accepted connection; called by {@link TCPServer} on the stream's loop.
+     *
+     * @param stream the connection
+     * @param address the client's address
+     * @return a future completed when the connection is closed
+     */
+    @Override
+    protected Future<?> handleStream(IOStream stream, InetSocketAddress address) {
+        HTTP1ServerConnection connection = new HTTP1ServerConnection(this, stream, address);
+        connections.add(connection);
+        return connection.start();
+    }
+
+    void connectionClosed(HTTP1ServerConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** @return the number of open connections */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Closes every open connection, abandoning responses in progress (Tornado's
+     * {@code close_all_connections}). Call {@link #stop()} first to stop accepting new ones. Safe from any
+     * thread: each connection is closed on its own loop.
+     */
+    public void closeAllConnections() {
+        for (HTTP1ServerConnection c : connections.toArray(new HTTP1ServerConnection[0])) {
+            c.closeFromAnyThread();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.squall.http;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reason phrases of the standard HTTP status codes (RFC 9110 section 15). */
+public final class HTTPStatus {
+    private static final Map<Integer, String> REASONS = new HashMap<>();
+
+    static {
+        String[] table = {
+            "100", "Continue", "101", "Switching Protocols", "102", "Processing", "103", "Early Hints",
+            "200", "OK", "201", "Created", "202", "Accepted", "203", "Non-Authoritative Information",
+            "204", "No Content", "205", "Reset Content", "206", "Partial Content", "207", "Multi-Status",
+            "300", "Multiple Choices", "301", "Moved Permanently", "302", "Found", "303", "See Other",
+            "304", "Not Modified", "305", "Use Proxy", "307", "Temporary Redirect", "308", "Permanent Redirect",
+            "400", "Bad Request", "401", "Unauthorized", "402", "Payment Required", "403", "Forbidden",
+            "404", "Not Found", "405", "Method Not Allowed", "406", "Not Acceptable",
+            "407", "Proxy Authentication Required", "408", "Request Timeout", "409", "Conflict", "410", "Gone",
+            "411", "Length Required", "412", "Precondition Failed", "413", "Content Too Large",
+            "414", "URI Too Long", "415", "Unsupported Media Type", "416", "Range Not Satisfiable",
+            "417", "Expectation Failed", "418", "I'm a teapot", "421", "Misdirected Request",
+            "422", "Unprocessable Content", "423", "Locked", "424", "Failed Dependency", "425", "Too Early",
+            "426", "Upgrade Required", "428", "Precondition Required", "429", "Too Many Requests",
+            "431", "Request Header Fields Too Large", "451", "Unavailable For Legal Reasons",
+            "500", "Internal Server Error", "501", "Not Implemented", "502", "Bad Gateway",
+            "503", "Service Unavailable", "504", "Gateway Timeout", "505", "HTTP Version Not Supported",
+            "506", "Variant Also Negotiates", "507", "Insufficient Storage", "508", "Loop Detected",
+            "511", "Network Authentication Required",
+        };
+        for (int i = 0; i < table.length; i += 2) {
+            REASONS.put(Integer.parseInt(table[i]), table[i + 1]);
+        }
+    }
+
+    private HTTPStatus() {
+        throw new AssertionError("no instances");
+    }
+
+    /**
+     * Returns the standard reason phrase of {@code code}, or null for an unknown code.
+     *
+     * @param code the status code
+     * @return the reason phrase, e.g. "Not Found", or null
+     */
+    public static String reason(int code) {
+        return REASONS.get(code);
+    }
+
+    /**
+     * Returns the reason phrase of {@code code}, or "Unknown" for a code without a standard one.
+     *
+     * @param code the status code
+     * @return a reason phrase, never null
+     */
+    public static String reasonOrUnknown(int code) {
+        String r = REASONS.get(code);
+        return r == null ? "Unknown" : r;
+    }
+}

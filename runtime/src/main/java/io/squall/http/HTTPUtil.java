@@ -1,0 +1,135 @@
+package io.squall.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** URL and form helpers (Tornado's {@code httputil}/{@code escape} pieces). */
+public final class HTTPUtil {
+    private HTTPUtil() {
+        throw new AssertionError("no instances");
+    }
+
+    /**
+     * Decodes percent-escapes as UTF-8. Malformed escapes are kept literally rather than refused, as
+     * browsers and Tornado do; invalid UTF-8 becomes U+FFFD.
+     *
+     * @param s the encoded text
+     * @param plusAsSpace true to decode {@code +} as a space (query strings and forms), false for paths
+     * @return the decoded text
+     */
+    public static String urlDecode(String s, boolean plusAsSpace) {
+        if (s.indexOf('%') < 0 && (!plusAsSpace || s.indexOf('+') < 0)) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                out.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+                i += 2;
+            } else if (c == '+' && plusAsSpace) {
+                out.write(' ');
+            } else if (c < 0x80) {
+                out.write(c);
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    b = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /**
+     * Percent-encodes {@code s} as UTF-8 for a query string or form: unreserved characters stay, a space
+     * becomes {@code +}.
+     *
+     * @param s the text
+     * @return the encoded text
+     */
+    public static String urlEncode(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '.' || c == '~') {
+                b.append((char) c);
+            } else if (c == ' ') {
+                b.append('+');
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Parses {@code a=1&b=2&a=3} into names and their values in order; names without {@code =} get an
+     * empty value; empty pieces are skipped.
+     *
+     * @param query the query string without {@code ?}, or a urlencoded form body
+     * @return the arguments; unmodifiable
+     */
+    public static Map<String, List<String>> parseQueryString(String query) {
+        if (query == null || query.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String piece : query.split("&")) {
+            if (piece.isEmpty()) {
+                continue;
+            }
+            int eq = piece.indexOf('=');
+            String name = urlDecode(eq < 0 ? piece : piece.substring(0, eq), true);
+            String value = eq < 0 ? "" : urlDecode(piece.substring(eq + 1), true);
+            out.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        for (Map.Entry<String, List<String>> e : out.entrySet()) {
+            e.setValue(Collections.unmodifiableList(e.getValue()));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Encodes arguments as {@code a=1&b=2}, for a query string or a urlencoded form body.
+     *
+     * @param args names and values
+     * @return the encoded text
+     */
+    public static String encodeQueryString(Map<String, ?> args) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, ?> e : args.entrySet()) {
+            Object v = e.getValue();
+            Iterable<?> values = v instanceof Iterable ? (Iterable<?>) v : List.of(String.valueOf(v));
+            for (Object one : values) {
+                if (b.length() > 0) {
+                    b.append('&');
+                }
+                b.append(urlEncode(e.getKey())).append('=').append(urlEncode(String.valueOf(one)));
+            }
+        }
+        return b.toString();
+    }
+}

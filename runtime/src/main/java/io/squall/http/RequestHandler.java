@@ -1,0 +1,637 @@
+package io.squall.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.internal.Log;
+
+/**
+ * Handles the requests of one route (Tornado's {@code web.RequestHandler}). Subclass it and override the
+ * methods you serve; each receives the route's path groups and may be a {@code @Coroutine}:
+ *
+ * <pre>{@code
+ * public class UserHandler extends RequestHandler {
+ *     @Coroutine
+ *     public Future<?> get(String... args) {
+ *         User u = await(db.find(args[0]));
+ *         write(Map.of("id", u.id(), "name", u.name()));
+ *         return null;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A new instance serves each request: {@link #prepare()}, then the method, then {@link #finish()} if the
+ * method did not call it (after the returned future completes), then {@link #onFinish()}. Output is
+ * buffered until {@link #flush()} or {@link #finish()}. Methods not overridden answer 405. An
+ * {@link HTTPError} thrown (or a future failed with it) answers with its status; any other exception
+ * answers 500 (no stack trace is sent) and is logged with its trace.
+ *
+ * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there).
+ */
+public class RequestHandler {
+    private static final List<String> SUPPORTED_METHODS =
+            List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
+
+    private Application application;
+    private HTTPServerRequest request;
+    private HTTPConnection connection;
+    private IOLoop loop;
+    private String[] pathArgs = new String[0];
+    private final HTTPHeaders headers = new HTTPHeaders();
+    private int status = 200;
+    private String reason;
+    private final List<byte[]> buffer = new ArrayList<>();
+    private int buffered;
+    private boolean headersWritten;
+    private boolean finished;
+    private final Future<Void> done = new Future<>();
+
+    /** Creates a handler; the {@link Application} does this once per request. */
+    public RequestHandler() {
+        clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // What subclasses override
+
+    /**
+     * Called before the method for every request; override for common setup or checks. Calling
+     * {@link #finish()} (or {@link #sendError}, {@link #redirect}) here skips the method.
+     *
+     * @return null, or a future the method waits for (may be a coroutine)
+     */
+    protected Future<?> prepare() {
+        return null;
+    }
+
+    /** Called after the response is finished; override for cleanup or logging. Exceptions are logged. */
+    protected void onFinish() {}
+
+    /**
+     * Serves GET. The default answers 405.
+     *
+     * @param args the route's path groups, percent-decoded
+     * @return null when done, or a future completing when done (may be a coroutine)
+     */
+    public Future<?> get(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves HEAD; the body written is not sent. The default answers 405, as Tornado's does.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> head(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves POST. The default answers 405.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> post(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves PUT. The default answers 405.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> put(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves DELETE. The default answers 405.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> delete(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves PATCH. The default answers 405.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> patch(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Serves OPTIONS. The default answers 405.
+     *
+     * @param args the route's path groups
+     * @return null or a future
+     */
+    public Future<?> options(String... args) {
+        throw new HTTPError(405);
+    }
+
+    /**
+     * Writes the body of an error response; override for custom error pages. The default writes a short
+     * HTML page, "404: Not Found". Called by {@link #sendError} with the status already set.
+     *
+     * @param status the status code
+     * @param cause the exception that caused it, or null
+     */
+    protected void writeError(int status, Throwable cause) {
+        setHeader("Content-Type", "text/html; charset=UTF-8");
+        write(ErrorPage.html(status, reason));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Request
+
+    /** @return the request being handled */
+    public HTTPServerRequest request() {
+        return request;
+    }
+
+    /** @return the application that routed the request here */
+    public Application application() {
+        return application;
+    }
+
+    /** @return the route's path groups, percent-decoded; a copy */
+    public String[] pathArgs() {
+        return pathArgs.clone();
+    }
+
+    /**
+     * Returns the last value of an argument from the query string or a urlencoded form body, with
+     * surrounding whitespace removed (as Tornado's {@code get_argument}).
+     *
+     * @param name the argument name
+     * @return the value
+     * @throws HTTPError 400 if the argument is missing
+     */
+    public String getArgument(String name) {
+        String v = getArgument(name, null);
+        if (v == null) {
+            throw new HTTPError(400, "Missing argument " + name);
+        }
+        return v;
+    }
+
+    /**
+     * Returns the last value of an argument, or {@code defaultValue} when missing.
+     *
+     * @param name the argument name
+     * @param defaultValue returned when the argument is missing, may be null
+     * @return the value (trimmed) or the default
+     */
+    public String getArgument(String name, String defaultValue) {
+        List<String> values = request.arguments().get(name);
+        return values == null || values.isEmpty() ? defaultValue : values.get(values.size() - 1).trim();
+    }
+
+    /**
+     * Returns every value of an argument, query string values first, each trimmed.
+     *
+     * @param name the argument name
+     * @return the values, empty if missing
+     */
+    public List<String> getArguments(String name) {
+        return trimmed(request.arguments().get(name));
+    }
+
+    /**
+     * Returns every value of an argument from the query string only.
+     *
+     * @param name the argument name
+     * @return the values, empty if missing
+     */
+    public List<String> getQueryArguments(String name) {
+        return trimmed(request.queryArguments().get(name));
+    }
+
+    /**
+     * Returns every value of an argument from the urlencoded form body only.
+     *
+     * @param name the argument name
+     * @return the values, empty if missing
+     */
+    public List<String> getBodyArguments(String name) {
+        return trimmed(request.bodyArguments().get(name));
+    }
+
+    private static List<String> trimmed(List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(values.size());
+        for (String v : values) {
+            out.add(v.trim());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Response
+
+    /**
+     * Sets the status code, with its standard reason phrase.
+     *
+     * @param code the status code
+     * @throws IllegalArgumentException if the code has no standard reason (use {@link #setStatus(int, String)})
+     */
+    public void setStatus(int code) {
+        String r = HTTPStatus.reason(code);
+        if (r == null) {
+            throw new IllegalArgumentException("Unknown status code " + code + ": pass a reason with setStatus(code,"
+                    + " reason)");
+        }
+        setStatus(code, r);
+    }
+
+    /**
+     * Sets the status code and reason phrase.
+     *
+     * @param code the status code, 100 to 999
+     * @param reason the reason phrase, or null for the standard one
+     * @throws IllegalArgumentException if the code is out of range or the reason holds CR, LF or other
+     *     control characters
+     */
+    public void setStatus(int code, String reason) {
+        if (code < 100 || code > 999) {
+            throw new IllegalArgumentException("Status code " + code + " is not a three-digit code");
+        }
+        String r = reason != null ? reason : HTTPStatus.reasonOrUnknown(code);
+        HTTPHeaders.checkValue("reason phrase", r);
+        this.status = code;
+        this.reason = r;
+    }
+
+    /** @return the response status code */
+    public int getStatus() {
+        return status;
+    }
+
+    /**
+     * Sets a response header, replacing earlier values.
+     *
+     * @param name the name, an HTTP token
+     * @param value the value
+     * @throws IllegalArgumentException if the name is not a token or either holds CR, LF or other control
+     *     characters (header injection)
+     */
+    public void setHeader(String name, String value) {
+        headers.set(name, value);
+    }
+
+    /**
+     * Adds a response header, keeping earlier values (e.g. several Set-Cookie).
+     *
+     * @param name the name, an HTTP token
+     * @param value the value
+     * @throws IllegalArgumentException as {@link #setHeader}
+     */
+    public void addHeader(String name, String value) {
+        headers.add(name, value);
+    }
+
+    /**
+     * Removes a response header.
+     *
+     * @param name the name
+     */
+    public void clearHeader(String name) {
+        headers.remove(name);
+    }
+
+    /** @return the response headers, still modifiable until they are sent */
+    public HTTPHeaders responseHeaders() {
+        return headers;
+    }
+
+    /** Resets the status, headers (to the defaults) and buffered output; used before an error page. */
+    public void clear() {
+        headers.clear();
+        headers.set("Content-Type", "text/html; charset=UTF-8");
+        status = 200;
+        reason = HTTPStatus.reason(200);
+        buffer.clear();
+        buffered = 0;
+    }
+
+    /**
+     * Appends text, as UTF-8, to the output buffer.
+     *
+     * @param text the text
+     * @throws IllegalStateException if the response is finished
+     */
+    public void write(String text) {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Appends bytes to the output buffer. The array is not copied: do not change it afterwards.
+     *
+     * @param bytes the bytes
+     * @throws IllegalStateException if the response is finished
+     */
+    public void write(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (finished) {
+            throw new IllegalStateException("Cannot write() after finish() for " + request);
+        }
+        if (bytes.length > 0) {
+            buffer.add(bytes);
+            buffered += bytes.length;
+        }
+    }
+
+    /**
+     * Appends {@code value} rendered as JSON (see {@link JSON#encode}) and sets Content-Type to
+     * {@code application/json; charset=UTF-8}.
+     *
+     * @param value the map to render
+     * @throws IllegalArgumentException if it holds something JSON cannot represent
+     * @throws IllegalStateException if the response is finished
+     */
+    public void write(Map<String, ?> value) {
+        String json = JSON.encode(value);
+        setHeader("Content-Type", "application/json; charset=UTF-8");
+        write(json);
+    }
+
+    /**
+     * Sends the buffered output now: the first flush sends the headers, and the body is then sent chunked
+     * (HTTP/1.1) unless a Content-Length header was set.
+     *
+     * @return completes when the bytes are flushed to the socket; fails if the client went away
+     * @throws IllegalStateException if the response is finished
+     */
+    public Future<Void> flush() {
+        if (finished) {
+            throw new IllegalStateException("Cannot flush() after finish() for " + request);
+        }
+        byte[] chunk = takeBuffer();
+        if (!headersWritten) {
+            headersWritten = true;
+            return connection.writeHeaders(status, reason, headers, chunk);
+        }
+        return connection.write(chunk);
+    }
+
+    /**
+     * Finishes the response: sends the headers (with a Content-Length, when nothing was flushed yet) and
+     * the buffered output, then calls {@link #onFinish()}.
+     *
+     * @return completes when everything is flushed; fails if the client went away
+     * @throws IllegalStateException if already finished
+     */
+    public Future<Void> finish() {
+        if (finished) {
+            throw new IllegalStateException("finish() called twice for " + request);
+        }
+        byte[] chunk = takeBuffer();
+        if (!headersWritten) {
+            headersWritten = true;
+            if (status == 204 || status == 304 || status < 200) {
+                headers.remove("Content-Length");
+                chunk = new byte[0];
+            } else if (!headers.contains("Content-Length") && !headers.contains("Transfer-Encoding")) {
+                headers.set("Content-Length", Integer.toString(chunk.length));
+            }
+            connection.writeHeaders(status, reason, headers, chunk);
+        } else if (chunk.length > 0) {
+            connection.write(chunk);
+        }
+        finished = true;
+        Future<Void> f = connection.finish();
+        logRequest();
+        try {
+            onFinish();
+        } catch (Throwable t) {
+            Log.error("Exception in onFinish() of " + getClass().getName() + " for " + request, t);
+        }
+        done.trySetResult(null);
+        return f;
+    }
+
+    /**
+     * Answers with an error status and the page of {@link #writeError}, discarding buffered output. If the
+     * headers were already sent this can only end the response: the connection is closed.
+     *
+     * @param status the status code
+     */
+    public void sendError(int status) {
+        sendError(status, null);
+    }
+
+    private void sendError(int status, Throwable cause) {
+        if (headersWritten) {
+            Log.warning("Cannot send error " + status + " for " + request + ": the response headers were already"
+                    + " sent; closing the connection");
+            if (!finished) {
+                finished = true;
+                connection.close();
+                done.trySetResult(null);
+            }
+            return;
+        }
+        clear();
+        String r = cause instanceof HTTPError ? ((HTTPError) cause).reason() : null;
+        setStatus(status, r != null ? r : HTTPStatus.reasonOrUnknown(status));
+        try {
+            writeError(status, cause);
+        } catch (Throwable t) {
+            Log.error("Exception in writeError() of " + getClass().getName() + " for " + request, t);
+        }
+        if (!finished) {
+            finish();
+        }
+    }
+
+    /**
+     * Redirects to {@code url} with 302 and finishes.
+     *
+     * @param url the target, absolute or relative
+     * @throws IllegalArgumentException if the URL holds CR or LF
+     * @throws IllegalStateException if the headers were already sent
+     */
+    public void redirect(String url) {
+        redirect(url, false);
+    }
+
+    /**
+     * Redirects to {@code url} with 301 (permanent) or 302, and finishes.
+     *
+     * @param url the target
+     * @param permanent true for 301
+     * @throws IllegalArgumentException if the URL holds CR or LF
+     * @throws IllegalStateException if the headers were already sent
+     */
+    public void redirect(String url, boolean permanent) {
+        if (headersWritten) {
+            throw new IllegalStateException("Cannot redirect after the headers were sent");
+        }
+        setHeader("Location", url);
+        setStatus(permanent ? 301 : 302);
+        finish();
+    }
+
+    /** @return true once the response is finished */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    private byte[] takeBuffer() {
+        byte[] out;
+        if (buffer.size() == 1) {
+            out = buffer.get(0);
+        } else {
+            out = new byte[buffered];
+            int p = 0;
+            for (byte[] b : buffer) {
+                System.arraycopy(b, 0, out, p, b.length);
+                p += b.length;
+            }
+        }
+        buffer.clear();
+        buffered = 0;
+        return out;
+    }
+
+    private void logRequest() {
+        if (status >= 500) {
+            Log.warning(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
+        } else {
+            Log.debug(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Running a request (called by Application)
+
+    /** Runs prepare(), the method and finish(); the future completes once the response is finished. */
+    final Future<Void> execute(Application app, HTTPServerRequest req, String[] args) {
+        bind(app, req);
+        pathArgs = args;
+        try {
+            if (!SUPPORTED_METHODS.contains(req.method())) {
+                throw new HTTPError(405);
+            }
+            whenDone(prepare(), () -> {
+                if (finished) {
+                    return;
+                }
+                whenDone(invoke(req.method(), args), () -> {
+                    if (!finished) {
+                        finish();
+                    }
+                });
+            });
+        } catch (Throwable t) {
+            handleException(t);
+        }
+        return done;
+    }
+
+    /** Answers with {@code status} at once: the default 404 of an application. */
+    final Future<Void> executeError(Application app, HTTPServerRequest req, int status) {
+        bind(app, req);
+        sendError(status);
+        return done;
+    }
+
+    private void bind(Application app, HTTPServerRequest req) {
+        this.application = app;
+        this.request = req;
+        this.connection = Objects.requireNonNull(req.connection(), "request.connection()");
+        this.loop = IOLoop.current();
+    }
+
+    private Future<?> invoke(String method, String[] args) {
+        switch (method) {
+            case "GET": return get(args);
+            case "HEAD": return head(args);
+            case "POST": return post(args);
+            case "PUT": return put(args);
+            case "DELETE": return delete(args);
+            case "PATCH": return patch(args);
+            case "OPTIONS": return options(args);
+            default: throw new HTTPError(405);
+        }
+    }
+
+    /** Runs {@code next} once {@code f} succeeds (at once if it already has); a failure is handled. */
+    private void whenDone(Future<?> f, Runnable next) {
+        if (f == null || (f.isDone() && f.exception() == null)) {
+            runStep(next);
+            return;
+        }
+        if (f.isDone()) {
+            handleException(f.exception());
+            return;
+        }
+        f.addDoneCallback(d -> {
+            Runnable step = () -> {
+                Throwable t = d.exception();
+                if (t != null) {
+                    handleException(t);
+                } else {
+                    runStep(next);
+                }
+            };
+            if (loop.inLoopThread()) {
+                step.run();
+            } else {
+                loop.addCallback(step);
+            }
+        });
+    }
+
+    private void runStep(Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            handleException(t);
+        }
+    }
+
+    private void handleException(Throwable t) {
+        int code;
+        if (t instanceof HTTPError) {
+            code = ((HTTPError) t).status();
+            if (code >= 500) {
+                Log.warning(t.getMessage() + " for " + request);
+            } else {
+                Log.debug(t.getMessage() + " for " + request);
+            }
+        } else {
+            code = 500;
+            String what = t instanceof CancellationException ? "Handler future was cancelled" : "Uncaught exception";
+            Log.error(what + " in " + getClass().getName() + " for " + request, t);
+        }
+        if (finished) {
+            return;
+        }
+        try {
+            sendError(code, t);
+        } catch (Throwable again) {
+            Log.error("Cannot send the error response for " + request, again);
+            if (!connection.isClosed()) {
+                connection.close();
+            }
+            done.trySetResult(null);
+        }
+    }
+}
