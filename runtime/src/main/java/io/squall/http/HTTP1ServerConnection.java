@@ -218,6 +218,12 @@ final class HTTP1ServerConnection implements HTTPConnection {
     }
 
     private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {
+        if (t instanceof StreamClosedException) {
+            // The client went away while the response was written: normal, nothing to report.
+            Log.debug("Client " + remote + " closed the connection during the response to " + failed);
+            close();
+            return;
+        }
         Log.error("Uncaught exception in the request callback for " + failed, t);
         if (failed != request || closed) {
             return;
