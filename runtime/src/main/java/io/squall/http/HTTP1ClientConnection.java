@@ -132,7 +132,8 @@ final class HTTP1ClientConnection {
                     parser.beginResponseBody(headRequest);
                 }
             } catch (HTTPInputException e) {
-                fail(new HTTPClientError(599, "Malformed HTTP response from " + key + ": " + e.getMessage(), null, e));
+                fail(new HTTPClientError(599, (e.status() == 413 ? "Response from " + key + " is too large: "
+                        : "Malformed HTTP response from " + key + ": ") + e.getMessage(), null, e));
                 close();
                 return;
             }
