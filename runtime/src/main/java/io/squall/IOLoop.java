@@ -140,7 +140,8 @@ public final class IOLoop {
     /**
      * Runs the loop on the calling thread until {@link #stop()} is called. While it runs, this loop is the
      * thread's current one. If {@code stop()} was called while the loop was not running, this runs one
-     * iteration and returns (as asyncio's {@code run_forever} does).
+     * iteration and returns (as asyncio's {@code run_forever} does). Interrupting the thread stops the
+     * loop too, after the current iteration; the interrupt status stays set for the caller to see.
      *
      * @throws IllegalStateException if the loop is already running, closed, or owned by another thread
      */
@@ -156,7 +157,7 @@ public final class IOLoop {
         try {
             do {
                 runOnce();
-            } while (!stopRequested);
+            } while (!stopRequested && !Thread.currentThread().isInterrupted());
         } finally {
             running = false;
             stopRequested = false;
@@ -315,7 +316,8 @@ public final class IOLoop {
             if (s.timedOut) {
                 throw sneaky(new TimeoutException("runSync timed out after " + timeout));
             }
-            throw new IllegalStateException("IOLoop was stopped before the runSync future completed");
+            throw new IllegalStateException("IOLoop was stopped before the runSync future completed"
+                    + (Thread.currentThread().isInterrupted() ? " (its thread was interrupted)" : ""));
         }
         return f.result();
     }

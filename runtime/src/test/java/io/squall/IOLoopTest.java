@@ -109,6 +109,20 @@ class IOLoopTest extends AsyncTestCase {
     }
 
     @Test
+    void interruptingTheLoopThreadStopsTheLoop() {
+        AtomicReference<Future<String>> pending = new AtomicReference<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> runSync(() -> {
+            pending.set(new Future<>());
+            Thread.currentThread().interrupt();
+            return pending.get();
+        }));
+        assertTrue(Thread.interrupted(), "the interrupt status is kept (and cleared here)");
+        assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+        assertTrue(pending.get().isCancelled());
+        assertEquals("after", runSync(() -> Future.of("after")));
+    }
+
+    @Test
     void startInsideTheLoopIsRefused() {
         AtomicReference<Throwable> refused = new AtomicReference<>();
         runSync(() -> {
