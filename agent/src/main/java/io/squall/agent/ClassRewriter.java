@@ -52,10 +52,16 @@ final class ClassRewriter {
         if (!ConstantPoolScan.mayContainCoroutine(bytes)) {
             return null;
         }
+        ClassReader reader;
+        try {
+            reader = new ClassReader(bytes);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("malformed class file (" + e + ")", e);
+        }
         Set<String> tooLarge = new HashSet<>();
         while (true) {
             ClassNode cn = new ClassNode();
-            new ClassReader(bytes).accept(cn, ClassReader.EXPAND_FRAMES);
+            reader.accept(cn, ClassReader.EXPAND_FRAMES);
             List<MethodNode> coroutines = new ArrayList<>();
             for (MethodNode m : cn.methods) {
                 if (m.name.endsWith(Names.RESUME_SUFFIX) || m.desc.contains(Names.CONTINUATION_DESC)) {
@@ -119,7 +125,8 @@ final class ClassRewriter {
      * returns a future type and calls {@code await}.
      */
     static boolean isCoroutine(MethodNode m) {
-        if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+        if (m.name.startsWith("<")
+                || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
             return false;
         }
         if (hasAnnotation(m.visibleAnnotations) || hasAnnotation(m.invisibleAnnotations)) {

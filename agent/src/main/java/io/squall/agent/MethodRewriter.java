@@ -459,6 +459,9 @@ final class MethodRewriter {
                 sites.add(new Site(s.insn, sites.size()));
                 sites.get(sites.size() - 1).types = s.types;
             }
+            if (sites.isEmpty()) {
+                return;
+            }
             plan();
             tmpSlot = body.maxLocals++;
             for (Site s : sites) {

@@ -75,6 +75,10 @@ public class SquallTransformer implements ClassFileTransformer {
                 }
             }
             return r.bytes;
+        } catch (IllegalArgumentException malformed) {
+            AgentLog.error("cannot read class file " + internalName + ": " + malformed.getMessage()
+                    + "; the class is left untouched", null);
+            return null;
         } catch (Throwable t) {
             AgentLog.error("internal error while rewriting " + internalName + "; the class is left untouched,"
                     + " so its coroutines will fail when they await (please report this Squall agent bug)", t);

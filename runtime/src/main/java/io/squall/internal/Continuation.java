@@ -36,6 +36,8 @@ import io.squall.IOLoop;
 public final class Continuation extends Future<Object> implements Runnable, Consumer<Future<?>> {
 
     private static final Object[] NO_REFS = new Object[0];
+    /** State while the finished body's returned future is being followed. */
+    private static final int FOLLOWING = -1;
     private static final long[] NO_PRIMS = new long[0];
 
     /** Static bridge {@code (Continuation)Object} in the coroutine's class that re-enters its body. */
@@ -198,6 +200,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** Resumes the coroutine on its loop: re-enters the body, which restores the frame. */
     @Override
     public void run() {
+        if (state == FOLLOWING) {
+            copy(takeAwaiting());
+            return;
+        }
         try {
             Object ignored = (Object) resume.invokeExact(this);
         } catch (Throwable t) {
@@ -222,11 +228,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
             if (f.isDone()) {
                 copy(f);
             } else {
-                f.addDoneCallback(this::copy);
+                followLater(f);
             }
         } else if (returned instanceof CompletionStage) {
-            Future<?> f = Future.from((CompletionStage<?>) returned);
-            f.addDoneCallback(this::copy);
+            followLater(Future.from((CompletionStage<?>) returned));
         } else {
             fail(new IllegalStateException("Coroutine returned " + returned.getClass().getName()
                     + ", which is not a Future or CompletionStage"));
@@ -245,6 +250,17 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (!trySetException(t)) {
             Log.error("Coroutine " + this + " threw after it had completed", t);
         }
+    }
+
+    /**
+     * Follows a pending returned future through the loop (this continuation is its callback and then the
+     * runnable), so a chain of coroutines that each return the next one's pending future completes with a
+     * flat stack.
+     */
+    private void followLater(Future<?> f) {
+        state = FOLLOWING;
+        awaiting = f;
+        f.addDoneCallback(this);
     }
 
     private void copy(Future<?> f) {
