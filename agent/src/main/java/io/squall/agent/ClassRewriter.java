@@ -38,6 +38,15 @@ final class ClassRewriter {
         }
     }
 
+    /** The bytes handed to the transformer are not a readable class file. */
+    static final class MalformedClassException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedClassException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private ClassRewriter() {
         throw new AssertionError("no instances");
     }
@@ -56,7 +65,7 @@ final class ClassRewriter {
         try {
             reader = new ClassReader(bytes);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("malformed class file (" + e + ")", e);
+            throw new MalformedClassException("malformed class file (" + e + ")", e);
         }
         Set<String> tooLarge = new HashSet<>();
         while (true) {

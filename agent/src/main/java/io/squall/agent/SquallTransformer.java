@@ -75,7 +75,7 @@ public class SquallTransformer implements ClassFileTransformer {
                 }
             }
             return r.bytes;
-        } catch (IllegalArgumentException malformed) {
+        } catch (ClassRewriter.MalformedClassException malformed) {
             AgentLog.error("cannot read class file " + internalName + ": " + malformed.getMessage()
                     + "; the class is left untouched", null);
             return null;
