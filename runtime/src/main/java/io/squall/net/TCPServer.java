@@ -10,6 +10,7 @@ import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -445,11 +446,25 @@ public abstract class TCPServer {
             for (InetSocketAddress target : targets) {
                 InetSocketAddress at = realPort == target.getPort() ? target
                         : new InetSocketAddress(target.getAddress(), realPort);
-                ServerSocketChannel s = openSocket(at);
+                ServerSocketChannel s;
+                try {
+                    s = openSocket(at);
+                } catch (UncheckedIOException | UnsupportedAddressTypeException e) {
+                    if (targets.size() > 1 && isAddressUnavailable(e)) {
+                        // e.g. "localhost" also names ::1 on a host without IPv6: serve on the others
+                        Log.debug("TCPServer: skipping " + describe(at) + ": " + e.getMessage());
+                        continue;
+                    }
+                    throw e;
+                }
                 sockets.add(s);
                 InetSocketAddress local = (InetSocketAddress) s.getLocalAddress();
                 realPort = local.getPort();
                 bound.add(local);
+            }
+            if (sockets.isEmpty()) {
+                throw new UncheckedIOException(new java.net.BindException("TCPServer: cannot listen on "
+                        + address + ":" + port + ": none of its addresses " + targets + " can be bound here"));
             }
         } catch (IOException | RuntimeException e) {
             for (ServerSocketChannel s : sockets) {
@@ -495,7 +510,20 @@ public abstract class TCPServer {
         } catch (IOException e) {
             closeQuietly(s);
             throw new UncheckedIOException("TCPServer: cannot listen on " + describe(at) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(s);
+            throw e;
         }
+    }
+
+    /** True for "Cannot assign requested address" (EADDRNOTAVAIL), as opposed to "Address already in use". */
+    private static boolean isAddressUnavailable(RuntimeException e) {
+        if (e instanceof UnsupportedAddressTypeException) {
+            return true;
+        }
+        Throwable cause = e.getCause().getCause();
+        String message = cause == null ? null : cause.getMessage();
+        return message != null && !message.contains("in use");
     }
 
     private static String describe(InetSocketAddress at) {

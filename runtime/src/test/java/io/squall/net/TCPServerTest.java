@@ -192,6 +192,17 @@ class TCPServerTest extends NetTestBase {
     }
 
     @Test
+    void listen_onAHostName_bindsItsAddresses() {
+        EchoServer server = server(new EchoServer());
+        server.listen(0, "localhost");
+        assertTrue(server.boundAddresses().stream().allMatch(a -> a.getAddress().isLoopbackAddress()),
+                server.boundAddresses().toString());
+        assertTrue(server.boundAddresses().stream().allMatch(a -> a.getPort() == server.port()),
+                "every address of the name shares the port picked for the first");
+        assertEquals("named\n", run(() -> echoOnce(server.port(), "named")));
+    }
+
+    @Test
     void acceptErrors_areLoggedAndAcceptingResumes() {
         AtomicInteger failures = new AtomicInteger();
         EchoServer server = server(new EchoServer() {
