@@ -1,0 +1,258 @@
+package io.squall.bench;
+
+import static io.squall.bench.steps.Steps.ONE;
+import static io.squall.bench.steps.Steps.STEPS;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.bench.ea.EaSteps;
+import io.squall.bench.steps.CallbackSteps;
+import io.squall.bench.steps.CfSteps;
+import io.squall.bench.steps.SquallSteps;
+import io.squall.bench.steps.VtSteps;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of one await step, per system and shape. Methods are named {@code <system>_<shape>}; every
+ * invocation does {@link io.squall.bench.steps.Steps#STEPS} steps and is declared as that many operations,
+ * so the score is nanoseconds per await step (and {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes per
+ * step).
+ *
+ * <ul>
+ *   <li>{@code done}: awaits of an already-completed future (no suspension).</li>
+ *   <li>{@code hop}: each step's future is completed by a callback on the same single-threaded loop (Squall's
+ *       {@link IOLoop}; a single-thread executor for the JDK peers), so every step suspends and resumes.</li>
+ *   <li>{@code chain}: nested coroutine calls, all suspended, resolved from the innermost.</li>
+ * </ul>
+ * Systems: {@code squall} (the agent's rewrite), {@code cf} (CompletableFuture.thenCompose), {@code ea}
+ * (ea-async 1.2.3), {@code vt} (virtual threads; JDK 21+), {@code callback} (hand-written callbacks on
+ * Squall's Future and IOLoop: the floor).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class AwaitBench {
+    private IOLoop loop;
+    private ExecutorService executor;
+    private Future<Integer> squallDone;
+    private CompletableFuture<Integer> cfDone;
+
+    /**
+     * Creates the loop and the executor, and checks once that every system computes the right value.
+     *
+     * @throws Exception if a system computes a wrong value or cannot run here
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        loop = new IOLoop();
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "await-bench-executor");
+            t.setDaemon(true);
+            return t;
+        });
+        squallDone = Future.of(ONE);
+        cfDone = CompletableFuture.completedFuture(ONE);
+    }
+
+    /** Closes the loop and the executor. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        executor.shutdownNow();
+        if (loop.inLoopThread() || !loop.isRunning()) {
+            loop.close();
+        }
+    }
+
+    /**
+     * Taken by the {@code squall_*} benchmarks only: makes sure the agent is installed before the first
+     * coroutine class loads (in the forks the jmh command passes {@code -javaagent}; this is the fallback).
+     */
+    @State(Scope.Benchmark)
+    public static class Agent {
+        /** Installs the agent if it is not installed yet. */
+        @Setup(Level.Trial)
+        public void install() {
+            AgentBootstrap.install();
+        }
+    }
+
+    private int onExecutor(Supplier<CompletableFuture<Integer>> body) {
+        return CompletableFuture.supplyAsync(body, executor).thenCompose(f -> f).join();
+    }
+
+    private static int check(int value) {
+        if (value != STEPS) {
+            throw new IllegalStateException("a benchmark computed " + value + " instead of " + STEPS);
+        }
+        return value;
+    }
+
+    // ---- done
+
+    /**
+     * @param agent installs the agent
+     * @return the sum
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int squall_done(Agent agent) {
+        return check(SquallSteps.done(squallDone).result());
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int cf_done() {
+        return check(CfSteps.done(cfDone).join());
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int ea_done() {
+        return check(EaSteps.done(cfDone).join());
+    }
+
+    /**
+     * @return the sum
+     * @throws InterruptedException if interrupted
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int vt_done() throws InterruptedException {
+        return check(VtSteps.done(cfDone));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int callback_done() {
+        return check(CallbackSteps.done(squallDone).result());
+    }
+
+    // ---- hop
+
+    /**
+     * @param agent installs the agent
+     * @return the sum
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int squall_hop(Agent agent) {
+        return check(loop.runSync(() -> SquallSteps.hop(loop)));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int cf_hop() {
+        return check(onExecutor(() -> CfSteps.hop(executor)));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int ea_hop() {
+        return check(onExecutor(() -> EaSteps.hop(executor)));
+    }
+
+    /**
+     * @return the sum
+     * @throws InterruptedException if interrupted
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int vt_hop() throws InterruptedException {
+        return check(VtSteps.hop(executor));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int callback_hop() {
+        return check(loop.runSync(() -> CallbackSteps.hop(loop)));
+    }
+
+    // ---- chain
+
+    /**
+     * @param agent installs the agent
+     * @return the depth
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int squall_chain(Agent agent) {
+        return check(loop.runSync(() -> {
+            Future<Integer> leaf = new Future<>();
+            Future<Integer> result = SquallSteps.chain(STEPS - 1, leaf);
+            loop.addCallback(() -> leaf.setResult(0));
+            return result;
+        }));
+    }
+
+    /** @return the depth */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int cf_chain() {
+        return check(onExecutor(() -> {
+            CompletableFuture<Integer> leaf = new CompletableFuture<>();
+            CompletableFuture<Integer> result = CfSteps.chain(STEPS - 1, leaf);
+            executor.execute(() -> leaf.complete(0));
+            return result;
+        }));
+    }
+
+    /** @return the depth */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int ea_chain() {
+        return check(onExecutor(() -> {
+            CompletableFuture<Integer> leaf = new CompletableFuture<>();
+            CompletableFuture<Integer> result = EaSteps.chain(STEPS - 1, leaf);
+            executor.execute(() -> leaf.complete(0));
+            return result;
+        }));
+    }
+
+    /**
+     * @return the depth
+     * @throws InterruptedException if interrupted
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int vt_chain() throws InterruptedException {
+        return check(VtSteps.chain(executor));
+    }
+
+    /** @return the depth */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int callback_chain() {
+        return check(loop.runSync(() -> {
+            Future<Integer> leaf = new Future<>();
+            Future<Integer> result = CallbackSteps.chain(STEPS - 1, leaf, loop);
+            loop.addCallback(() -> leaf.setResult(0));
+            return result;
+        }));
+    }
+}

@@ -1,0 +1,63 @@
+package io.squall.bench.steps;
+
+import static io.squall.Async.await;
+import static io.squall.bench.steps.Steps.ONE;
+import static io.squall.bench.steps.Steps.STEPS;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.annotations.Coroutine;
+
+/** The await shapes written with Squall coroutines, as a user would write them. Needs the agent. */
+public final class SquallSteps {
+    private SquallSteps() {
+        throw new AssertionError("no instances");
+    }
+
+    /**
+     * {@code done}: a loop of {@link Steps#STEPS} awaits of an already-completed future.
+     *
+     * @param done a completed future holding {@link Steps#ONE}
+     * @return a future of the sum ({@link Steps#STEPS})
+     */
+    @Coroutine
+    public static Future<Integer> done(Future<Integer> done) {
+        int sum = 0;
+        for (int i = 0; i < STEPS; i++) {
+            sum += await(done);
+        }
+        return Future.of(sum);
+    }
+
+    /**
+     * {@code hop}: each step awaits a fresh future that a callback on {@code loop} completes in its next
+     * iteration, so every step suspends and resumes. Run it on {@code loop} (runSync).
+     *
+     * @param loop the loop the coroutine runs on
+     * @return a future of the sum ({@link Steps#STEPS})
+     */
+    @Coroutine
+    public static Future<Integer> hop(IOLoop loop) {
+        int sum = 0;
+        for (int i = 0; i < STEPS; i++) {
+            Future<Integer> f = new Future<>();
+            loop.addCallback(() -> f.setResult(ONE));
+            sum += await(f);
+        }
+        return Future.of(sum);
+    }
+
+    /**
+     * {@code chain}: {@code depth + 1} nested coroutine calls; the innermost awaits {@code leaf}, each outer
+     * one awaits the next inner one and adds one.
+     *
+     * @param depth the number of calls below this one
+     * @param leaf the future the innermost call awaits
+     * @return a future of {@code leaf}'s value plus {@code depth + 1}
+     */
+    @Coroutine
+    public static Future<Integer> chain(int depth, Future<Integer> leaf) {
+        int v = depth == 0 ? await(leaf) : await(chain(depth - 1, leaf));
+        return Future.of(v + 1);
+    }
+}
