@@ -29,18 +29,19 @@ public final class Main {
 
     private static final List<Entry> COMMANDS = Arrays.asList(
             new Entry("seed", "io.squall.bench.seed.SeedCommand",
-                    "seed [--parallel 200] [--seconds 10] [--delay-ms 2000] [--variants blocking,async,raw]\n"
+                    "seed [--parallel 200] [--seconds 10] [--delay-ms 2000] [--variants async,raw,blocking]\n"
                             + "      the seed's experiment: echo server + HTTP servers in-process, load against each,"
                             + " compared with the seed's published figures", true),
             new Entry("seed-servers", "io.squall.bench.seed.SeedServersCommand",
                     "seed-servers [--echo-port 8888] [--blocking-port 8000] [--async-port 8001] [--raw-port 8002]"
-                            + " [--delay-ms 2000] [--echo-host H] [--no-echo]\n"
-                            + "      the seed's servers on 127.0.0.1, left running (Ctrl-C stops them)", true),
+                            + " [--delay-ms 2000] [--no-echo [--echo-host H]] [--seconds S]\n"
+                            + "      the seed's servers on 127.0.0.1, left running (Ctrl-C stops them);"
+                            + " a port of -1 leaves that server out", true),
             new Entry("hello-server", "io.squall.bench.hello.HelloServerCommand",
-                    "hello-server [--port 8080] [--loops N]\n"
+                    "hello-server [--port 8080] [--loops 1] [--seconds S]\n"
                             + "      Squall HTTP server: GET /hello answers 'Hello, world'", true),
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
-                    "netty-hello-server [--port 8081] [--loops N]\n"
+                    "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
@@ -63,9 +64,9 @@ public final class Main {
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         System.out.flush();
-        if (status != 0) {
-            System.exit(status);
-        }
+        // Every command is done here; end loops and pools still winding down (a blocking seed server may be
+        // working through queued connections).
+        System.exit(status);
     }
 
     /**

@@ -1,0 +1,31 @@
+package io.squall.bench.hello;
+
+import io.squall.bench.Args;
+import io.squall.bench.Command;
+import io.squall.http.Application;
+import io.squall.http.HTTPServer;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code hello-server [--port 8080] [--loops N] [--seconds S]}: Squall's HTTP server on 127.0.0.1 answering
+ * {@code GET /hello} with {@code Hello, world}, on N loops (threads); the throughput figure of the harness.
+ */
+public final class HelloServerCommand implements Command {
+    @Override
+    public int run(List<String> words, PrintStream out) throws Exception {
+        Args a = Args.parse("hello-server", words, Set.of("port", "loops", "seconds"), Set.of());
+        a.expectPositional(0, 0, "");
+        int port = a.intOption("port", 8080, 0, 65535);
+        int loops = a.intOption("loops", 1, 1, 1024);
+        double seconds = a.doubleOption("seconds", Double.MAX_VALUE, 0, Double.MAX_VALUE);
+        HTTPServer server = new HTTPServer(new Application(Application.route("/hello", HelloHandler::new)));
+        server.bind(port, "127.0.0.1");
+        server.start(loops);
+        out.println("squall hello-server: http://127.0.0.1:" + server.port() + "/hello on " + loops + " loop(s)");
+        out.flush();
+        ServerRun.runUntilStopped(seconds, server::stop);
+        return 0;
+    }
+}
