@@ -48,8 +48,12 @@ public class EchoServer extends TCPServer {
             byte[] line = await(stream.readUntil(NEWLINE, MAX_LINE));
             await(Gen.sleep(delay));
             await(stream.write(line));
-        } catch (StreamClosedException e) {
-            // The client went away; nothing to answer (Tornado's examples ignore StreamClosedError too).
+        } catch (Exception e) {
+            // await rethrows the stream's checked StreamClosedException, which javac cannot see.
+            if (!(e instanceof StreamClosedException)) {
+                throw e;
+            }
+            // The client went away: nothing to answer (Tornado's examples ignore StreamClosedError too).
         } finally {
             stream.close();
         }
