@@ -1,13 +1,14 @@
 package io.squall.http;
 
-import java.io.IOException;
-
 /**
  * A fetch that failed (Tornado's {@code HTTPClientError}): either the server answered with a status outside
  * 2xx ({@link #code()} is that status and {@link #response()} the response), or no response was received
  * at all (code 599: connection refused or reset, malformed response; the cause says which).
+ *
+ * <p>Unchecked, so that a coroutine can catch it around {@code await(client.fetch(...))}: {@code await}
+ * declares no checked exceptions.
  */
-public class HTTPClientError extends IOException {
+public class HTTPClientError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int code;

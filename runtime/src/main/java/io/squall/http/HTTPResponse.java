@@ -80,7 +80,7 @@ public final class HTTPResponse {
      *
      * @throws HTTPClientError for a status outside 2xx
      */
-    public void rethrow() throws HTTPClientError {
+    public void rethrow() {
         HTTPClientError e = error();
         if (e != null) {
             throw e;
