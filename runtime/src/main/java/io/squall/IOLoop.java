@@ -33,20 +33,33 @@ import io.squall.internal.Log;
  * A single-threaded event loop: Tornado's {@code IOLoop}. It runs callbacks, timers and I/O handlers on
  * one thread, with a {@link Selector} for channel readiness.
  *
+ * <pre>
+ *   IOLoop loop = IOLoop.current();
+ *   String body = loop.runSync(() -&gt; fetch(url), Duration.ofSeconds(10));  // run until the future is done
+ * </pre>
+ *
  * <p>Each thread has its own current loop ({@link #current()}); a coroutine that suspends resumes on the
  * loop that was current on the thread where it suspended. A loop belongs to the thread that created it
  * through {@code current()}, or, for a loop made with {@code new IOLoop()}, to the first thread that runs
- * it.
+ * it or calls {@link #makeCurrent()}.
  *
- * <p>Threads: {@link #addCallback}, {@link #callLater}, {@link #callAt}, {@link #removeTimeout},
- * {@link #stop}, {@link #addFuture}, {@link #spawnCallback} and the handler methods may be called from any
- * thread (from another thread they hand the work to the loop and wake it). {@link #start}, {@link #runSync}
- * and {@link #close} must be called on the loop's own thread.
+ * <p>Threads: {@link #addCallback}, {@link #dispatch}, {@link #callLater}, {@link #callAt},
+ * {@link #removeTimeout}, {@link #stop}, {@link #addFuture}, {@link #spawnCallback},
+ * {@link #runInExecutor} and the handler methods may be called from any thread (from another thread they
+ * hand the work to the loop and wake it; the selector is woken only when the loop sleeps or is about to).
+ * {@link #start}, {@link #runSync} and {@link #close} must be called on the loop's own thread.
  *
  * <p>One iteration: run the callbacks that were queued when it began (later ones wait for the next
  * iteration, so I/O is never starved), run the timers that are due, then wait for I/O (without blocking if
- * work is ready, else until the next timer). An exception thrown by any callback, timer or handler is
- * logged with its trace, and the loop goes on.
+ * work is ready, else until the next timer) and call the handlers of the ready channels. An exception
+ * thrown by any callback, timer or handler is logged with its trace, and the loop goes on.
+ *
+ * <pre>
+ *   state      how it gets there                      what works
+ *   idle       new IOLoop(), current(), start() ends   everything; start()/runSync() run it
+ *   running    start(), runSync()                      everything but start(), runSync(), close()
+ *   closed     close()                                 nothing: scheduling throws IllegalStateException
+ * </pre>
  */
 public final class IOLoop {
 
@@ -282,7 +295,7 @@ public final class IOLoop {
                     + " (await the future instead)");
         }
         RunSyncSession s = new RunSyncSession();
-        addCallback(() -> {
+        addCallback(named("runSync(" + fn + ")", () -> {
             Future<T> f;
             try {
                 f = fn.get();
@@ -294,7 +307,7 @@ public final class IOLoop {
             }
             s.future = f;
             f.addDoneCallback(done -> s.finish(this));
-        });
+        }));
         Timeout timer = timeout == null ? null : callLater(timeout, () -> {
             s.timedOut = true;
             s.finish(this);
@@ -507,6 +520,7 @@ public final class IOLoop {
      * @param f the future to watch
      * @param cb called with {@code f}
      * @param <T> the type of the value
+     * @throws NullPointerException if {@code f} or {@code cb} is null
      */
     public <T> void addFuture(Future<T> f, Consumer<? super Future<T>> cb) {
         Objects.requireNonNull(f, "future");
@@ -533,6 +547,7 @@ public final class IOLoop {
      * @param <T> the type of the value
      * @return a future of {@code fn}'s result; failed with the {@link RejectedExecutionException} if the
      *     executor refuses the work
+     * @throws NullPointerException if {@code fn} is null
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -598,7 +613,7 @@ public final class IOLoop {
         Objects.requireNonNull(handler, "handler");
         checkOpen();
         if (!inLoopThread()) {
-            addCallback(() -> addHandler(ch, handler, ops));
+            addCallback(named("addHandler(" + ch + ", " + handler + ")", () -> addHandler(ch, handler, ops)));
             return;
         }
         try {
@@ -631,7 +646,7 @@ public final class IOLoop {
      */
     public void updateHandler(SelectableChannel ch, int ops) {
         if (!inLoopThread()) {
-            addCallback(() -> updateHandler(ch, ops));
+            addCallback(named("updateHandler(" + ch + ", " + ops + ")", () -> updateHandler(ch, ops)));
             return;
         }
         SelectionKey key = ch.keyFor(selector);
@@ -650,7 +665,7 @@ public final class IOLoop {
      */
     public void removeHandler(SelectableChannel ch) {
         if (!inLoopThread()) {
-            addCallback(() -> removeHandler(ch));
+            addCallback(named("removeHandler(" + ch + ")", () -> removeHandler(ch)));
             return;
         }
         SelectionKey key = ch.keyFor(selector);
@@ -862,6 +877,21 @@ public final class IOLoop {
             throw new IllegalStateException("IOLoop belongs to thread " + t.getName()
                     + "; it cannot be run from " + me.getName());
         }
+    }
+
+    /** A runnable whose toString says what it is, for "Exception in callback ..." messages. */
+    private static Runnable named(String name, Runnable r) {
+        return new Runnable() {
+            @Override
+            public void run() {
+                r.run();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")
