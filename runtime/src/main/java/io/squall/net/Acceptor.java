@@ -39,7 +39,7 @@ final class Acceptor implements IOLoop.IOHandler {
     private final Consumer<SocketChannel> onAccept;
     private volatile boolean stopped;
     private Duration pause = FIRST_PAUSE;
-    private Timeout resumeTimer;
+    private volatile Timeout resumeTimer;
 
     Acceptor(ServerSocketChannel server, IOLoop loop, AcceptFunction acceptFunction, Consumer<SocketChannel> onAccept) {
         this.server = server;
@@ -57,21 +57,13 @@ final class Acceptor implements IOLoop.IOHandler {
         loop.addHandler(server, this, IOLoop.READ);
     }
 
-    /** Stops accepting and closes the listening channel; safe from any thread. */
+    /**
+     * Stops accepting and closes the listening channel, which also cancels its registration with the
+     * loop. Safe from any thread.
+     */
     void stop() {
         stopped = true;
-        if (!loop.isClosed()) {
-            try {
-                loop.addCallback(() -> {
-                    loop.removeHandler(server);
-                    if (resumeTimer != null) {
-                        loop.removeTimeout(resumeTimer);
-                    }
-                });
-            } catch (IllegalStateException loopClosed) {
-                // nothing is registered on a closed loop
-            }
-        }
+        loop.removeTimeout(resumeTimer);
         try {
             server.close();
         } catch (IOException e) {
@@ -110,15 +102,28 @@ final class Acceptor implements IOLoop.IOHandler {
         Log.error("TCPServer: accepting a connection on " + localAddress() + " failed (" + e
                 + "); pausing accepts for " + pause.toMillis() + " ms, then retrying. If this says 'Too many"
                 + " open files', raise the limit (ulimit -n) or close idle connections", e);
-        loop.updateHandler(server, 0);
+        if (!setInterest(0)) {
+            return;
+        }
         resumeTimer = loop.callLater(pause, () -> {
             resumeTimer = null;
-            if (!stopped && server.isOpen()) {
-                loop.updateHandler(server, IOLoop.READ);
-            }
+            setInterest(IOLoop.READ);
         });
         Duration doubled = pause.multipliedBy(2);
         pause = doubled.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : doubled;
+    }
+
+    /** Changes what the listening channel is watched for; false if it was closed meanwhile (stopped). */
+    private boolean setInterest(int ops) {
+        if (stopped || !server.isOpen()) {
+            return false;
+        }
+        try {
+            loop.updateHandler(server, ops);
+            return true;
+        } catch (IllegalStateException | java.nio.channels.CancelledKeyException closedMeanwhile) {
+            return false;
+        }
     }
 
     private String localAddress() {

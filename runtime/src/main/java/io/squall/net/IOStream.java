@@ -34,8 +34,17 @@ import io.squall.internal.Log;
  * fails with {@link StreamClosedException}, whose cause is the real error, as do pending writes and any
  * later operation. The close callback then runs once, on the loop.
  *
- * <p>Threads: use a stream only on its loop's thread. {@link #close} is the exception: called from another
- * thread while the loop runs, it hands the close to the loop.
+ * <p>Threads: use a stream on its loop's thread. {@link #write} and {@link #close} are the exceptions:
+ * called from another thread while the loop runs, they hand the work to the loop.
+ *
+ * <pre>
+ *   state    reads                                   writes                      leaves by
+ *   open     from the buffer, then the socket        queued, flushed in order    EOF, an I/O error, a full
+ *                                                                                buffer, an unsatisfiable
+ *                                                                                read, or close()
+ *   closed   from the buffer only; else fail with    fail with                   -
+ *            StreamClosedException(cause = error())  StreamClosedException
+ * </pre>
  *
  * <pre>
  *   IOStream stream = new IOStream(channel);
@@ -221,9 +230,12 @@ public class IOStream {
             failPendingRead();
             return op.future;
         }
-        if (op.kind == ReadOp.BYTES && op.limit > readBuffer.maxSize()) {
-            failBufferFull();
-            return op.future;
+        if (op.kind == ReadOp.BYTES) {
+            if (op.limit > readBuffer.maxSize()) {
+                failBufferFull();
+                return op.future;
+            }
+            readBuffer.reserve(op.limit);
         }
         readFromChannel();
         updateInterest();
@@ -377,6 +389,9 @@ public class IOStream {
         for (ByteBuffer b : buffers) {
             Objects.requireNonNull(b, "write: a buffer is null");
         }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            return writeFromAnotherThread(buffers);
+        }
         Future<Void> f = new Future<>();
         if (closed) {
             f.setException(closedException("write"));
@@ -388,6 +403,28 @@ public class IOStream {
             flushWrites();
         }
         updateInterest();
+        return f;
+    }
+
+    private Future<Void> writeFromAnotherThread(ByteBuffer[] buffers) {
+        ByteBuffer[] views = new ByteBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            views[i] = buffers[i].duplicate();
+        }
+        Future<Void> f = new Future<>();
+        try {
+            loop.addCallback(() -> write(views).addDoneCallback(done -> {
+                Throwable t = done.exception();
+                if (t != null) {
+                    f.trySetException(t);
+                } else {
+                    f.trySetResult(null);
+                }
+            }));
+        } catch (IllegalStateException loopClosed) {
+            f.setException(new StreamClosedException("IOStream " + describePeer() + ": its IOLoop is closed;"
+                    + " write cannot complete", loopClosed));
+        }
         return f;
     }
 
@@ -467,10 +504,11 @@ public class IOStream {
     }
 
     /**
-     * Closes the stream and its channel. A pending read that the buffered bytes satisfy completes;
+     * Closes the stream and its channel at once. A pending read that the buffered bytes satisfy completes;
      * otherwise it fails with a {@link StreamClosedException} whose cause is {@code cause}, as do pending
-     * writes. The close callback then runs once, on the loop. Closing a closed stream does nothing. Safe
-     * from any thread: off the loop thread of a running loop, the close is handed to the loop.
+     * writes: bytes not yet flushed are dropped, so wait for a write's future before closing if they
+     * matter (as in Tornado). The close callback then runs once, on the loop. Closing a closed stream does
+     * nothing. Safe from any thread: off the loop thread of a running loop, the close is handed to the loop.
      *
      * @param cause why the stream is closed (reported by {@link #error()}), or null for a clean close
      */

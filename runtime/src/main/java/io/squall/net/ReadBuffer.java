@@ -120,6 +120,17 @@ final class ReadBuffer {
         return out;
     }
 
+    /**
+     * Makes room for {@code total} buffered bytes at once (capped at {@link #maxSize}), so that a large
+     * {@code readBytes} fills one array instead of doubling its way there.
+     */
+    void reserve(int total) {
+        int wanted = Math.min(total, maxSize);
+        if (wanted > buf.length) {
+            compactInto(new byte[wanted]);
+        }
+    }
+
     /** Forgets where the last delimiter search stopped: the next read may look for another delimiter. */
     void resetScan() {
         scanFrom = start;

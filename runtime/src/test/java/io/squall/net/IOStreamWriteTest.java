@@ -22,6 +22,7 @@ import io.squall.Gen;
 
 /** Writing to an {@link IOStream}, and the stream's close behaviour, over real loopback sockets. */
 @Timeout(120)
+@SuppressWarnings("unchecked")
 class IOStreamWriteTest extends NetTestBase {
 
     private static final int MAX = IOStream.DEFAULT_MAX_BUFFER_SIZE;
@@ -142,6 +143,7 @@ class IOStreamWriteTest extends NetTestBase {
         assertEquals(1, closes.get(), "the close callback runs once");
         assertSame(cause, p.stream.error());
         assertFalse(p.stream.channel().isOpen());
+        assertFalse(p.stream.channel().isRegistered(), "the handler was removed from the loop");
 
         Future<Void> late = p.stream.write(bytes("late"));
         assertInstanceOf(StreamClosedException.class, late.exception());
@@ -171,6 +173,23 @@ class IOStreamWriteTest extends NetTestBase {
         closer.join();
         assertInstanceOf(StreamClosedException.class, t);
         assertTrue(t.getMessage().contains("closed locally"), t.getMessage());
+    }
+
+    @Test
+    void writeFromAnotherThread_isHandedToTheLoop() throws Exception {
+        IOStream[] pair = streamPair(MAX);
+        Future<byte[]> read = pair[1].readBytes(5);
+        Future<Void>[] written = new Future[1];
+        Thread writer = new Thread(() -> written[0] = pair[0].write(bytes("hello")), "foreign-writer");
+        byte[] got = run(() -> {
+            writer.start();
+            return read;
+        });
+        writer.join();
+        assertEquals("hello", str(got));
+        run(() -> written[0]);
+        assertTrue(written[0].isDone());
+        assertNull(written[0].exception());
     }
 
     @Test
