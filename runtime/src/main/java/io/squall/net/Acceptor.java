@@ -121,7 +121,7 @@ final class Acceptor implements IOLoop.IOHandler {
         try {
             loop.updateHandler(server, ops);
             return true;
-        } catch (IllegalStateException | java.nio.channels.CancelledKeyException closedMeanwhile) {
+        } catch (IllegalStateException closedMeanwhile) { // includes CancelledKeyException
             return false;
         }
     }
