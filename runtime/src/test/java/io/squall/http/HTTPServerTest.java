@@ -424,4 +424,51 @@ class HTTPServerTest extends HTTPTestCase {
                 StandardCharsets.ISO_8859_1), 25));
         assertEquals(25, parts[1].length());
     }
+
+    @Test
+    void multipleLoopsServeApplicationHandlers() {
+        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Application app = new Application().addHandler("/t/(\\d+)", () -> new RequestHandler() {
+            @Override
+            public Future<?> get(String... args) {
+                threads.add(Thread.currentThread().getName());
+                Future<Void> later = new Future<>();
+                io.squall.IOLoop.current().callLater(Duration.ofMillis(2), () -> {
+                    write("n=" + args[0]);
+                    later.setResult(null);
+                });
+                return later;
+            }
+        });
+        HTTPServer multi = new HTTPServer(app);
+        multi.bind(0, "127.0.0.1");
+        multi.start(2);
+        try {
+            int multiPort = multi.port();
+            List<String> got = blocking(() -> {
+                List<String> out = new ArrayList<>();
+                List<RawClient> clients = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 8; i++) {
+                        RawClient c = new RawClient(multiPort);
+                        clients.add(c);
+                        c.send("GET /t/" + i + " HTTP/1.1\r\n\r\n");
+                    }
+                    for (RawClient c : clients) {
+                        out.add(c.read().text());
+                    }
+                } finally {
+                    for (RawClient c : clients) {
+                        c.close();
+                    }
+                }
+                return out;
+            });
+            assertEquals(List.of("n=0", "n=1", "n=2", "n=3", "n=4", "n=5", "n=6", "n=7"), got);
+            assertEquals(2, threads.size(), "both loops served requests: " + threads);
+            assertTrue(threads.stream().allMatch(t -> t.startsWith("squall-loop-")), threads.toString());
+        } finally {
+            multi.stop();
+        }
+    }
 }
