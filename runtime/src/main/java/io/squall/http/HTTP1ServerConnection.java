@@ -250,16 +250,21 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         String phrase = reason != null ? reason : HTTPStatus.reasonOrUnknown(code);
         HTTPHeaders.checkValue("reason phrase", phrase);
-        headersWritten = true;
-        noBodyOutput = "HEAD".equals(request.method()) || code < 200 || code == 204 || code == 304;
         String cl = headers.get("Content-Length");
+        long length = -1;
         if (cl != null) {
             try {
-                declaredLength = Long.parseLong(cl.trim());
+                length = Long.parseLong(cl.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("writeHeaders: Content-Length " + cl + " is not a number", e);
+                length = -1;
+            }
+            if (length < 0) {
+                throw new IllegalArgumentException("writeHeaders: Content-Length " + cl + " is not a non-negative number");
             }
         }
+        headersWritten = true;
+        declaredLength = length;
+        noBodyOutput = "HEAD".equals(request.method()) || code < 200 || code == 204 || code == 304;
         boolean userFraming = headers.contains("Transfer-Encoding");
         boolean closeDelimited = false;
         if (cl == null && !userFraming && !noBodyOutput) {

@@ -384,8 +384,9 @@ public class RequestHandler {
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
+            Future<Void> f = connection.writeHeaders(status, reason, headers, chunk);
             headersWritten = true;
-            return connection.writeHeaders(status, reason, headers, chunk);
+            return f;
         }
         return connection.write(chunk);
     }
@@ -403,7 +404,6 @@ public class RequestHandler {
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
-            headersWritten = true;
             if (status == 204 || status == 304 || status < 200) {
                 headers.remove("Content-Length");
                 chunk = new byte[0];
@@ -411,6 +411,7 @@ public class RequestHandler {
                 headers.set("Content-Length", Integer.toString(chunk.length));
             }
             connection.writeHeaders(status, reason, headers, chunk);
+            headersWritten = true;
         } else if (chunk.length > 0) {
             connection.write(chunk);
         }

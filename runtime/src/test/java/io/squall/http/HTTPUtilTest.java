@@ -109,6 +109,15 @@ class HTTPUtilTest {
     void dateHeaderIsImfFixdate() {
         assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HTTPDate.format(784111777L));
         assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", HTTPDate.format(0));
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long before = System.currentTimeMillis() / 1000;
+            String a = HTTPDate.now();
+            String b = HTTPDate.now();
+            if (System.currentTimeMillis() / 1000 == before) {
+                assertTrue(a == b, "formatted once per second, then shared");
+                break;
+            }
+        }
         String now = HTTPDate.now();
         assertTrue(now.matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"), now);
     }

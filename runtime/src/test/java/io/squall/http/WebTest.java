@@ -208,6 +208,23 @@ class WebTest extends HTTPTestCase {
         }
     }
 
+    /** Declares framing it does not keep: a bad Content-Length, or fewer bytes than declared. */
+    public static class BadLengthHandler extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            setHeader("Content-Length", "-3");
+            write("abc");
+            return null;
+        }
+
+        @Override
+        public Future<?> post(String... args) {
+            setHeader("Content-Length", "10");
+            write("abc");
+            return null;
+        }
+    }
+
     private final List<String> finishedLog = new java.util.ArrayList<>();
 
     @BeforeEach
@@ -222,6 +239,7 @@ class WebTest extends HTTPTestCase {
                 .addHandler("/flush", FlushHandler.class)
                 .addHandler("/headers", HeaderHandler.class)
                 .addHandler("/prepare", PrepareHandler.class)
+                .addHandler("/badlength", BadLengthHandler.class)
                 .addHandler("/count", () -> new CountingHandler(finishedLog));
         start(new HTTPServer(app));
         client = new AsyncHTTPClient(loop, 4);
@@ -400,5 +418,19 @@ class WebTest extends HTTPTestCase {
 
     /** Not static: cannot be created without an enclosing instance. */
     class Inner extends RequestHandler {
+    }
+
+    @Test
+    void inconsistentFramingFromAHandler() {
+        HTTPResponse invalid = fetch("/badlength");
+        assertEquals(500, invalid.code());
+        assertTrue(logs.expect(Level.SEVERE, "for GET /badlength").getThrown().getMessage().contains("Content-Length"));
+        logs.expect(Level.WARNING, "500 GET /badlength");
+        HTTPClientError cut = assertThrows(HTTPClientError.class,
+                () -> fetch(new HTTPRequest(url("/badlength")).method("POST").body("")));
+        assertEquals(599, cut.code());
+        assertTrue(cut.getMessage().contains("closed before the response was complete"), cut.getMessage());
+        logs.expect(Level.WARNING, "finished after 3 of the 10 bytes");
+        assertEquals(200, fetch("/main").code());
     }
 }
