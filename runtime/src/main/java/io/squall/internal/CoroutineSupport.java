@@ -65,24 +65,35 @@ public final class CoroutineSupport {
         if (stage == null) {
             return null;
         }
-        if (stage instanceof CompletableFuture && ((CompletableFuture<?>) stage).isDone()) {
+        if (stage instanceof CompletableFuture && isDone((CompletableFuture<?>) stage)) {
             CompletableFuture<?> cf = (CompletableFuture<?>) stage;
             if (cf.isCancelled()) {
-                Future<Object> f = new Future<>();
-                f.cancel();
-                return f;
+                return cancelled();
             }
             try {
                 return Future.of(cf.join());
             } catch (CompletionException e) {
                 return Future.failed(e.getCause() != null ? e.getCause() : e);
             } catch (CancellationException e) {
-                Future<Object> f = new Future<>();
-                f.cancel();
-                return f;
+                return cancelled();
             }
         }
         return Future.from(stage);
+    }
+
+    /** A minimal stage ({@code minimalCompletionStage()}) is a CompletableFuture that refuses isDone(). */
+    private static boolean isDone(CompletableFuture<?> cf) {
+        try {
+            return cf.isDone();
+        } catch (UnsupportedOperationException minimalStage) {
+            return false;
+        }
+    }
+
+    private static Future<?> cancelled() {
+        Future<Object> f = new Future<>();
+        f.cancel();
+        return f;
     }
 
     /**

@@ -441,6 +441,19 @@ class HardShapesTest {
         assertEquals("cf failed", e.getMessage());
     }
 
+    @Test
+    void awaitsMinimalAndDoneStages() {
+        CompletableFuture<String> done = CompletableFuture.completedFuture("d");
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        Supplier<Future<String>> s = () -> Future.of(await(done.minimalCompletionStage())
+                + await(pending.minimalCompletionStage()) + await(pending.thenApply(x -> x + "!")));
+        assertEquals("dpp!", run(() -> {
+            Future<String> r = s.get();
+            POOL.execute(() -> pending.complete("p"));
+            return r;
+        }));
+    }
+
     @Coroutine
     static CompletionStage<String> stageReturning(Future<String> f) {
         return CompletableFuture.completedFuture(await(f) + "-stage");
