@@ -318,7 +318,7 @@ class IOLoopHandlerTest extends AsyncTestCase {
                 return done;
             });
             assertEquals("pong", echoed);
-            assertEquals("accept:" + IOLoop.READ, events.get(0).startsWith("accept") ? events.get(0) : events.get(1));
+            assertTrue(events.contains("accept:" + IOLoop.READ), events.toString());
             assertTrue(events.contains("connect:" + IOLoop.WRITE), events.toString());
             assertTrue(events.contains("client write:" + IOLoop.WRITE), events.toString());
             assertTrue(events.contains("server read:ping"), events.toString());
