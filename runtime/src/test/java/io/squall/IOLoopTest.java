@@ -671,6 +671,50 @@ class IOLoopTest extends AsyncTestCase {
     }
 
     @Test
+    void aLoopRunOnItsOwnThreadServesOtherThreads() throws Exception {
+        IOLoop background = new IOLoop();
+        AtomicReference<IOLoop> currentInside = new AtomicReference<>();
+        Thread t = new Thread(background::start, "background-loop");
+        t.start();
+        Future<String> answer = new Future<>();
+        background.addCallback(() -> {
+            currentInside.set(IOLoop.current());
+            background.callLater(Duration.ofMillis(1), () -> answer.setResult(Thread.currentThread().getName()));
+        });
+        assertEquals("background-loop", runSync(() -> answer));
+        assertSame(background, currentInside.get(), "a running loop is current on its thread");
+        assertFalse(background.inLoopThread());
+        IllegalStateException e = assertThrows(IllegalStateException.class, background::makeCurrent);
+        assertTrue(e.getMessage().contains("background-loop"), e.getMessage());
+        background.stop();
+        t.join();
+        assertFalse(background.isRunning());
+        background.close();
+    }
+
+    @Test
+    void addFutureOnAClosedLoopLogsInsteadOfLosingTheCallback() {
+        IOLoop other = new IOLoop();
+        Future<String> f = new Future<>();
+        other.addFuture(f, done -> {});
+        other.close();
+        f.setResult("too late");
+        IllegalStateException lost = (IllegalStateException) logs.expect(Level.SEVERE, "Exception in callback").getThrown();
+        assertTrue(lost.getMessage().contains("closed"), lost.getMessage());
+    }
+
+    @Test
+    void nullArgumentsAreRefused() {
+        assertThrows(NullPointerException.class, () -> loop.dispatch(null));
+        assertThrows(NullPointerException.class, () -> loop.spawnCallback(null));
+        assertThrows(NullPointerException.class, () -> loop.addFuture(null, f -> {}));
+        assertThrows(NullPointerException.class, () -> loop.addFuture(new Future<>(), null));
+        assertThrows(NullPointerException.class, () -> loop.runInExecutor(null, null));
+        assertThrows(NullPointerException.class, () -> loop.runSync(null));
+        assertThrows(NullPointerException.class, () -> loop.addHandler(null, (ch, ops) -> {}, IOLoop.READ));
+    }
+
+    @Test
     void timeIsMonotonicNanos() {
         long a = loop.time();
         long b = loop.time();
