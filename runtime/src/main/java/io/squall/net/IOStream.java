@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import io.squall.Future;
 import io.squall.IOLoop;
@@ -68,6 +69,8 @@ public class IOStream {
      * {@code MAX_INLINE_COMPLETIONS}-th completion runs from the loop instead, on a flat stack.
      */
     private static final int MAX_INLINE_COMPLETIONS = 32;
+    /** A done callback that does nothing: added to write futures so their failures count as seen. */
+    private static final Consumer<Future<Void>> IGNORE = f -> { };
     private static final ThreadLocal<int[]> INLINE_COMPLETIONS = ThreadLocal.withInitial(() -> new int[1]);
 
     private final SocketChannel channel;
@@ -392,7 +395,7 @@ public class IOStream {
         if (!loop.inLoopThread() && loop.isRunning()) {
             return writeFromAnotherThread(buffers);
         }
-        Future<Void> f = new Future<>();
+        Future<Void> f = newWriteFuture();
         if (closed) {
             f.setException(closedException("write"));
             return f;
@@ -406,12 +409,23 @@ public class IOStream {
         return f;
     }
 
+    /**
+     * A write's future counts its failure as seen (as Tornado does): writing and not waiting is common,
+     * and when the stream closes, the reader or the close callback reports why; a log record for every
+     * abandoned write would only be noise.
+     */
+    private static Future<Void> newWriteFuture() {
+        Future<Void> f = new Future<>();
+        f.addDoneCallback(IGNORE);
+        return f;
+    }
+
     private Future<Void> writeFromAnotherThread(ByteBuffer[] buffers) {
         ByteBuffer[] views = new ByteBuffer[buffers.length];
         for (int i = 0; i < buffers.length; i++) {
             views[i] = buffers[i].duplicate();
         }
-        Future<Void> f = new Future<>();
+        Future<Void> f = newWriteFuture();
         try {
             loop.addCallback(() -> write(views).addDoneCallback(done -> {
                 Throwable t = done.exception();

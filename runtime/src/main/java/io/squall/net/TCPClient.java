@@ -64,7 +64,8 @@ public class TCPClient {
      * @return a future of the connected stream, on the current thread's loop. It fails with
      *     {@link TimeoutException} when the timeout passes first, with {@link UnknownHostException} if the
      *     host cannot be resolved, and with {@link ConnectException} (naming host:port) if no address accepts
-     *     the connection. Cancelling it abandons the attempt
+     *     the connection. Cancelling it abandons the attempt (its socket is released at the next connect
+     *     event or at the timeout)
      * @throws IllegalArgumentException if the port is out of range or the timeout is negative
      */
     public Future<IOStream> connect(String host, int port, Duration timeout) {
