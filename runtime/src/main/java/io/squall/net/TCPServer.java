@@ -129,9 +129,9 @@ public abstract class TCPServer {
     }
 
     /**
-     * Turns SO_REUSEPORT on for sockets bound from now on, where the platform has it: {@link #start} then
-     * gives each loop its own listening socket on the port and the kernel spreads connections. Other
-     * processes of the same user may then bind the same port too.
+     * Turns SO_REUSEPORT on for sockets bound from now on (call it before {@link #bind}), where the
+     * platform has it: {@link #start} then gives each loop its own listening socket on the port and the
+     * kernel spreads connections. Other processes of the same user may then bind the same port too.
      *
      * @param on true to use SO_REUSEPORT
      */
@@ -231,9 +231,8 @@ public abstract class TCPServer {
         for (int i = 0; i < n; i++) {
             loopThreads.add(new LoopThread());
         }
-        boolean kernelSpreads = n > 1 && reusePort && reusePortSupported();
         for (ServerSocketChannel s : unstarted) {
-            if (kernelSpreads) {
+            if (n > 1 && hasReusePort(s)) {
                 startReusePortGroup(s);
             } else {
                 startRoundRobin(s);
@@ -242,6 +241,15 @@ public abstract class TCPServer {
         unstarted.clear();
         for (LoopThread t : loopThreads) {
             t.start();
+        }
+    }
+
+    private static boolean hasReusePort(ServerSocketChannel s) {
+        try {
+            return s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)
+                    && s.getOption(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
