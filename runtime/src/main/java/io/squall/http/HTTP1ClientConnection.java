@@ -55,6 +55,11 @@ final class HTTP1ClientConnection {
         this.key = key;
         this.stream = stream;
         this.parser = new HTTP1Parser(false, 64 * 1024, maxHeaderSize, maxBodySize);
+        try {
+            stream.setNoDelay(true);
+        } catch (RuntimeException e) {
+            io.squall.internal.Log.debug("Cannot set TCP_NODELAY on " + stream + ": " + e);
+        }
     }
 
     boolean isClosed() {

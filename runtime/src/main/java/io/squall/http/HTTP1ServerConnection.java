@@ -79,6 +79,12 @@ final class HTTP1ServerConnection implements HTTPConnection {
     /** Starts reading requests; the future completes when the connection is closed. */
     Future<Void> start() {
         stream.setCloseCallback(this::onStreamClosed);
+        // Responses leave in one write each; Nagle's algorithm would only delay them (behind delayed ACKs).
+        try {
+            stream.setNoDelay(true);
+        } catch (RuntimeException e) {
+            io.squall.internal.Log.debug("Cannot set TCP_NODELAY on " + stream + ": " + e);
+        }
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         process();
         return closedFuture;
