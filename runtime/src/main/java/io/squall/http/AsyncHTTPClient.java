@@ -53,6 +53,28 @@ public class AsyncHTTPClient {
     private long maxBodySize = HTTPServer.DEFAULT_MAX_BODY_SIZE;
     private boolean closed;
 
+    /** One shared client per loop, for {@link #shared()}. */
+    private static final Map<IOLoop, AsyncHTTPClient> SHARED = new java.util.WeakHashMap<>();
+
+    /**
+     * Returns the client shared by everything running on the current thread's loop, creating it on first
+     * use (Tornado's {@code AsyncHTTPClient()}, which is one instance per IOLoop): handlers that fetch
+     * through it share its pooled keep-alive connections. A shared client that was closed is replaced.
+     *
+     * @return the current loop's shared client
+     */
+    public static AsyncHTTPClient shared() {
+        IOLoop loop = IOLoop.current();
+        synchronized (SHARED) {
+            AsyncHTTPClient c = SHARED.get(loop);
+            if (c == null || c.closed) {
+                c = new AsyncHTTPClient(loop, DEFAULT_MAX_CONNECTIONS_PER_HOST);
+                SHARED.put(loop, c);
+            }
+            return c;
+        }
+    }
+
     /** Creates a client on the current thread's loop, with the default connection limit. */
     public AsyncHTTPClient() {
         this(IOLoop.current(), DEFAULT_MAX_CONNECTIONS_PER_HOST);

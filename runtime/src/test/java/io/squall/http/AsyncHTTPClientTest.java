@@ -251,4 +251,15 @@ class AsyncHTTPClientTest extends HTTPTestCase {
             small.close();
         }
     }
+
+    @Test
+    void sharedClientIsOnePerLoop() {
+        AsyncHTTPClient a = AsyncHTTPClient.shared();
+        assertTrue(a == AsyncHTTPClient.shared());
+        assertEquals(200, runSync(() -> a.fetch(url("/s"))).code());
+        a.close();
+        AsyncHTTPClient b = AsyncHTTPClient.shared();
+        assertTrue(a != b, "a closed shared client is replaced");
+        b.close();
+    }
 }

@@ -54,14 +54,9 @@ class CoroutineHandlerTest {
         @Coroutine
         public Future<?> get(String... args) {
             await(Gen.sleep(Duration.ofMillis(10)));
-            AsyncHTTPClient inner = new AsyncHTTPClient();
-            try {
-                HTTPResponse r = await(inner.fetch("http://127.0.0.1:" + request().headers().get("X-Port") + "/plain/"
-                        + args[0]));
-                write(Map.of("prepared", prepared, "inner", r.bodyAsString(), "arg", args[0]));
-            } finally {
-                inner.close();
-            }
+            HTTPResponse r = await(AsyncHTTPClient.shared().fetch("http://127.0.0.1:" + request().headers().get("X-Port")
+                    + "/plain/" + args[0]));
+            write(Map.of("prepared", prepared, "inner", r.bodyAsString(), "arg", args[0]));
             return null;
         }
 
@@ -108,6 +103,7 @@ class CoroutineHandlerTest {
     @AfterEach
     void stop() {
         client.close();
+        AsyncHTTPClient.shared().close();
         appServer.stop();
         appServer.closeAllConnections();
         callbackServer.stop();
