@@ -899,6 +899,7 @@ public final class IOLoop {
         throw (E) t;
     }
 
+    /** Describes the loop: its owner thread and state, e.g. {@code IOLoop(main, running)}. */
     @Override
     public String toString() {
         Thread t = owner;

@@ -110,6 +110,7 @@ public final class PeriodicCallback {
         }
     }
 
+    /** Describes the callback and its period, e.g. {@code PeriodicCallback(tick, every PT1S)}. */
     @Override
     public String toString() {
         return "PeriodicCallback(" + callback + ", every " + Duration.ofNanos(periodNanos) + ")";
