@@ -1,0 +1,112 @@
+package io.squall.tests.shapes;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/** ASM checks on class bytes: data-flow verification, and which methods are coroutines. */
+final class ClassChecks {
+
+    private static final String ASYNC = "io/squall/Async";
+    private static final String COROUTINE = "Lio/squall/annotations/Coroutine;";
+
+    private ClassChecks() {
+    }
+
+    /**
+     * Runs {@code CheckClassAdapter.verify} (structure plus data flow with a {@code SimpleVerifier} resolving
+     * types through {@code loader}) and returns what it reports: empty when the class is valid.
+     */
+    static String verify(byte[] bytes, ClassLoader loader) {
+        StringWriter out = new StringWriter();
+        try (PrintWriter pw = new PrintWriter(out)) {
+            CheckClassAdapter.verify(new ClassReader(bytes), loader, false, pw);
+        } catch (RuntimeException e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            return out + "\nCheckClassAdapter threw: " + trace;
+        }
+        return out.toString();
+    }
+
+    /** The internal name of the class in {@code bytes}. */
+    static String nameOf(byte[] bytes) {
+        return new ClassReader(bytes).getClassName();
+    }
+
+    /**
+     * The methods of {@code bytes} that are coroutines by API.md's definition: annotated {@code @Coroutine},
+     * or synthetic lambda bodies returning a future type that call {@code await}; only those that call
+     * {@code await} are listed.
+     */
+    static List<String> coroutineMethods(byte[] bytes) {
+        ClassNode cn = new ClassNode();
+        new ClassReader(bytes).accept(cn, ClassReader.SKIP_FRAMES);
+        List<String> out = new ArrayList<>();
+        for (MethodNode m : cn.methods) {
+            if (!callsAwait(m)) {
+                continue;
+            }
+            boolean annotated = has(m.visibleAnnotations) || has(m.invisibleAnnotations);
+            boolean lambda = m.name.startsWith("lambda$") && (m.access & Opcodes.ACC_SYNTHETIC) != 0
+                    && returnsFuture(m.desc);
+            if (annotated || lambda) {
+                out.add(m.name + m.desc);
+            }
+        }
+        return out;
+    }
+
+    /** Method names and descriptors, in order, excluding synthetic ones. */
+    static List<String> declaredMethods(byte[] bytes) {
+        ClassNode cn = new ClassNode();
+        new ClassReader(bytes).accept(cn, ClassReader.SKIP_CODE);
+        List<String> out = new ArrayList<>();
+        for (MethodNode m : cn.methods) {
+            if ((m.access & Opcodes.ACC_SYNTHETIC) == 0) {
+                out.add(m.name + m.desc + " access=" + (m.access & ~Opcodes.ACC_SYNTHETIC));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static boolean has(List<AnnotationNode> annotations) {
+        if (annotations != null) {
+            for (AnnotationNode a : annotations) {
+                if (a.desc.equals(COROUTINE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean callsAwait(MethodNode m) {
+        for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode) {
+                MethodInsnNode call = (MethodInsnNode) insn;
+                if (call.owner.equals(ASYNC) && call.name.equals("await")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean returnsFuture(String desc) {
+        String ret = desc.substring(desc.indexOf(')') + 1);
+        return ret.equals("Lio/squall/Future;") || ret.equals("Ljava/util/concurrent/CompletionStage;")
+                || ret.equals("Ljava/util/concurrent/CompletableFuture;");
+    }
+}
