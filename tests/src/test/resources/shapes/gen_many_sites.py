@@ -7,7 +7,8 @@ Run once from the repository root; the output is committed:
 """
 
 SITES = 330
-CONCAT = 190
+CONCAT = 60
+HUGE_CONCAT = 190
 
 
 def body(coroutine):
@@ -61,9 +62,13 @@ def body(coroutine):
     return "\n".join(out)
 
 
-def concat(coroutine):
+def indent(text):
+    return "\n".join(("    " + l) if l else l for l in text.split("\n"))
+
+
+def concat(coroutine, n=CONCAT):
     parts = []
-    for k in range(CONCAT):
+    for k in range(n):
         if k % 3 == 0:
             v = str(k)
         elif k % 3 == 1:
@@ -90,7 +95,7 @@ import io.squall.annotations.Coroutine;
 
 /**
  * %d await sites in one coroutine (inside try/finally blocks, with a failed future caught every hundred
- * sites), and one string concatenation with %d awaited operands pending on the operand stack at once.
+ * sites), and string concatenations with %d (and more) awaited operands pending on the operand stack at once.
  */
 class ManySitesShapesTest extends ShapeTest {
 
@@ -98,9 +103,11 @@ class ManySitesShapesTest extends ShapeTest {
         return (a >>> 3) - b;
     }
 
-    @Coroutine
-    static Future<String> manySites(Src s) {
+    static final class ManySitesShape {
+        @Coroutine
+        static Future<String> manySites(Src s) {
 %s
+        }
     }
 
     static String manySitesPlain() {
@@ -110,12 +117,14 @@ class ManySitesShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void threeHundredThirtyAwaitSites(Src.Mode mode) {
-        check(mode, ManySitesShapesTest::manySites, ManySitesShapesTest::manySitesPlain);
+        check(mode, ManySitesShape::manySites, ManySitesShapesTest::manySitesPlain);
     }
 
-    @Coroutine
-    static Future<String> longConcat(Src s) {
+    static final class LongConcatShape {
+        @Coroutine
+        static Future<String> longConcat(Src s) {
 %s
+        }
     }
 
     static String longConcatPlain() {
@@ -125,6 +134,29 @@ class ManySitesShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void concatenationWithManyPendingOperands(Src.Mode mode) {
-        check(mode, ManySitesShapesTest::longConcat, ManySitesShapesTest::longConcatPlain);
+        check(mode, LongConcatShape::longConcat, ManySitesShapesTest::longConcatPlain);
     }
-}""" % (SITES, CONCAT, body(True), body(False), concat(True), concat(False)))
+
+    /**
+     * %d operands pending at the last await: spilling the operand stack at every site can outgrow the JVM's
+     * 64 KiB method limit. Either the rewrite handles it, or it refuses the method with a clear message.
+     */
+    static final class HugeConcatShape {
+        @Coroutine
+        static Future<String> hugeConcat(Src s) {
+%s
+        }
+    }
+
+    static String hugeConcatPlain() {
+%s
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Src.Mode.class, names = {"DONE", "THREAD"})
+    void hugeConcatenationWorksOrIsRefusedClearly(Src.Mode mode) {
+        checkOrRefusedAsTooLarge(mode, HugeConcatShape::hugeConcat, ManySitesShapesTest::hugeConcatPlain,
+                "hugeConcat", "ManySitesShapesTest.java");
+    }
+}""" % (SITES, CONCAT, indent(body(True)), body(False), indent(concat(True)), concat(False), HUGE_CONCAT,
+   indent(concat(True, HUGE_CONCAT)), concat(False, HUGE_CONCAT)))

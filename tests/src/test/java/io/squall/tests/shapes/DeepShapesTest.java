@@ -30,40 +30,44 @@ class DeepShapesTest extends ShapeTest {
         int suspensionsA;
     }
 
-    @Coroutine
-    static Future<Long> ping(PingPong p, int n) {
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            Future<Integer> mine = p.toA;
-            if (!mine.isDone()) {
-                p.suspensionsA++;
+    static final class PingShape {
+        @Coroutine
+        static Future<Long> ping(PingPong p, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                Future<Integer> mine = p.toA;
+                if (!mine.isDone()) {
+                    p.suspensionsA++;
+                }
+                int v = await(mine);
+                sum += v;
+                p.toA = new Future<>();
+                p.toB.setResult(v + 1);
             }
-            int v = await(mine);
-            sum += v;
-            p.toA = new Future<>();
-            p.toB.setResult(v + 1);
+            return Future.of(sum);
         }
-        return Future.of(sum);
     }
 
-    @Coroutine
-    static Future<Long> pong(PingPong p, int n) {
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            int v = await(p.toB);
-            sum += v;
-            p.toB = new Future<>();
-            p.toA.setResult(v + 1);
+    static final class PongShape {
+        @Coroutine
+        static Future<Long> pong(PingPong p, int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                int v = await(p.toB);
+                sum += v;
+                p.toB = new Future<>();
+                p.toA.setResult(v + 1);
+            }
+            return Future.of(sum);
         }
-        return Future.of(sum);
     }
 
     @Test
     void millionIterationAwaitLoopEachResumptionWakingTheOther() {
         PingPong p = new PingPong();
         List<Long> sums = loop.runSync(() -> {
-            Future<Long> b = pong(p, MILLION);
-            Future<Long> a = ping(p, MILLION);
+            Future<Long> b = PongShape.pong(p, MILLION);
+            Future<Long> a = PingShape.ping(p, MILLION);
             assertFalse(a.isDone());
             assertFalse(b.isDone());
             p.toA.setResult(0);
@@ -74,9 +78,11 @@ class DeepShapesTest extends ShapeTest {
         assertEquals(MILLION, p.suspensionsA, "every await of the loop must have found its future pending");
     }
 
-    @Coroutine
-    static Future<Integer> link(Future<Integer> inner) {
-        return Future.of(await(inner) + 1);
+    static final class LinkShape {
+        @Coroutine
+        static Future<Integer> link(Future<Integer> inner) {
+            return Future.of(await(inner) + 1);
+        }
     }
 
     @Test
@@ -85,7 +91,7 @@ class DeepShapesTest extends ShapeTest {
         int result = loop.runSync(() -> {
             Future<Integer> f = leaf;
             for (int i = 0; i < MILLION; i++) {
-                f = link(f);
+                f = LinkShape.link(f);
             }
             assertFalse(f.isDone());
             Future<Integer> outermost = f;
@@ -95,10 +101,12 @@ class DeepShapesTest extends ShapeTest {
         assertEquals(MILLION, result);
     }
 
-    @Coroutine
-    static Future<Integer> fromAnotherThread(Future<Integer> inner) {
-        int v = await(inner);
-        return Future.of(v + 1);
+    static final class FromAnotherThreadShape {
+        @Coroutine
+        static Future<Integer> fromAnotherThread(Future<Integer> inner) {
+            int v = await(inner);
+            return Future.of(v + 1);
+        }
     }
 
     @Test
@@ -108,7 +116,7 @@ class DeepShapesTest extends ShapeTest {
         int result = loop.runSync(() -> {
             Future<Integer> f = leaf;
             for (int i = 0; i < depth; i++) {
-                f = fromAnotherThread(f);
+                f = FromAnotherThreadShape.fromAnotherThread(f);
             }
             worker.execute(() -> leaf.setResult(0));
             return f;
@@ -116,18 +124,20 @@ class DeepShapesTest extends ShapeTest {
         assertEquals(depth, result);
     }
 
-    @Coroutine
-    static Future<Long> millionDoneAwaits() {
-        long sum = 0;
-        for (int i = 0; i < MILLION; i++) {
-            sum += await(Future.of(i & 7));
+    static final class MillionDoneAwaitsShape {
+        @Coroutine
+        static Future<Long> millionDoneAwaits() {
+            long sum = 0;
+            for (int i = 0; i < MILLION; i++) {
+                sum += await(Future.of(i & 7));
+            }
+            return Future.of(sum);
         }
-        return Future.of(sum);
     }
 
     @Test
     void millionFastPathAwaits() {
-        Future<Long> f = millionDoneAwaits();
+        Future<Long> f = MillionDoneAwaitsShape.millionDoneAwaits();
         assertTrue(f.isDone(), "done futures never suspend");
         long expected = 0;
         for (int i = 0; i < MILLION; i++) {
@@ -136,18 +146,20 @@ class DeepShapesTest extends ShapeTest {
         assertEquals(expected, f.result());
     }
 
-    @Coroutine
-    static Future<Integer> recursiveDepth(int n) {
-        if (n == 0) {
-            await(Gen.moment());
-            return Future.of(0);
+    static final class RecursiveDepthShape {
+        @Coroutine
+        static Future<Integer> recursiveDepth(int n) {
+            if (n == 0) {
+                await(Gen.moment());
+                return Future.of(0);
+            }
+            return Future.of(await(RecursiveDepthShape.recursiveDepth(n - 1)) + 1);
         }
-        return Future.of(await(recursiveDepth(n - 1)) + 1);
     }
 
     @Test
     void deepRecursiveCoroutineResumesWithoutGrowingTheStack() {
         int depth = 2_000;
-        assertEquals(depth, loop.runSync(() -> recursiveDepth(depth), Duration.ofSeconds(60)));
+        assertEquals(depth, loop.runSync(() -> RecursiveDepthShape.recursiveDepth(depth), Duration.ofSeconds(60)));
     }
 }

@@ -19,13 +19,15 @@ class LoopShapesTest extends ShapeTest {
 
     // ---- for loop with an await in the body
 
-    @Coroutine
-    static Future<Integer> forSum(Src s, int n) {
-        int sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += await(s.of(i * i));
+    static final class ForSumShape {
+        @Coroutine
+        static Future<Integer> forSum(Src s, int n) {
+            int sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += await(s.of(i * i));
+            }
+            return Future.of(sum);
         }
-        return Future.of(sum);
     }
 
     static int forSumPlain(int n) {
@@ -39,18 +41,20 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void forLoop(Src.Mode mode) {
-        check(mode, s -> forSum(s, 12), () -> forSumPlain(12));
+        check(mode, s -> ForSumShape.forSum(s, 12), () -> forSumPlain(12));
     }
 
     // ---- await in the condition and in the update of a for loop
 
-    @Coroutine
-    static Future<String> forConditionAndUpdate(Src s, int limit) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = await(s.of(1)); i < await(s.of(limit)); i += await(s.of(2))) {
-            sb.append(i).append(',');
+    static final class ForConditionAndUpdateShape {
+        @Coroutine
+        static Future<String> forConditionAndUpdate(Src s, int limit) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = await(s.of(1)); i < await(s.of(limit)); i += await(s.of(2))) {
+                sb.append(i).append(',');
+            }
+            return Future.of(sb.toString());
         }
-        return Future.of(sb.toString());
     }
 
     static String forConditionAndUpdatePlain(int limit) {
@@ -64,21 +68,23 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void forConditionAndUpdate(Src.Mode mode) {
-        check(mode, s -> forConditionAndUpdate(s, 11), () -> forConditionAndUpdatePlain(11));
+        check(mode, s -> ForConditionAndUpdateShape.forConditionAndUpdate(s, 11), () -> forConditionAndUpdatePlain(11));
     }
 
     // ---- while loop whose condition awaits
 
-    @Coroutine
-    static Future<List<Integer>> whileCollatz(Src s, int start) {
-        List<Integer> seen = new ArrayList<>();
-        int x = start;
-        while (await(s.of(x)) != 1) {
+    static final class WhileCollatzShape {
+        @Coroutine
+        static Future<List<Integer>> whileCollatz(Src s, int start) {
+            List<Integer> seen = new ArrayList<>();
+            int x = start;
+            while (await(s.of(x)) != 1) {
+                seen.add(x);
+                x = x % 2 == 0 ? x / 2 : 3 * x + 1;
+            }
             seen.add(x);
-            x = x % 2 == 0 ? x / 2 : 3 * x + 1;
+            return Future.of(seen);
         }
-        seen.add(x);
-        return Future.of(seen);
     }
 
     static List<Integer> whileCollatzPlain(int start) {
@@ -95,23 +101,25 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void whileLoop(Src.Mode mode) {
-        check(mode, s -> whileCollatz(s, 27), () -> whileCollatzPlain(27));
+        check(mode, s -> WhileCollatzShape.whileCollatz(s, 27), () -> whileCollatzPlain(27));
     }
 
     // ---- do/while with awaits in the body and the condition, long and double accumulators
 
-    @Coroutine
-    static Future<String> doWhile(Src s, int n) {
-        long product = 1L;
-        double mean = 0.0;
-        int i = 0;
-        do {
-            long v = await(s.of((long) i + 2));
-            product *= v;
-            mean += await(s.of(i * 0.5)) / n;
-            i++;
-        } while (await(s.of(i)) < n);
-        return Future.of(product + "/" + mean);
+    static final class DoWhileShape {
+        @Coroutine
+        static Future<String> doWhile(Src s, int n) {
+            long product = 1L;
+            double mean = 0.0;
+            int i = 0;
+            do {
+                long v = await(s.of((long) i + 2));
+                product *= v;
+                mean += await(s.of(i * 0.5)) / n;
+                i++;
+            } while (await(s.of(i)) < n);
+            return Future.of(product + "/" + mean);
+        }
     }
 
     static String doWhilePlain(int n) {
@@ -130,27 +138,29 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void doWhileLoop(Src.Mode mode) {
-        check(mode, s -> doWhile(s, 9), () -> doWhilePlain(9));
+        check(mode, s -> DoWhileShape.doWhile(s, 9), () -> doWhilePlain(9));
     }
 
     // ---- nested loops, three deep, awaits at each level
 
-    @Coroutine
-    static Future<int[]> nested(Src s, int n) {
-        int[] counts = new int[n];
-        for (int i = 0; i < n; i++) {
-            int j = 0;
-            while (j < i) {
-                int k = await(s.of(j));
-                do {
-                    counts[i] += await(s.of(k + i));
-                    k--;
-                } while (k >= 0);
-                j++;
+    static final class NestedShape {
+        @Coroutine
+        static Future<int[]> nested(Src s, int n) {
+            int[] counts = new int[n];
+            for (int i = 0; i < n; i++) {
+                int j = 0;
+                while (j < i) {
+                    int k = await(s.of(j));
+                    do {
+                        counts[i] += await(s.of(k + i));
+                        k--;
+                    } while (k >= 0);
+                    j++;
+                }
+                counts[i] += await(s.of(100 * i));
             }
-            counts[i] += await(s.of(100 * i));
+            return Future.of(counts);
         }
-        return Future.of(counts);
     }
 
     static int[] nestedPlain(int n) {
@@ -173,36 +183,38 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void nestedLoops(Src.Mode mode) {
-        check(mode, s -> nested(s, 6), () -> nestedPlain(6));
+        check(mode, s -> NestedShape.nested(s, 6), () -> nestedPlain(6));
     }
 
     // ---- labelled break and continue across nested loops
 
-    @Coroutine
-    static Future<String> labelled(Src s, int n) {
-        StringBuilder out = new StringBuilder();
-        outer:
-        for (int i = 0; i < n; i++) {
-            inner:
-            for (int j = 0; j < n; j++) {
-                int v = await(s.of(i * n + j));
-                if (v % 7 == 3) {
-                    continue outer;
+    static final class LabelledShape {
+        @Coroutine
+        static Future<String> labelled(Src s, int n) {
+            StringBuilder out = new StringBuilder();
+            outer:
+            for (int i = 0; i < n; i++) {
+                inner:
+                for (int j = 0; j < n; j++) {
+                    int v = await(s.of(i * n + j));
+                    if (v % 7 == 3) {
+                        continue outer;
+                    }
+                    if (v % 5 == 4) {
+                        continue inner;
+                    }
+                    if (v > 3 * n + 2) {
+                        break outer;
+                    }
+                    if (await(s.of(j)) == i) {
+                        break;
+                    }
+                    out.append(v).append(' ');
                 }
-                if (v % 5 == 4) {
-                    continue inner;
-                }
-                if (v > 3 * n + 2) {
-                    break outer;
-                }
-                if (await(s.of(j)) == i) {
-                    break;
-                }
-                out.append(v).append(' ');
+                out.append('|');
             }
-            out.append('|');
+            return Future.of(out.toString());
         }
-        return Future.of(out.toString());
     }
 
     static String labelledPlain(int n) {
@@ -234,45 +246,49 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void labelledBreakContinue(Src.Mode mode) {
-        check(mode, s -> labelled(s, 6), () -> labelledPlain(6));
+        check(mode, s -> LabelledShape.labelled(s, 6), () -> labelledPlain(6));
     }
 
     // ---- labelled block (not a loop) with break out of it after an await
 
-    @Coroutine
-    static Future<Integer> labelledBlock(Src s, int x) {
-        int r = 0;
-        block:
-        {
-            r = await(s.of(x));
-            if (r > 10) {
-                break block;
+    static final class LabelledBlockShape {
+        @Coroutine
+        static Future<Integer> labelledBlock(Src s, int x) {
+            int r = 0;
+            block:
+            {
+                r = await(s.of(x));
+                if (r > 10) {
+                    break block;
+                }
+                r = r * await(s.of(3));
             }
-            r = r * await(s.of(3));
+            return Future.of(r + 1);
         }
-        return Future.of(r + 1);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void labelledBlockBreak(Src.Mode mode) {
-        check(mode, s -> labelledBlock(s, 4), () -> 13);
-        check(mode, s -> labelledBlock(s, 40), () -> 41);
+        check(mode, s -> LabelledBlockShape.labelledBlock(s, 4), () -> 13);
+        check(mode, s -> LabelledBlockShape.labelledBlock(s, 40), () -> 41);
     }
 
     // ---- for-each over a list (iterator on the stack of locals) and over an array
 
-    @Coroutine
-    static Future<String> forEach(Src s, List<String> words, int[] weights) {
-        StringBuilder sb = new StringBuilder();
-        for (String w : words) {
-            sb.append(await(s.of(w.toUpperCase()))).append(':');
-            for (int weight : weights) {
-                sb.append(await(s.of(weight * w.length())));
+    static final class ForEachShape {
+        @Coroutine
+        static Future<String> forEach(Src s, List<String> words, int[] weights) {
+            StringBuilder sb = new StringBuilder();
+            for (String w : words) {
+                sb.append(await(s.of(w.toUpperCase()))).append(':');
+                for (int weight : weights) {
+                    sb.append(await(s.of(weight * w.length())));
+                }
+                sb.append(';');
             }
-            sb.append(';');
+            return Future.of(sb.toString());
         }
-        return Future.of(sb.toString());
     }
 
     static String forEachPlain(List<String> words, int[] weights) {
@@ -292,24 +308,26 @@ class LoopShapesTest extends ShapeTest {
     void forEachLoops(Src.Mode mode) {
         List<String> words = List.of("squall", "tornado", "gale");
         int[] weights = {1, 2, 3};
-        check(mode, s -> forEach(s, words, weights), () -> forEachPlain(words, weights));
+        check(mode, s -> ForEachShape.forEach(s, words, weights), () -> forEachPlain(words, weights));
     }
 
     // ---- explicit iterator removing while awaiting, over a map's entries
 
-    @Coroutine
-    static Future<Map<String, Integer>> iteratorRemove(Src s, Map<String, Integer> in) {
-        Map<String, Integer> m = new TreeMap<>(in);
-        Iterator<Map.Entry<String, Integer>> it = m.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, Integer> e = it.next();
-            if (await(s.of(e.getValue() % 2 == 0))) {
-                it.remove();
-            } else {
-                e.setValue(await(s.of(e.getValue() * 10)));
+    static final class IteratorRemoveShape {
+        @Coroutine
+        static Future<Map<String, Integer>> iteratorRemove(Src s, Map<String, Integer> in) {
+            Map<String, Integer> m = new TreeMap<>(in);
+            Iterator<Map.Entry<String, Integer>> it = m.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Integer> e = it.next();
+                if (await(s.of(e.getValue() % 2 == 0))) {
+                    it.remove();
+                } else {
+                    e.setValue(await(s.of(e.getValue() * 10)));
+                }
             }
+            return Future.of(m);
         }
-        return Future.of(m);
     }
 
     static Map<String, Integer> iteratorRemovePlain(Map<String, Integer> in) {
@@ -330,59 +348,65 @@ class LoopShapesTest extends ShapeTest {
     @EnumSource(Src.Mode.class)
     void iteratorLoop(Src.Mode mode) {
         Map<String, Integer> in = Map.of("a", 1, "b", 2, "c", 3, "d", 4, "e", 5);
-        check(mode, s -> iteratorRemove(s, in), () -> iteratorRemovePlain(in));
+        check(mode, s -> IteratorRemoveShape.iteratorRemove(s, in), () -> iteratorRemovePlain(in));
     }
 
     // ---- infinite loop left by return from inside, and by break after an await
 
-    @Coroutine
-    static Future<Integer> infinite(Src s, int target) {
-        int i = 0;
-        while (true) {
-            int v = await(s.of(i * 3));
-            if (v >= target) {
-                return Future.of(v);
+    static final class InfiniteShape {
+        @Coroutine
+        static Future<Integer> infinite(Src s, int target) {
+            int i = 0;
+            while (true) {
+                int v = await(s.of(i * 3));
+                if (v >= target) {
+                    return Future.of(v);
+                }
+                i++;
             }
-            i++;
         }
     }
 
-    @Coroutine
-    static Future<Integer> forEver(Src s, int target) {
-        int i = 0;
-        for (;;) {
-            if (await(s.of(i)) == target) {
-                break;
+    static final class ForEverShape {
+        @Coroutine
+        static Future<Integer> forEver(Src s, int target) {
+            int i = 0;
+            for (;;) {
+                if (await(s.of(i)) == target) {
+                    break;
+                }
+                i += 2;
             }
-            i += 2;
+            return Future.of(-i);
         }
-        return Future.of(-i);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void infiniteLoops(Src.Mode mode) {
-        check(mode, s -> infinite(s, 20), () -> 21);
-        check(mode, s -> forEver(s, 14), () -> -14);
+        check(mode, s -> InfiniteShape.infinite(s, 20), () -> 21);
+        check(mode, s -> ForEverShape.forEver(s, 14), () -> -14);
     }
 
     // ---- loop whose body awaits nothing on some iterations; counters in long and short slots
 
-    @Coroutine
-    static Future<String> sparse(Src s, int n) {
-        long total = 0;
-        short hits = 0;
-        char c = 'a';
-        for (int i = 0; i < n; i++) {
-            if (i % 3 == 0) {
-                total += await(s.of((long) i << 33));
-                hits++;
-                c = await(s.of((char) (c + 1)));
-            } else {
-                total -= i;
+    static final class SparseShape {
+        @Coroutine
+        static Future<String> sparse(Src s, int n) {
+            long total = 0;
+            short hits = 0;
+            char c = 'a';
+            for (int i = 0; i < n; i++) {
+                if (i % 3 == 0) {
+                    total += await(s.of((long) i << 33));
+                    hits++;
+                    c = await(s.of((char) (c + 1)));
+                } else {
+                    total -= i;
+                }
             }
+            return Future.of(total + ":" + hits + ":" + c);
         }
-        return Future.of(total + ":" + hits + ":" + c);
     }
 
     static String sparsePlain(int n) {
@@ -404,6 +428,6 @@ class LoopShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void sparseAwaitsInLoop(Src.Mode mode) {
-        check(mode, s -> sparse(s, 14), () -> sparsePlain(14));
+        check(mode, s -> SparseShape.sparse(s, 14), () -> sparsePlain(14));
     }
 }

@@ -11,7 +11,7 @@ import io.squall.annotations.Coroutine;
 
 /**
  * 330 await sites in one coroutine (inside try/finally blocks, with a failed future caught every hundred
- * sites), and one string concatenation with 190 awaited operands pending on the operand stack at once.
+ * sites), and string concatenations with 60 (and more) awaited operands pending on the operand stack at once.
  */
 class ManySitesShapesTest extends ShapeTest {
 
@@ -19,496 +19,498 @@ class ManySitesShapesTest extends ShapeTest {
         return (a >>> 3) - b;
     }
 
-    @Coroutine
-    static Future<String> manySites(Src s) {
-        int acc = 1;
-        long wide = 0L;
-        double real = 0.0;
-        StringBuilder sb = new StringBuilder();
-        try {
-            acc += await(s.of(0));
-            acc = acc * 31 + g(acc, await(s.of(1)));
-            wide += await(s.of(2000006L)) * acc;
-            sb.append(await(s.of("s3")));
-            real += await(s.of(4.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(35));
-            }
-            acc += await(s.of(6));
-            acc = acc * 31 + g(acc, await(s.of(7)));
-            wide += await(s.of(8000024L)) * acc;
-            sb.append(await(s.of("s9")));
-            real += await(s.of(10.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(77));
-            }
-            acc += await(s.of(12));
-            acc = acc * 31 + g(acc, await(s.of(13)));
-            wide += await(s.of(14000042L)) * acc;
-            sb.append(await(s.of("s15")));
-            real += await(s.of(16.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(119));
-            }
-            acc += await(s.of(18));
-            acc = acc * 31 + g(acc, await(s.of(19)));
-            wide += await(s.of(20000060L)) * acc;
-            sb.append(await(s.of("s21")));
-            real += await(s.of(22.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(161));
-            }
-            acc += await(s.of(24));
-            acc = acc * 31 + g(acc, await(s.of(25)));
-            wide += await(s.of(26000078L)) * acc;
-            sb.append(await(s.of("s27")));
-            real += await(s.of(28.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(203));
-            }
-            acc += await(s.of(30));
-            acc = acc * 31 + g(acc, await(s.of(31)));
-            wide += await(s.of(32000096L)) * acc;
-            sb.append(await(s.of("s33")));
-            real += await(s.of(34.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(245));
-            }
-            acc += await(s.of(36));
-            acc = acc * 31 + g(acc, await(s.of(37)));
-            wide += await(s.of(38000114L)) * acc;
-            sb.append(await(s.of("s39")));
-            real += await(s.of(40.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(287));
-            }
-            acc += await(s.of(42));
-            acc = acc * 31 + g(acc, await(s.of(43)));
-            wide += await(s.of(44000132L)) * acc;
-            sb.append(await(s.of("s45")));
-            real += await(s.of(46.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(329));
-            }
-            acc += await(s.of(48));
-            acc = acc * 31 + g(acc, await(s.of(49)));
-        } finally {
-            sb.append('|');
-        }
-        try {
-            wide += await(s.of(50000150L)) * acc;
-            sb.append(await(s.of("s51")));
-            real += await(s.of(52.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(371));
-            }
-            acc += await(s.of(54));
-            acc = acc * 31 + g(acc, await(s.of(55)));
-            wide += await(s.of(56000168L)) * acc;
-            sb.append(await(s.of("s57")));
-            real += await(s.of(58.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(413));
-            }
-            acc += await(s.of(60));
-            acc = acc * 31 + g(acc, await(s.of(61)));
-            wide += await(s.of(62000186L)) * acc;
-            sb.append(await(s.of("s63")));
-            real += await(s.of(64.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(455));
-            }
-            acc += await(s.of(66));
-            acc = acc * 31 + g(acc, await(s.of(67)));
-            wide += await(s.of(68000204L)) * acc;
-            sb.append(await(s.of("s69")));
-            real += await(s.of(70.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(497));
-            }
-            acc += await(s.of(72));
-            acc = acc * 31 + g(acc, await(s.of(73)));
-            wide += await(s.of(74000222L)) * acc;
-            sb.append(await(s.of("s75")));
-            real += await(s.of(76.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(539));
+    static final class ManySitesShape {
+        @Coroutine
+        static Future<String> manySites(Src s) {
+            int acc = 1;
+            long wide = 0L;
+            double real = 0.0;
+            StringBuilder sb = new StringBuilder();
+            try {
+                acc += await(s.of(0));
+                acc = acc * 31 + g(acc, await(s.of(1)));
+                wide += await(s.of(2000006L)) * acc;
+                sb.append(await(s.of("s3")));
+                real += await(s.of(4.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(35));
+                }
+                acc += await(s.of(6));
+                acc = acc * 31 + g(acc, await(s.of(7)));
+                wide += await(s.of(8000024L)) * acc;
+                sb.append(await(s.of("s9")));
+                real += await(s.of(10.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(77));
+                }
+                acc += await(s.of(12));
+                acc = acc * 31 + g(acc, await(s.of(13)));
+                wide += await(s.of(14000042L)) * acc;
+                sb.append(await(s.of("s15")));
+                real += await(s.of(16.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(119));
+                }
+                acc += await(s.of(18));
+                acc = acc * 31 + g(acc, await(s.of(19)));
+                wide += await(s.of(20000060L)) * acc;
+                sb.append(await(s.of("s21")));
+                real += await(s.of(22.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(161));
+                }
+                acc += await(s.of(24));
+                acc = acc * 31 + g(acc, await(s.of(25)));
+                wide += await(s.of(26000078L)) * acc;
+                sb.append(await(s.of("s27")));
+                real += await(s.of(28.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(203));
+                }
+                acc += await(s.of(30));
+                acc = acc * 31 + g(acc, await(s.of(31)));
+                wide += await(s.of(32000096L)) * acc;
+                sb.append(await(s.of("s33")));
+                real += await(s.of(34.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(245));
+                }
+                acc += await(s.of(36));
+                acc = acc * 31 + g(acc, await(s.of(37)));
+                wide += await(s.of(38000114L)) * acc;
+                sb.append(await(s.of("s39")));
+                real += await(s.of(40.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(287));
+                }
+                acc += await(s.of(42));
+                acc = acc * 31 + g(acc, await(s.of(43)));
+                wide += await(s.of(44000132L)) * acc;
+                sb.append(await(s.of("s45")));
+                real += await(s.of(46.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(329));
+                }
+                acc += await(s.of(48));
+                acc = acc * 31 + g(acc, await(s.of(49)));
+            } finally {
+                sb.append('|');
             }
             try {
-                acc += await(s.<Integer>fail(new IllegalStateException("site77")));
-            } catch (IllegalStateException e) {
-                sb.append(e.getMessage());
+                wide += await(s.of(50000150L)) * acc;
+                sb.append(await(s.of("s51")));
+                real += await(s.of(52.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(371));
+                }
+                acc += await(s.of(54));
+                acc = acc * 31 + g(acc, await(s.of(55)));
+                wide += await(s.of(56000168L)) * acc;
+                sb.append(await(s.of("s57")));
+                real += await(s.of(58.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(413));
+                }
+                acc += await(s.of(60));
+                acc = acc * 31 + g(acc, await(s.of(61)));
+                wide += await(s.of(62000186L)) * acc;
+                sb.append(await(s.of("s63")));
+                real += await(s.of(64.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(455));
+                }
+                acc += await(s.of(66));
+                acc = acc * 31 + g(acc, await(s.of(67)));
+                wide += await(s.of(68000204L)) * acc;
+                sb.append(await(s.of("s69")));
+                real += await(s.of(70.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(497));
+                }
+                acc += await(s.of(72));
+                acc = acc * 31 + g(acc, await(s.of(73)));
+                wide += await(s.of(74000222L)) * acc;
+                sb.append(await(s.of("s75")));
+                real += await(s.of(76.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(539));
+                }
+                try {
+                    acc += await(s.<Integer>fail(new IllegalStateException("site77")));
+                } catch (IllegalStateException e) {
+                    sb.append(e.getMessage());
+                }
+                acc += await(s.of(78));
+                acc = acc * 31 + g(acc, await(s.of(79)));
+                wide += await(s.of(80000240L)) * acc;
+                sb.append(await(s.of("s81")));
+                real += await(s.of(82.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(581));
+                }
+                acc += await(s.of(84));
+                acc = acc * 31 + g(acc, await(s.of(85)));
+                wide += await(s.of(86000258L)) * acc;
+                sb.append(await(s.of("s87")));
+                real += await(s.of(88.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(623));
+                }
+                acc += await(s.of(90));
+                acc = acc * 31 + g(acc, await(s.of(91)));
+                wide += await(s.of(92000276L)) * acc;
+                sb.append(await(s.of("s93")));
+                real += await(s.of(94.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(665));
+                }
+                acc += await(s.of(96));
+                acc = acc * 31 + g(acc, await(s.of(97)));
+                wide += await(s.of(98000294L)) * acc;
+                sb.append(await(s.of("s99")));
+            } finally {
+                sb.append('|');
             }
-            acc += await(s.of(78));
-            acc = acc * 31 + g(acc, await(s.of(79)));
-            wide += await(s.of(80000240L)) * acc;
-            sb.append(await(s.of("s81")));
-            real += await(s.of(82.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(581));
-            }
-            acc += await(s.of(84));
-            acc = acc * 31 + g(acc, await(s.of(85)));
-            wide += await(s.of(86000258L)) * acc;
-            sb.append(await(s.of("s87")));
-            real += await(s.of(88.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(623));
-            }
-            acc += await(s.of(90));
-            acc = acc * 31 + g(acc, await(s.of(91)));
-            wide += await(s.of(92000276L)) * acc;
-            sb.append(await(s.of("s93")));
-            real += await(s.of(94.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(665));
-            }
-            acc += await(s.of(96));
-            acc = acc * 31 + g(acc, await(s.of(97)));
-            wide += await(s.of(98000294L)) * acc;
-            sb.append(await(s.of("s99")));
-        } finally {
-            sb.append('|');
-        }
-        try {
-            real += await(s.of(100.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(707));
-            }
-            acc += await(s.of(102));
-            acc = acc * 31 + g(acc, await(s.of(103)));
-            wide += await(s.of(104000312L)) * acc;
-            sb.append(await(s.of("s105")));
-            real += await(s.of(106.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(749));
-            }
-            acc += await(s.of(108));
-            acc = acc * 31 + g(acc, await(s.of(109)));
-            wide += await(s.of(110000330L)) * acc;
-            sb.append(await(s.of("s111")));
-            real += await(s.of(112.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(791));
-            }
-            acc += await(s.of(114));
-            acc = acc * 31 + g(acc, await(s.of(115)));
-            wide += await(s.of(116000348L)) * acc;
-            sb.append(await(s.of("s117")));
-            real += await(s.of(118.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(833));
-            }
-            acc += await(s.of(120));
-            acc = acc * 31 + g(acc, await(s.of(121)));
-            wide += await(s.of(122000366L)) * acc;
-            sb.append(await(s.of("s123")));
-            real += await(s.of(124.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(875));
-            }
-            acc += await(s.of(126));
-            acc = acc * 31 + g(acc, await(s.of(127)));
-            wide += await(s.of(128000384L)) * acc;
-            sb.append(await(s.of("s129")));
-            real += await(s.of(130.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(917));
-            }
-            acc += await(s.of(132));
-            acc = acc * 31 + g(acc, await(s.of(133)));
-            wide += await(s.of(134000402L)) * acc;
-            sb.append(await(s.of("s135")));
-            real += await(s.of(136.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(959));
-            }
-            acc += await(s.of(138));
-            acc = acc * 31 + g(acc, await(s.of(139)));
-            wide += await(s.of(140000420L)) * acc;
-            sb.append(await(s.of("s141")));
-            real += await(s.of(142.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1001));
-            }
-            acc += await(s.of(144));
-            acc = acc * 31 + g(acc, await(s.of(145)));
-            wide += await(s.of(146000438L)) * acc;
-            sb.append(await(s.of("s147")));
-            real += await(s.of(148.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1043));
-            }
-        } finally {
-            sb.append('|');
-        }
-        try {
-            acc += await(s.of(150));
-            acc = acc * 31 + g(acc, await(s.of(151)));
-            wide += await(s.of(152000456L)) * acc;
-            sb.append(await(s.of("s153")));
-            real += await(s.of(154.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1085));
-            }
-            acc += await(s.of(156));
-            acc = acc * 31 + g(acc, await(s.of(157)));
-            wide += await(s.of(158000474L)) * acc;
-            sb.append(await(s.of("s159")));
-            real += await(s.of(160.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1127));
-            }
-            acc += await(s.of(162));
-            acc = acc * 31 + g(acc, await(s.of(163)));
-            wide += await(s.of(164000492L)) * acc;
-            sb.append(await(s.of("s165")));
-            real += await(s.of(166.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1169));
-            }
-            acc += await(s.of(168));
-            acc = acc * 31 + g(acc, await(s.of(169)));
-            wide += await(s.of(170000510L)) * acc;
-            sb.append(await(s.of("s171")));
-            real += await(s.of(172.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1211));
-            }
-            acc += await(s.of(174));
-            acc = acc * 31 + g(acc, await(s.of(175)));
-            wide += await(s.of(176000528L)) * acc;
-            sb.append(await(s.of("s177")));
             try {
-                acc += await(s.<Integer>fail(new IllegalStateException("site177")));
-            } catch (IllegalStateException e) {
-                sb.append(e.getMessage());
+                real += await(s.of(100.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(707));
+                }
+                acc += await(s.of(102));
+                acc = acc * 31 + g(acc, await(s.of(103)));
+                wide += await(s.of(104000312L)) * acc;
+                sb.append(await(s.of("s105")));
+                real += await(s.of(106.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(749));
+                }
+                acc += await(s.of(108));
+                acc = acc * 31 + g(acc, await(s.of(109)));
+                wide += await(s.of(110000330L)) * acc;
+                sb.append(await(s.of("s111")));
+                real += await(s.of(112.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(791));
+                }
+                acc += await(s.of(114));
+                acc = acc * 31 + g(acc, await(s.of(115)));
+                wide += await(s.of(116000348L)) * acc;
+                sb.append(await(s.of("s117")));
+                real += await(s.of(118.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(833));
+                }
+                acc += await(s.of(120));
+                acc = acc * 31 + g(acc, await(s.of(121)));
+                wide += await(s.of(122000366L)) * acc;
+                sb.append(await(s.of("s123")));
+                real += await(s.of(124.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(875));
+                }
+                acc += await(s.of(126));
+                acc = acc * 31 + g(acc, await(s.of(127)));
+                wide += await(s.of(128000384L)) * acc;
+                sb.append(await(s.of("s129")));
+                real += await(s.of(130.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(917));
+                }
+                acc += await(s.of(132));
+                acc = acc * 31 + g(acc, await(s.of(133)));
+                wide += await(s.of(134000402L)) * acc;
+                sb.append(await(s.of("s135")));
+                real += await(s.of(136.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(959));
+                }
+                acc += await(s.of(138));
+                acc = acc * 31 + g(acc, await(s.of(139)));
+                wide += await(s.of(140000420L)) * acc;
+                sb.append(await(s.of("s141")));
+                real += await(s.of(142.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1001));
+                }
+                acc += await(s.of(144));
+                acc = acc * 31 + g(acc, await(s.of(145)));
+                wide += await(s.of(146000438L)) * acc;
+                sb.append(await(s.of("s147")));
+                real += await(s.of(148.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1043));
+                }
+            } finally {
+                sb.append('|');
             }
-            real += await(s.of(178.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1253));
-            }
-            acc += await(s.of(180));
-            acc = acc * 31 + g(acc, await(s.of(181)));
-            wide += await(s.of(182000546L)) * acc;
-            sb.append(await(s.of("s183")));
-            real += await(s.of(184.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1295));
-            }
-            acc += await(s.of(186));
-            acc = acc * 31 + g(acc, await(s.of(187)));
-            wide += await(s.of(188000564L)) * acc;
-            sb.append(await(s.of("s189")));
-            real += await(s.of(190.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1337));
-            }
-            acc += await(s.of(192));
-            acc = acc * 31 + g(acc, await(s.of(193)));
-            wide += await(s.of(194000582L)) * acc;
-            sb.append(await(s.of("s195")));
-            real += await(s.of(196.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1379));
-            }
-            acc += await(s.of(198));
-            acc = acc * 31 + g(acc, await(s.of(199)));
-        } finally {
-            sb.append('|');
-        }
-        try {
-            wide += await(s.of(200000600L)) * acc;
-            sb.append(await(s.of("s201")));
-            real += await(s.of(202.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1421));
-            }
-            acc += await(s.of(204));
-            acc = acc * 31 + g(acc, await(s.of(205)));
-            wide += await(s.of(206000618L)) * acc;
-            sb.append(await(s.of("s207")));
-            real += await(s.of(208.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1463));
-            }
-            acc += await(s.of(210));
-            acc = acc * 31 + g(acc, await(s.of(211)));
-            wide += await(s.of(212000636L)) * acc;
-            sb.append(await(s.of("s213")));
-            real += await(s.of(214.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1505));
-            }
-            acc += await(s.of(216));
-            acc = acc * 31 + g(acc, await(s.of(217)));
-            wide += await(s.of(218000654L)) * acc;
-            sb.append(await(s.of("s219")));
-            real += await(s.of(220.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1547));
-            }
-            acc += await(s.of(222));
-            acc = acc * 31 + g(acc, await(s.of(223)));
-            wide += await(s.of(224000672L)) * acc;
-            sb.append(await(s.of("s225")));
-            real += await(s.of(226.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1589));
-            }
-            acc += await(s.of(228));
-            acc = acc * 31 + g(acc, await(s.of(229)));
-            wide += await(s.of(230000690L)) * acc;
-            sb.append(await(s.of("s231")));
-            real += await(s.of(232.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1631));
-            }
-            acc += await(s.of(234));
-            acc = acc * 31 + g(acc, await(s.of(235)));
-            wide += await(s.of(236000708L)) * acc;
-            sb.append(await(s.of("s237")));
-            real += await(s.of(238.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1673));
-            }
-            acc += await(s.of(240));
-            acc = acc * 31 + g(acc, await(s.of(241)));
-            wide += await(s.of(242000726L)) * acc;
-            sb.append(await(s.of("s243")));
-            real += await(s.of(244.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1715));
-            }
-            acc += await(s.of(246));
-            acc = acc * 31 + g(acc, await(s.of(247)));
-            wide += await(s.of(248000744L)) * acc;
-            sb.append(await(s.of("s249")));
-        } finally {
-            sb.append('|');
-        }
-        try {
-            real += await(s.of(250.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1757));
-            }
-            acc += await(s.of(252));
-            acc = acc * 31 + g(acc, await(s.of(253)));
-            wide += await(s.of(254000762L)) * acc;
-            sb.append(await(s.of("s255")));
-            real += await(s.of(256.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1799));
-            }
-            acc += await(s.of(258));
-            acc = acc * 31 + g(acc, await(s.of(259)));
-            wide += await(s.of(260000780L)) * acc;
-            sb.append(await(s.of("s261")));
-            real += await(s.of(262.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1841));
-            }
-            acc += await(s.of(264));
-            acc = acc * 31 + g(acc, await(s.of(265)));
-            wide += await(s.of(266000798L)) * acc;
-            sb.append(await(s.of("s267")));
-            real += await(s.of(268.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1883));
-            }
-            acc += await(s.of(270));
-            acc = acc * 31 + g(acc, await(s.of(271)));
-            wide += await(s.of(272000816L)) * acc;
-            sb.append(await(s.of("s273")));
-            real += await(s.of(274.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1925));
-            }
-            acc += await(s.of(276));
-            acc = acc * 31 + g(acc, await(s.of(277)));
             try {
-                acc += await(s.<Integer>fail(new IllegalStateException("site277")));
-            } catch (IllegalStateException e) {
-                sb.append(e.getMessage());
+                acc += await(s.of(150));
+                acc = acc * 31 + g(acc, await(s.of(151)));
+                wide += await(s.of(152000456L)) * acc;
+                sb.append(await(s.of("s153")));
+                real += await(s.of(154.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1085));
+                }
+                acc += await(s.of(156));
+                acc = acc * 31 + g(acc, await(s.of(157)));
+                wide += await(s.of(158000474L)) * acc;
+                sb.append(await(s.of("s159")));
+                real += await(s.of(160.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1127));
+                }
+                acc += await(s.of(162));
+                acc = acc * 31 + g(acc, await(s.of(163)));
+                wide += await(s.of(164000492L)) * acc;
+                sb.append(await(s.of("s165")));
+                real += await(s.of(166.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1169));
+                }
+                acc += await(s.of(168));
+                acc = acc * 31 + g(acc, await(s.of(169)));
+                wide += await(s.of(170000510L)) * acc;
+                sb.append(await(s.of("s171")));
+                real += await(s.of(172.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1211));
+                }
+                acc += await(s.of(174));
+                acc = acc * 31 + g(acc, await(s.of(175)));
+                wide += await(s.of(176000528L)) * acc;
+                sb.append(await(s.of("s177")));
+                try {
+                    acc += await(s.<Integer>fail(new IllegalStateException("site177")));
+                } catch (IllegalStateException e) {
+                    sb.append(e.getMessage());
+                }
+                real += await(s.of(178.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1253));
+                }
+                acc += await(s.of(180));
+                acc = acc * 31 + g(acc, await(s.of(181)));
+                wide += await(s.of(182000546L)) * acc;
+                sb.append(await(s.of("s183")));
+                real += await(s.of(184.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1295));
+                }
+                acc += await(s.of(186));
+                acc = acc * 31 + g(acc, await(s.of(187)));
+                wide += await(s.of(188000564L)) * acc;
+                sb.append(await(s.of("s189")));
+                real += await(s.of(190.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1337));
+                }
+                acc += await(s.of(192));
+                acc = acc * 31 + g(acc, await(s.of(193)));
+                wide += await(s.of(194000582L)) * acc;
+                sb.append(await(s.of("s195")));
+                real += await(s.of(196.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1379));
+                }
+                acc += await(s.of(198));
+                acc = acc * 31 + g(acc, await(s.of(199)));
+            } finally {
+                sb.append('|');
             }
-            wide += await(s.of(278000834L)) * acc;
-            sb.append(await(s.of("s279")));
-            real += await(s.of(280.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(1967));
+            try {
+                wide += await(s.of(200000600L)) * acc;
+                sb.append(await(s.of("s201")));
+                real += await(s.of(202.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1421));
+                }
+                acc += await(s.of(204));
+                acc = acc * 31 + g(acc, await(s.of(205)));
+                wide += await(s.of(206000618L)) * acc;
+                sb.append(await(s.of("s207")));
+                real += await(s.of(208.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1463));
+                }
+                acc += await(s.of(210));
+                acc = acc * 31 + g(acc, await(s.of(211)));
+                wide += await(s.of(212000636L)) * acc;
+                sb.append(await(s.of("s213")));
+                real += await(s.of(214.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1505));
+                }
+                acc += await(s.of(216));
+                acc = acc * 31 + g(acc, await(s.of(217)));
+                wide += await(s.of(218000654L)) * acc;
+                sb.append(await(s.of("s219")));
+                real += await(s.of(220.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1547));
+                }
+                acc += await(s.of(222));
+                acc = acc * 31 + g(acc, await(s.of(223)));
+                wide += await(s.of(224000672L)) * acc;
+                sb.append(await(s.of("s225")));
+                real += await(s.of(226.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1589));
+                }
+                acc += await(s.of(228));
+                acc = acc * 31 + g(acc, await(s.of(229)));
+                wide += await(s.of(230000690L)) * acc;
+                sb.append(await(s.of("s231")));
+                real += await(s.of(232.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1631));
+                }
+                acc += await(s.of(234));
+                acc = acc * 31 + g(acc, await(s.of(235)));
+                wide += await(s.of(236000708L)) * acc;
+                sb.append(await(s.of("s237")));
+                real += await(s.of(238.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1673));
+                }
+                acc += await(s.of(240));
+                acc = acc * 31 + g(acc, await(s.of(241)));
+                wide += await(s.of(242000726L)) * acc;
+                sb.append(await(s.of("s243")));
+                real += await(s.of(244.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1715));
+                }
+                acc += await(s.of(246));
+                acc = acc * 31 + g(acc, await(s.of(247)));
+                wide += await(s.of(248000744L)) * acc;
+                sb.append(await(s.of("s249")));
+            } finally {
+                sb.append('|');
             }
-            acc += await(s.of(282));
-            acc = acc * 31 + g(acc, await(s.of(283)));
-            wide += await(s.of(284000852L)) * acc;
-            sb.append(await(s.of("s285")));
-            real += await(s.of(286.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2009));
+            try {
+                real += await(s.of(250.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1757));
+                }
+                acc += await(s.of(252));
+                acc = acc * 31 + g(acc, await(s.of(253)));
+                wide += await(s.of(254000762L)) * acc;
+                sb.append(await(s.of("s255")));
+                real += await(s.of(256.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1799));
+                }
+                acc += await(s.of(258));
+                acc = acc * 31 + g(acc, await(s.of(259)));
+                wide += await(s.of(260000780L)) * acc;
+                sb.append(await(s.of("s261")));
+                real += await(s.of(262.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1841));
+                }
+                acc += await(s.of(264));
+                acc = acc * 31 + g(acc, await(s.of(265)));
+                wide += await(s.of(266000798L)) * acc;
+                sb.append(await(s.of("s267")));
+                real += await(s.of(268.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1883));
+                }
+                acc += await(s.of(270));
+                acc = acc * 31 + g(acc, await(s.of(271)));
+                wide += await(s.of(272000816L)) * acc;
+                sb.append(await(s.of("s273")));
+                real += await(s.of(274.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1925));
+                }
+                acc += await(s.of(276));
+                acc = acc * 31 + g(acc, await(s.of(277)));
+                try {
+                    acc += await(s.<Integer>fail(new IllegalStateException("site277")));
+                } catch (IllegalStateException e) {
+                    sb.append(e.getMessage());
+                }
+                wide += await(s.of(278000834L)) * acc;
+                sb.append(await(s.of("s279")));
+                real += await(s.of(280.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(1967));
+                }
+                acc += await(s.of(282));
+                acc = acc * 31 + g(acc, await(s.of(283)));
+                wide += await(s.of(284000852L)) * acc;
+                sb.append(await(s.of("s285")));
+                real += await(s.of(286.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2009));
+                }
+                acc += await(s.of(288));
+                acc = acc * 31 + g(acc, await(s.of(289)));
+                wide += await(s.of(290000870L)) * acc;
+                sb.append(await(s.of("s291")));
+                real += await(s.of(292.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2051));
+                }
+                acc += await(s.of(294));
+                acc = acc * 31 + g(acc, await(s.of(295)));
+                wide += await(s.of(296000888L)) * acc;
+                sb.append(await(s.of("s297")));
+                real += await(s.of(298.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2093));
+                }
+            } finally {
+                sb.append('|');
             }
-            acc += await(s.of(288));
-            acc = acc * 31 + g(acc, await(s.of(289)));
-            wide += await(s.of(290000870L)) * acc;
-            sb.append(await(s.of("s291")));
-            real += await(s.of(292.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2051));
+            try {
+                acc += await(s.of(300));
+                acc = acc * 31 + g(acc, await(s.of(301)));
+                wide += await(s.of(302000906L)) * acc;
+                sb.append(await(s.of("s303")));
+                real += await(s.of(304.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2135));
+                }
+                acc += await(s.of(306));
+                acc = acc * 31 + g(acc, await(s.of(307)));
+                wide += await(s.of(308000924L)) * acc;
+                sb.append(await(s.of("s309")));
+                real += await(s.of(310.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2177));
+                }
+                acc += await(s.of(312));
+                acc = acc * 31 + g(acc, await(s.of(313)));
+                wide += await(s.of(314000942L)) * acc;
+                sb.append(await(s.of("s315")));
+                real += await(s.of(316.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2219));
+                }
+                acc += await(s.of(318));
+                acc = acc * 31 + g(acc, await(s.of(319)));
+                wide += await(s.of(320000960L)) * acc;
+                sb.append(await(s.of("s321")));
+                real += await(s.of(322.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2261));
+                }
+                acc += await(s.of(324));
+                acc = acc * 31 + g(acc, await(s.of(325)));
+                wide += await(s.of(326000978L)) * acc;
+                sb.append(await(s.of("s327")));
+                real += await(s.of(328.5));
+                if (acc % 3 == 2) {
+                    acc ^= await(s.of(2303));
+                }
+            } finally {
+                sb.append('|');
             }
-            acc += await(s.of(294));
-            acc = acc * 31 + g(acc, await(s.of(295)));
-            wide += await(s.of(296000888L)) * acc;
-            sb.append(await(s.of("s297")));
-            real += await(s.of(298.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2093));
-            }
-        } finally {
-            sb.append('|');
+            return Future.of(acc + ":" + wide + ":" + real + ":" + sb);
         }
-        try {
-            acc += await(s.of(300));
-            acc = acc * 31 + g(acc, await(s.of(301)));
-            wide += await(s.of(302000906L)) * acc;
-            sb.append(await(s.of("s303")));
-            real += await(s.of(304.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2135));
-            }
-            acc += await(s.of(306));
-            acc = acc * 31 + g(acc, await(s.of(307)));
-            wide += await(s.of(308000924L)) * acc;
-            sb.append(await(s.of("s309")));
-            real += await(s.of(310.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2177));
-            }
-            acc += await(s.of(312));
-            acc = acc * 31 + g(acc, await(s.of(313)));
-            wide += await(s.of(314000942L)) * acc;
-            sb.append(await(s.of("s315")));
-            real += await(s.of(316.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2219));
-            }
-            acc += await(s.of(318));
-            acc = acc * 31 + g(acc, await(s.of(319)));
-            wide += await(s.of(320000960L)) * acc;
-            sb.append(await(s.of("s321")));
-            real += await(s.of(322.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2261));
-            }
-            acc += await(s.of(324));
-            acc = acc * 31 + g(acc, await(s.of(325)));
-            wide += await(s.of(326000978L)) * acc;
-            sb.append(await(s.of("s327")));
-            real += await(s.of(328.5));
-            if (acc % 3 == 2) {
-                acc ^= await(s.of(2303));
-            }
-        } finally {
-            sb.append('|');
-        }
-        return Future.of(acc + ":" + wide + ":" + real + ":" + sb);
     }
 
     static String manySitesPlain() {
@@ -1005,204 +1007,345 @@ class ManySitesShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void threeHundredThirtyAwaitSites(Src.Mode mode) {
-        check(mode, ManySitesShapesTest::manySites, ManySitesShapesTest::manySitesPlain);
+        check(mode, ManySitesShape::manySites, ManySitesShapesTest::manySitesPlain);
     }
 
-    @Coroutine
-    static Future<String> longConcat(Src s) {
-        return Future.of("" + await(s.of(0))
-                + await(s.of(17179869184L))
-                + await(s.of("c2"))
-                + await(s.of(3))
-                + await(s.of(68719476736L))
-                + await(s.of("c5"))
-                + await(s.of(6))
-                + await(s.of(120259084288L))
-                + await(s.of("c8"))
-                + await(s.of(9))
-                + await(s.of(171798691840L))
-                + await(s.of("c11"))
-                + await(s.of(12))
-                + await(s.of(223338299392L))
-                + await(s.of("c14"))
-                + await(s.of(15))
-                + await(s.of(274877906944L))
-                + await(s.of("c17"))
-                + await(s.of(18))
-                + await(s.of(326417514496L))
-                + await(s.of("c20"))
-                + await(s.of(21))
-                + await(s.of(377957122048L))
-                + await(s.of("c23"))
-                + await(s.of(24))
-                + await(s.of(429496729600L))
-                + await(s.of("c26"))
-                + await(s.of(27))
-                + await(s.of(481036337152L))
-                + await(s.of("c29"))
-                + await(s.of(30))
-                + await(s.of(532575944704L))
-                + await(s.of("c32"))
-                + await(s.of(33))
-                + await(s.of(584115552256L))
-                + await(s.of("c35"))
-                + await(s.of(36))
-                + await(s.of(635655159808L))
-                + await(s.of("c38"))
-                + await(s.of(39))
-                + await(s.of(687194767360L))
-                + await(s.of("c41"))
-                + await(s.of(42))
-                + await(s.of(738734374912L))
-                + await(s.of("c44"))
-                + await(s.of(45))
-                + await(s.of(790273982464L))
-                + await(s.of("c47"))
-                + await(s.of(48))
-                + await(s.of(841813590016L))
-                + await(s.of("c50"))
-                + await(s.of(51))
-                + await(s.of(893353197568L))
-                + await(s.of("c53"))
-                + await(s.of(54))
-                + await(s.of(944892805120L))
-                + await(s.of("c56"))
-                + await(s.of(57))
-                + await(s.of(996432412672L))
-                + await(s.of("c59"))
-                + await(s.of(60))
-                + await(s.of(1047972020224L))
-                + await(s.of("c62"))
-                + await(s.of(63))
-                + await(s.of(1099511627776L))
-                + await(s.of("c65"))
-                + await(s.of(66))
-                + await(s.of(1151051235328L))
-                + await(s.of("c68"))
-                + await(s.of(69))
-                + await(s.of(1202590842880L))
-                + await(s.of("c71"))
-                + await(s.of(72))
-                + await(s.of(1254130450432L))
-                + await(s.of("c74"))
-                + await(s.of(75))
-                + await(s.of(1305670057984L))
-                + await(s.of("c77"))
-                + await(s.of(78))
-                + await(s.of(1357209665536L))
-                + await(s.of("c80"))
-                + await(s.of(81))
-                + await(s.of(1408749273088L))
-                + await(s.of("c83"))
-                + await(s.of(84))
-                + await(s.of(1460288880640L))
-                + await(s.of("c86"))
-                + await(s.of(87))
-                + await(s.of(1511828488192L))
-                + await(s.of("c89"))
-                + await(s.of(90))
-                + await(s.of(1563368095744L))
-                + await(s.of("c92"))
-                + await(s.of(93))
-                + await(s.of(1614907703296L))
-                + await(s.of("c95"))
-                + await(s.of(96))
-                + await(s.of(1666447310848L))
-                + await(s.of("c98"))
-                + await(s.of(99))
-                + await(s.of(1717986918400L))
-                + await(s.of("c101"))
-                + await(s.of(102))
-                + await(s.of(1769526525952L))
-                + await(s.of("c104"))
-                + await(s.of(105))
-                + await(s.of(1821066133504L))
-                + await(s.of("c107"))
-                + await(s.of(108))
-                + await(s.of(1872605741056L))
-                + await(s.of("c110"))
-                + await(s.of(111))
-                + await(s.of(1924145348608L))
-                + await(s.of("c113"))
-                + await(s.of(114))
-                + await(s.of(1975684956160L))
-                + await(s.of("c116"))
-                + await(s.of(117))
-                + await(s.of(2027224563712L))
-                + await(s.of("c119"))
-                + await(s.of(120))
-                + await(s.of(2078764171264L))
-                + await(s.of("c122"))
-                + await(s.of(123))
-                + await(s.of(2130303778816L))
-                + await(s.of("c125"))
-                + await(s.of(126))
-                + await(s.of(2181843386368L))
-                + await(s.of("c128"))
-                + await(s.of(129))
-                + await(s.of(2233382993920L))
-                + await(s.of("c131"))
-                + await(s.of(132))
-                + await(s.of(2284922601472L))
-                + await(s.of("c134"))
-                + await(s.of(135))
-                + await(s.of(2336462209024L))
-                + await(s.of("c137"))
-                + await(s.of(138))
-                + await(s.of(2388001816576L))
-                + await(s.of("c140"))
-                + await(s.of(141))
-                + await(s.of(2439541424128L))
-                + await(s.of("c143"))
-                + await(s.of(144))
-                + await(s.of(2491081031680L))
-                + await(s.of("c146"))
-                + await(s.of(147))
-                + await(s.of(2542620639232L))
-                + await(s.of("c149"))
-                + await(s.of(150))
-                + await(s.of(2594160246784L))
-                + await(s.of("c152"))
-                + await(s.of(153))
-                + await(s.of(2645699854336L))
-                + await(s.of("c155"))
-                + await(s.of(156))
-                + await(s.of(2697239461888L))
-                + await(s.of("c158"))
-                + await(s.of(159))
-                + await(s.of(2748779069440L))
-                + await(s.of("c161"))
-                + await(s.of(162))
-                + await(s.of(2800318676992L))
-                + await(s.of("c164"))
-                + await(s.of(165))
-                + await(s.of(2851858284544L))
-                + await(s.of("c167"))
-                + await(s.of(168))
-                + await(s.of(2903397892096L))
-                + await(s.of("c170"))
-                + await(s.of(171))
-                + await(s.of(2954937499648L))
-                + await(s.of("c173"))
-                + await(s.of(174))
-                + await(s.of(3006477107200L))
-                + await(s.of("c176"))
-                + await(s.of(177))
-                + await(s.of(3058016714752L))
-                + await(s.of("c179"))
-                + await(s.of(180))
-                + await(s.of(3109556322304L))
-                + await(s.of("c182"))
-                + await(s.of(183))
-                + await(s.of(3161095929856L))
-                + await(s.of("c185"))
-                + await(s.of(186))
-                + await(s.of(3212635537408L))
-                + await(s.of("c188"))
-                + await(s.of(189)));
+    static final class LongConcatShape {
+        @Coroutine
+        static Future<String> longConcat(Src s) {
+            return Future.of("" + await(s.of(0))
+                    + await(s.of(17179869184L))
+                    + await(s.of("c2"))
+                    + await(s.of(3))
+                    + await(s.of(68719476736L))
+                    + await(s.of("c5"))
+                    + await(s.of(6))
+                    + await(s.of(120259084288L))
+                    + await(s.of("c8"))
+                    + await(s.of(9))
+                    + await(s.of(171798691840L))
+                    + await(s.of("c11"))
+                    + await(s.of(12))
+                    + await(s.of(223338299392L))
+                    + await(s.of("c14"))
+                    + await(s.of(15))
+                    + await(s.of(274877906944L))
+                    + await(s.of("c17"))
+                    + await(s.of(18))
+                    + await(s.of(326417514496L))
+                    + await(s.of("c20"))
+                    + await(s.of(21))
+                    + await(s.of(377957122048L))
+                    + await(s.of("c23"))
+                    + await(s.of(24))
+                    + await(s.of(429496729600L))
+                    + await(s.of("c26"))
+                    + await(s.of(27))
+                    + await(s.of(481036337152L))
+                    + await(s.of("c29"))
+                    + await(s.of(30))
+                    + await(s.of(532575944704L))
+                    + await(s.of("c32"))
+                    + await(s.of(33))
+                    + await(s.of(584115552256L))
+                    + await(s.of("c35"))
+                    + await(s.of(36))
+                    + await(s.of(635655159808L))
+                    + await(s.of("c38"))
+                    + await(s.of(39))
+                    + await(s.of(687194767360L))
+                    + await(s.of("c41"))
+                    + await(s.of(42))
+                    + await(s.of(738734374912L))
+                    + await(s.of("c44"))
+                    + await(s.of(45))
+                    + await(s.of(790273982464L))
+                    + await(s.of("c47"))
+                    + await(s.of(48))
+                    + await(s.of(841813590016L))
+                    + await(s.of("c50"))
+                    + await(s.of(51))
+                    + await(s.of(893353197568L))
+                    + await(s.of("c53"))
+                    + await(s.of(54))
+                    + await(s.of(944892805120L))
+                    + await(s.of("c56"))
+                    + await(s.of(57))
+                    + await(s.of(996432412672L))
+                    + await(s.of("c59")));
+        }
     }
 
     static String longConcatPlain() {
+        return "" + (0)
+                + (17179869184L)
+                + ("c2")
+                + (3)
+                + (68719476736L)
+                + ("c5")
+                + (6)
+                + (120259084288L)
+                + ("c8")
+                + (9)
+                + (171798691840L)
+                + ("c11")
+                + (12)
+                + (223338299392L)
+                + ("c14")
+                + (15)
+                + (274877906944L)
+                + ("c17")
+                + (18)
+                + (326417514496L)
+                + ("c20")
+                + (21)
+                + (377957122048L)
+                + ("c23")
+                + (24)
+                + (429496729600L)
+                + ("c26")
+                + (27)
+                + (481036337152L)
+                + ("c29")
+                + (30)
+                + (532575944704L)
+                + ("c32")
+                + (33)
+                + (584115552256L)
+                + ("c35")
+                + (36)
+                + (635655159808L)
+                + ("c38")
+                + (39)
+                + (687194767360L)
+                + ("c41")
+                + (42)
+                + (738734374912L)
+                + ("c44")
+                + (45)
+                + (790273982464L)
+                + ("c47")
+                + (48)
+                + (841813590016L)
+                + ("c50")
+                + (51)
+                + (893353197568L)
+                + ("c53")
+                + (54)
+                + (944892805120L)
+                + ("c56")
+                + (57)
+                + (996432412672L)
+                + ("c59");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void concatenationWithManyPendingOperands(Src.Mode mode) {
+        check(mode, LongConcatShape::longConcat, ManySitesShapesTest::longConcatPlain);
+    }
+
+    /**
+     * 190 operands pending at the last await: spilling the operand stack at every site can outgrow the JVM's
+     * 64 KiB method limit. Either the rewrite handles it, or it refuses the method with a clear message.
+     */
+    static final class HugeConcatShape {
+        @Coroutine
+        static Future<String> hugeConcat(Src s) {
+            return Future.of("" + await(s.of(0))
+                    + await(s.of(17179869184L))
+                    + await(s.of("c2"))
+                    + await(s.of(3))
+                    + await(s.of(68719476736L))
+                    + await(s.of("c5"))
+                    + await(s.of(6))
+                    + await(s.of(120259084288L))
+                    + await(s.of("c8"))
+                    + await(s.of(9))
+                    + await(s.of(171798691840L))
+                    + await(s.of("c11"))
+                    + await(s.of(12))
+                    + await(s.of(223338299392L))
+                    + await(s.of("c14"))
+                    + await(s.of(15))
+                    + await(s.of(274877906944L))
+                    + await(s.of("c17"))
+                    + await(s.of(18))
+                    + await(s.of(326417514496L))
+                    + await(s.of("c20"))
+                    + await(s.of(21))
+                    + await(s.of(377957122048L))
+                    + await(s.of("c23"))
+                    + await(s.of(24))
+                    + await(s.of(429496729600L))
+                    + await(s.of("c26"))
+                    + await(s.of(27))
+                    + await(s.of(481036337152L))
+                    + await(s.of("c29"))
+                    + await(s.of(30))
+                    + await(s.of(532575944704L))
+                    + await(s.of("c32"))
+                    + await(s.of(33))
+                    + await(s.of(584115552256L))
+                    + await(s.of("c35"))
+                    + await(s.of(36))
+                    + await(s.of(635655159808L))
+                    + await(s.of("c38"))
+                    + await(s.of(39))
+                    + await(s.of(687194767360L))
+                    + await(s.of("c41"))
+                    + await(s.of(42))
+                    + await(s.of(738734374912L))
+                    + await(s.of("c44"))
+                    + await(s.of(45))
+                    + await(s.of(790273982464L))
+                    + await(s.of("c47"))
+                    + await(s.of(48))
+                    + await(s.of(841813590016L))
+                    + await(s.of("c50"))
+                    + await(s.of(51))
+                    + await(s.of(893353197568L))
+                    + await(s.of("c53"))
+                    + await(s.of(54))
+                    + await(s.of(944892805120L))
+                    + await(s.of("c56"))
+                    + await(s.of(57))
+                    + await(s.of(996432412672L))
+                    + await(s.of("c59"))
+                    + await(s.of(60))
+                    + await(s.of(1047972020224L))
+                    + await(s.of("c62"))
+                    + await(s.of(63))
+                    + await(s.of(1099511627776L))
+                    + await(s.of("c65"))
+                    + await(s.of(66))
+                    + await(s.of(1151051235328L))
+                    + await(s.of("c68"))
+                    + await(s.of(69))
+                    + await(s.of(1202590842880L))
+                    + await(s.of("c71"))
+                    + await(s.of(72))
+                    + await(s.of(1254130450432L))
+                    + await(s.of("c74"))
+                    + await(s.of(75))
+                    + await(s.of(1305670057984L))
+                    + await(s.of("c77"))
+                    + await(s.of(78))
+                    + await(s.of(1357209665536L))
+                    + await(s.of("c80"))
+                    + await(s.of(81))
+                    + await(s.of(1408749273088L))
+                    + await(s.of("c83"))
+                    + await(s.of(84))
+                    + await(s.of(1460288880640L))
+                    + await(s.of("c86"))
+                    + await(s.of(87))
+                    + await(s.of(1511828488192L))
+                    + await(s.of("c89"))
+                    + await(s.of(90))
+                    + await(s.of(1563368095744L))
+                    + await(s.of("c92"))
+                    + await(s.of(93))
+                    + await(s.of(1614907703296L))
+                    + await(s.of("c95"))
+                    + await(s.of(96))
+                    + await(s.of(1666447310848L))
+                    + await(s.of("c98"))
+                    + await(s.of(99))
+                    + await(s.of(1717986918400L))
+                    + await(s.of("c101"))
+                    + await(s.of(102))
+                    + await(s.of(1769526525952L))
+                    + await(s.of("c104"))
+                    + await(s.of(105))
+                    + await(s.of(1821066133504L))
+                    + await(s.of("c107"))
+                    + await(s.of(108))
+                    + await(s.of(1872605741056L))
+                    + await(s.of("c110"))
+                    + await(s.of(111))
+                    + await(s.of(1924145348608L))
+                    + await(s.of("c113"))
+                    + await(s.of(114))
+                    + await(s.of(1975684956160L))
+                    + await(s.of("c116"))
+                    + await(s.of(117))
+                    + await(s.of(2027224563712L))
+                    + await(s.of("c119"))
+                    + await(s.of(120))
+                    + await(s.of(2078764171264L))
+                    + await(s.of("c122"))
+                    + await(s.of(123))
+                    + await(s.of(2130303778816L))
+                    + await(s.of("c125"))
+                    + await(s.of(126))
+                    + await(s.of(2181843386368L))
+                    + await(s.of("c128"))
+                    + await(s.of(129))
+                    + await(s.of(2233382993920L))
+                    + await(s.of("c131"))
+                    + await(s.of(132))
+                    + await(s.of(2284922601472L))
+                    + await(s.of("c134"))
+                    + await(s.of(135))
+                    + await(s.of(2336462209024L))
+                    + await(s.of("c137"))
+                    + await(s.of(138))
+                    + await(s.of(2388001816576L))
+                    + await(s.of("c140"))
+                    + await(s.of(141))
+                    + await(s.of(2439541424128L))
+                    + await(s.of("c143"))
+                    + await(s.of(144))
+                    + await(s.of(2491081031680L))
+                    + await(s.of("c146"))
+                    + await(s.of(147))
+                    + await(s.of(2542620639232L))
+                    + await(s.of("c149"))
+                    + await(s.of(150))
+                    + await(s.of(2594160246784L))
+                    + await(s.of("c152"))
+                    + await(s.of(153))
+                    + await(s.of(2645699854336L))
+                    + await(s.of("c155"))
+                    + await(s.of(156))
+                    + await(s.of(2697239461888L))
+                    + await(s.of("c158"))
+                    + await(s.of(159))
+                    + await(s.of(2748779069440L))
+                    + await(s.of("c161"))
+                    + await(s.of(162))
+                    + await(s.of(2800318676992L))
+                    + await(s.of("c164"))
+                    + await(s.of(165))
+                    + await(s.of(2851858284544L))
+                    + await(s.of("c167"))
+                    + await(s.of(168))
+                    + await(s.of(2903397892096L))
+                    + await(s.of("c170"))
+                    + await(s.of(171))
+                    + await(s.of(2954937499648L))
+                    + await(s.of("c173"))
+                    + await(s.of(174))
+                    + await(s.of(3006477107200L))
+                    + await(s.of("c176"))
+                    + await(s.of(177))
+                    + await(s.of(3058016714752L))
+                    + await(s.of("c179"))
+                    + await(s.of(180))
+                    + await(s.of(3109556322304L))
+                    + await(s.of("c182"))
+                    + await(s.of(183))
+                    + await(s.of(3161095929856L))
+                    + await(s.of("c185"))
+                    + await(s.of(186))
+                    + await(s.of(3212635537408L))
+                    + await(s.of("c188"))
+                    + await(s.of(189)));
+        }
+    }
+
+    static String hugeConcatPlain() {
         return "" + (0)
                 + (17179869184L)
                 + ("c2")
@@ -1396,8 +1539,9 @@ class ManySitesShapesTest extends ShapeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Src.Mode.class)
-    void concatenationWithManyPendingOperands(Src.Mode mode) {
-        check(mode, ManySitesShapesTest::longConcat, ManySitesShapesTest::longConcatPlain);
+    @EnumSource(value = Src.Mode.class, names = {"DONE", "THREAD"})
+    void hugeConcatenationWorksOrIsRefusedClearly(Src.Mode mode) {
+        checkOrRefusedAsTooLarge(mode, HugeConcatShape::hugeConcat, ManySitesShapesTest::hugeConcatPlain,
+                "hugeConcat", "ManySitesShapesTest.java");
     }
 }

@@ -26,95 +26,108 @@ class MethodKindsShapesTest extends ShapeTest {
     final String name = "outer";
 
     // ---- static, instance, private, final
-
-    @Coroutine
-    static Future<Integer> staticCo(Src s, int a) {
-        return Future.of(a + await(s.of(1)));
+    static final class StaticCoShape {
+        @Coroutine
+        static Future<Integer> staticCo(Src s, int a) {
+            return Future.of(a + await(s.of(1)));
+        }
     }
 
-    @Coroutine
-    Future<String> instanceCo(Src s) {
-        return Future.of(this.name + await(s.of("!")) + await(privateCo(s, 2)));
-    }
+    static final class InstanceShape {
+        final String name = "outer";
 
-    @Coroutine
-    private Future<Integer> privateCo(Src s, int k) {
-        int v = await(s.of(k));
-        return Future.of(v * 10);
-    }
+        @Coroutine
+        Future<String> instanceCo(Src s) {
+            return Future.of(this.name + await(s.of("!")) + await(privateCo(s, 2)));
+        }
 
-    @Coroutine
-    final Future<String> finalCo(Src s) {
-        Future<Integer> inner = privateCo(s, 3);
-        return Future.of("final" + await(inner));
+        @Coroutine
+        private Future<Integer> privateCo(Src s, int k) {
+            int v = await(s.of(k));
+            return Future.of(v * 10);
+        }
+
+        @Coroutine
+        final Future<String> finalCo(Src s) {
+            Future<Integer> inner = privateCo(s, 3);
+            return Future.of("final" + await(inner));
+        }
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void staticInstancePrivateFinal(Src.Mode mode) {
-        check(mode, s -> staticCo(s, 41), () -> 42);
-        check(mode, s -> instanceCo(s), () -> "outer!20");
-        check(mode, s -> finalCo(s), () -> "final30");
+        check(mode, s -> StaticCoShape.staticCo(s, 41), () -> 42);
+        check(mode, s -> new InstanceShape().instanceCo(s), () -> "outer!20");
+        check(mode, s -> new InstanceShape().finalCo(s), () -> "final30");
     }
 
     // ---- generic methods with bounded type parameters and wildcards
 
-    @Coroutine
-    static <T extends Comparable<? super T>> Future<T> maxOf(Src s, List<? extends T> items) {
-        T best = null;
-        for (T item : items) {
-            T v = await(s.of(item));
-            if (best == null || v.compareTo(best) > 0) {
-                best = v;
+    static final class MaxOfShape {
+        @Coroutine
+        static <T extends Comparable<? super T>> Future<T> maxOf(Src s, List<? extends T> items) {
+            T best = null;
+            for (T item : items) {
+                T v = await(s.of(item));
+                if (best == null || v.compareTo(best) > 0) {
+                    best = v;
+                }
             }
+            return Future.of(best);
         }
-        return Future.of(best);
     }
 
-    @Coroutine
-    static <K, V extends Number> Future<List<String>> pairs(Src s, K key, V[] values) {
-        List<String> out = new ArrayList<>();
-        for (V v : values) {
-            out.add(key + "=" + await(s.of(v)).doubleValue());
+    static final class PairsShape {
+        @Coroutine
+        static <K, V extends Number> Future<List<String>> pairs(Src s, K key, V[] values) {
+            List<String> out = new ArrayList<>();
+            for (V v : values) {
+                out.add(key + "=" + await(s.of(v)).doubleValue());
+            }
+            return Future.of(out);
         }
-        return Future.of(out);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void genericMethods(Src.Mode mode) {
-        check(mode, s -> maxOf(s, List.of("pear", "apple", "zucchini", "fig")), () -> "zucchini");
-        check(mode, s -> maxOf(s, List.of(3, 9, 2)), () -> 9);
+        check(mode, s -> MaxOfShape.maxOf(s, List.of("pear", "apple", "zucchini", "fig")), () -> "zucchini");
+        check(mode, s -> MaxOfShape.maxOf(s, List.of(3, 9, 2)), () -> 9);
         Integer[] nums = {1, 2};
-        check(mode, s -> pairs(s, 'k', nums), () -> List.of("k=1.0", "k=2.0"));
+        check(mode, s -> PairsShape.pairs(s, 'k', nums), () -> List.of("k=1.0", "k=2.0"));
     }
 
     // ---- varargs of references and of primitives
 
-    @Coroutine
-    static Future<String> varargs(Src s, String sep, Object... parts) {
-        StringBuilder sb = new StringBuilder();
-        for (Object p : parts) {
-            sb.append(await(s.of(p))).append(sep);
+    static final class VarargsShape {
+        @Coroutine
+        static Future<String> varargs(Src s, String sep, Object... parts) {
+            StringBuilder sb = new StringBuilder();
+            for (Object p : parts) {
+                sb.append(await(s.of(p))).append(sep);
+            }
+            return Future.of(sb.toString());
         }
-        return Future.of(sb.toString());
     }
 
-    @Coroutine
-    static Future<Long> varargsLongs(Src s, long... values) {
-        long sum = 0;
-        for (int i = 0; i < values.length; i++) {
-            sum += await(s.of(values[i])) * (i + 1);
+    static final class VarargsLongsShape {
+        @Coroutine
+        static Future<Long> varargsLongs(Src s, long... values) {
+            long sum = 0;
+            for (int i = 0; i < values.length; i++) {
+                sum += await(s.of(values[i])) * (i + 1);
+            }
+            return Future.of(sum);
         }
-        return Future.of(sum);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void varargsMethods(Src.Mode mode) {
-        check(mode, s -> varargs(s, ",", "a", 1, 'c', 2.5), () -> "a,1,c,2.5,");
-        check(mode, s -> varargs(s, "-", (Object) "only"), () -> "only-");
-        check(mode, s -> varargsLongs(s, 1L, 10L, 100L), () -> 321L);
+        check(mode, s -> VarargsShape.varargs(s, ",", "a", 1, 'c', 2.5), () -> "a,1,c,2.5,");
+        check(mode, s -> VarargsShape.varargs(s, "-", (Object) "only"), () -> "only-");
+        check(mode, s -> VarargsLongsShape.varargsLongs(s, 1L, 10L, 100L), () -> 321L);
     }
 
     // ---- interface default (and static) coroutine methods, abstract implemented, override with super
@@ -250,86 +263,98 @@ class MethodKindsShapesTest extends ShapeTest {
 
     // ---- recursion: a coroutine awaiting itself (tree sum, Fibonacci)
 
-    @Coroutine
-    static Future<Long> fib(Src s, int n) {
-        if (n < 2) {
-            return Future.of(await(s.of((long) n)));
+    static final class FibShape {
+        @Coroutine
+        static Future<Long> fib(Src s, int n) {
+            if (n < 2) {
+                return Future.of(await(s.of((long) n)));
+            }
+            long a = await(FibShape.fib(s, n - 1));
+            long b = await(FibShape.fib(s, n - 2));
+            return Future.of(a + b);
         }
-        long a = await(fib(s, n - 1));
-        long b = await(fib(s, n - 2));
-        return Future.of(a + b);
     }
 
     static long fibPlain(int n) {
         return n < 2 ? n : fibPlain(n - 1) + fibPlain(n - 2);
     }
 
-    @Coroutine
-    static Future<Integer> depth(Src s, Object[] tree) {
-        int best = 0;
-        for (Object child : tree) {
-            if (child instanceof Object[]) {
-                best = Math.max(best, await(depth(s, (Object[]) child)));
-            } else {
-                await(s.of(child));
+    static final class DepthShape {
+        @Coroutine
+        static Future<Integer> depth(Src s, Object[] tree) {
+            int best = 0;
+            for (Object child : tree) {
+                if (child instanceof Object[]) {
+                    best = Math.max(best, await(DepthShape.depth(s, (Object[]) child)));
+                } else {
+                    await(s.of(child));
+                }
             }
+            return Future.of(best + 1);
         }
-        return Future.of(best + 1);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void recursiveCoroutines(Src.Mode mode) {
-        check(mode, s -> fib(s, 12), () -> fibPlain(12));
+        check(mode, s -> FibShape.fib(s, 12), () -> fibPlain(12));
         Object[] tree = {1, new Object[] {2, new Object[] {3, new Object[] {}}}, new Object[] {4}};
-        check(mode, s -> depth(s, tree), () -> 4);
+        check(mode, s -> DepthShape.depth(s, tree), () -> 4);
     }
 
     // ---- declared return types CompletionStage and CompletableFuture
 
-    @Coroutine
-    static CompletionStage<String> stageCo(Src s, String x) {
-        String v = await(s.of(x));
-        return CompletableFuture.completedFuture(v + await(s.cf("-stage")));
+    static final class StageCoShape {
+        @Coroutine
+        static CompletionStage<String> stageCo(Src s, String x) {
+            String v = await(s.of(x));
+            return CompletableFuture.completedFuture(v + await(s.cf("-stage")));
+        }
     }
 
-    @Coroutine
-    static CompletableFuture<Integer> cfCo(Src s, int x) {
-        int v = await(s.cf(x));
-        return CompletableFuture.completedFuture(v * await(s.of(3)));
+    static final class CfCoShape {
+        @Coroutine
+        static CompletableFuture<Integer> cfCo(Src s, int x) {
+            int v = await(s.cf(x));
+            return CompletableFuture.completedFuture(v * await(s.of(3)));
+        }
     }
 
-    @Coroutine
-    static CompletableFuture<Integer> cfFails(Src s) {
-        await(s.of(1));
-        throw new IllegalStateException("cf body failed");
+    static final class CfFailsShape {
+        @Coroutine
+        static CompletableFuture<Integer> cfFails(Src s) {
+            await(s.of(1));
+            throw new IllegalStateException("cf body failed");
+        }
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void completionStageAndCompletableFutureReturnTypes(Src.Mode mode) {
-        check(mode, s -> Future.from(stageCo(s, "x")), () -> "x-stage");
-        check(mode, s -> Future.from(cfCo(s, 14)), () -> 42);
-        check(mode, s -> Future.from(cfFails(s)), () -> raise(new IllegalStateException("cf body failed")));
+        check(mode, s -> Future.from(StageCoShape.stageCo(s, "x")), () -> "x-stage");
+        check(mode, s -> Future.from(CfCoShape.cfCo(s, 14)), () -> 42);
+        check(mode, s -> Future.from(CfFailsShape.cfFails(s)), () -> raise(new IllegalStateException("cf body failed")));
     }
 
     // ---- a coroutine that takes a lambda and calls it between awaits; sorting by awaited keys
 
-    @Coroutine
-    static Future<List<String>> sortByAwaitedLength(Src s, List<String> in) {
-        List<String> copy = new ArrayList<>(in);
-        int[] lengths = new int[copy.size()];
-        for (int i = 0; i < copy.size(); i++) {
-            lengths[i] = await(s.of(copy.get(i).length()));
+    static final class SortByAwaitedLengthShape {
+        @Coroutine
+        static Future<List<String>> sortByAwaitedLength(Src s, List<String> in) {
+            List<String> copy = new ArrayList<>(in);
+            int[] lengths = new int[copy.size()];
+            for (int i = 0; i < copy.size(); i++) {
+                lengths[i] = await(s.of(copy.get(i).length()));
+            }
+            copy.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
+            assertEquals(in.size(), Arrays.stream(lengths).count());
+            return Future.of(copy);
         }
-        copy.sort(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()));
-        assertEquals(in.size(), Arrays.stream(lengths).count());
-        return Future.of(copy);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void lambdasUsedInsideCoroutine(Src.Mode mode) {
-        check(mode, s -> sortByAwaitedLength(s, List.of("ccc", "a", "bb", "aa")), () -> List.of("a", "aa", "bb", "ccc"));
+        check(mode, s -> SortByAwaitedLengthShape.sortByAwaitedLength(s, List.of("ccc", "a", "bb", "aa")), () -> List.of("a", "aa", "bb", "ccc"));
     }
 }

@@ -69,6 +69,14 @@ class RefusalShapesTest extends ShapeTest {
             return Future.of(await(s.of(6)) * 7);
         }
 
+        static Function<Future<String>, Future<String>> lambdaWithSynchronized(Object lock) {
+            return f -> { // LAMBDA-START
+                synchronized (lock) {
+                    return Future.of(await(f)); // LAMBDA-AWAIT
+                }
+            }; // LAMBDA-END
+        }
+
         synchronized int plainSynchronized() {
             return ++counter;
         }
@@ -130,13 +138,7 @@ class RefusalShapesTest extends ShapeTest {
 
     @Test
     void awaitInSynchronizedBlockInsideLambdaIsRefused() {
-        Object lock = new Object();
-        Function<Future<String>, Future<String>> lambda = f -> { // LAMBDA-START
-            synchronized (lock) {
-                return Future.of(await(f)); // LAMBDA-AWAIT
-            }
-        }; // LAMBDA-END
-        Future<String> f = lambda.apply(new Future<>());
+        Future<String> f = Refused.lambdaWithSynchronized(new Object()).apply(new Future<>());
         assertTrue(f.isDone());
         Throwable failure = f.exception();
         assertNotNull(failure);

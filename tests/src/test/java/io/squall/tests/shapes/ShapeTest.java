@@ -81,8 +81,39 @@ public abstract class ShapeTest {
         return value;
     }
 
+    /**
+     * As {@link #check}, but the agent may instead refuse the coroutine as too large once rewritten: then the
+     * future must fail with an IllegalStateException naming the method and its source file, and saying why.
+     */
+    protected <T> void checkOrRefusedAsTooLarge(Src.Mode mode, Function<Src, ? extends Future<T>> coroutine,
+            Callable<T> plain, String method, String file) {
+        Outcome expected = Outcome.of(plain);
+        Src src = src(mode);
+        Run<T> run = run(src, coroutine);
+        Throwable failure = run.outcome.failure;
+        if (failure instanceof IllegalStateException && failure.getMessage() != null
+                && failure.getMessage().toLowerCase(java.util.Locale.ROOT).contains("too large")) {
+            String msg = failure.getMessage();
+            assertTrue(msg.contains(method), "the refusal names the method: " + msg);
+            assertTrue(msg.contains(file), "the refusal names the source file: " + msg);
+            assertTrue(run.doneAtReturn, "a refused coroutine returns a failed future at once");
+            System.out.println("[corpus] " + method + " refused as too large: " + msg);
+            return;
+        }
+        assertOutcome(expected, run.outcome);
+        assertSuspensions(src, run);
+    }
+
     /** Asserts that {@code src}'s futures were pending in pending modes and that the coroutine stayed on its loop. */
     protected void assertSuspensions(Src src, Run<?> run) {
+        assertSuspensions(src, run, true);
+    }
+
+    /**
+     * As {@link #assertSuspensions(Src, Run)}; {@code onlySourceFutures} tells whether the shape awaits only
+     * futures of {@code src} (then in {@link Src.Mode#DONE} it must never suspend).
+     */
+    protected void assertSuspensions(Src src, Run<?> run, boolean onlySourceFutures) {
         assertTrue(src.made() > 0, "the shape awaited nothing");
         assertEquals(java.util.List.of(), src.violations(), "violations");
         if (src.mode().pending()) {
@@ -96,7 +127,7 @@ public abstract class ShapeTest {
             assertSame(loop, run.loopAtCompletion, "completed on the wrong loop");
             assertSame(Thread.currentThread(), run.completedOn,
                     "the coroutine must resume (and complete) on the loop's thread, not " + run.completedOn);
-        } else if (src.mode() == Src.Mode.DONE) {
+        } else if (src.mode() == Src.Mode.DONE && onlySourceFutures) {
             assertTrue(run.doneAtReturn, "a coroutine that never suspends must return a done future");
         }
     }

@@ -25,15 +25,17 @@ class TryShapesTest extends ShapeTest {
 
     // ---- a failed future is caught by the handler around the await
 
-    @Coroutine
-    static Future<String> catchAtAwait(Src s, boolean failing) {
-        String r;
-        try {
-            r = "ok:" + await(failing ? s.<String>fail(new IllegalArgumentException("bad arg")) : s.of("v"));
-        } catch (IllegalArgumentException e) {
-            r = "caught:" + e.getMessage();
+    static final class CatchAtAwaitShape {
+        @Coroutine
+        static Future<String> catchAtAwait(Src s, boolean failing) {
+            String r;
+            try {
+                r = "ok:" + await(failing ? s.<String>fail(new IllegalArgumentException("bad arg")) : s.of("v"));
+            } catch (IllegalArgumentException e) {
+                r = "caught:" + e.getMessage();
+            }
+            return Future.of(r + "/" + await(s.of("after")));
         }
-        return Future.of(r + "/" + await(s.of("after")));
     }
 
     static String catchAtAwaitPlain(boolean failing) {
@@ -49,29 +51,31 @@ class TryShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void failedFutureCaughtAtAwait(Src.Mode mode) {
-        check(mode, s -> catchAtAwait(s, true), () -> catchAtAwaitPlain(true));
-        check(mode, s -> catchAtAwait(s, false), () -> catchAtAwaitPlain(false));
+        check(mode, s -> CatchAtAwaitShape.catchAtAwait(s, true), () -> catchAtAwaitPlain(true));
+        check(mode, s -> CatchAtAwaitShape.catchAtAwait(s, false), () -> catchAtAwaitPlain(false));
     }
 
     // ---- awaits in try, catch and finally, on the normal and the exceptional path
 
-    @Coroutine
-    static Future<List<String>> everywhere(Src s, int failAt) {
-        List<String> log = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            try {
-                log.add("try" + await(s.of(i)));
-                if (i == failAt) {
-                    log.add("never" + await(s.<Integer>fail(new IllegalStateException("f" + i))));
+    static final class EverywhereShape {
+        @Coroutine
+        static Future<List<String>> everywhere(Src s, int failAt) {
+            List<String> log = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try {
+                    log.add("try" + await(s.of(i)));
+                    if (i == failAt) {
+                        log.add("never" + await(s.<Integer>fail(new IllegalStateException("f" + i))));
+                    }
+                    log.add("body" + i);
+                } catch (IllegalStateException e) {
+                    log.add("catch:" + e.getMessage() + await(s.of("!")));
+                } finally {
+                    log.add("finally" + await(s.of(i * 10)));
                 }
-                log.add("body" + i);
-            } catch (IllegalStateException e) {
-                log.add("catch:" + e.getMessage() + await(s.of("!")));
-            } finally {
-                log.add("finally" + await(s.of(i * 10)));
             }
+            return Future.of(log);
         }
-        return Future.of(log);
     }
 
     static List<String> everywherePlain(int failAt) {
@@ -95,37 +99,39 @@ class TryShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void awaitsInTryCatchFinally(Src.Mode mode) {
-        check(mode, s -> everywhere(s, 2), () -> everywherePlain(2));
-        check(mode, s -> everywhere(s, -1), () -> everywherePlain(-1));
+        check(mode, s -> EverywhereShape.everywhere(s, 2), () -> everywherePlain(2));
+        check(mode, s -> EverywhereShape.everywhere(s, -1), () -> everywherePlain(-1));
     }
 
     // ---- finally with an await on the paths: return inside try, break, continue, uncaught exception
 
-    @Coroutine
-    static Future<String> finallyPaths(Src s, List<String> log, int path) {
-        for (int i = 0; ; i++) {
-            try {
-                int v = await(s.of(i));
-                if (path == 0 && v == 2) {
-                    return Future.of("returned" + v);
+    static final class FinallyPathsShape {
+        @Coroutine
+        static Future<String> finallyPaths(Src s, List<String> log, int path) {
+            for (int i = 0; ; i++) {
+                try {
+                    int v = await(s.of(i));
+                    if (path == 0 && v == 2) {
+                        return Future.of("returned" + v);
+                    }
+                    if (path == 1 && v == 3) {
+                        break;
+                    }
+                    if (path == 2 && v < 2) {
+                        continue;
+                    }
+                    if (path == 2 && v == 4) {
+                        throw new UnsupportedOperationException("thrown" + v);
+                    }
+                    if (path == 3 && v == 1) {
+                        await(s.fail(new ArithmeticException("failed" + v)));
+                    }
+                } finally {
+                    log.add("f" + await(s.of(i)));
                 }
-                if (path == 1 && v == 3) {
-                    break;
-                }
-                if (path == 2 && v < 2) {
-                    continue;
-                }
-                if (path == 2 && v == 4) {
-                    throw new UnsupportedOperationException("thrown" + v);
-                }
-                if (path == 3 && v == 1) {
-                    await(s.fail(new ArithmeticException("failed" + v)));
-                }
-            } finally {
-                log.add("f" + await(s.of(i)));
             }
+            return Future.of("broke");
         }
-        return Future.of("broke");
     }
 
     static String finallyPathsPlain(List<String> log, int path) {
@@ -161,43 +167,45 @@ class TryShapesTest extends ShapeTest {
             int p = path;
             List<String> coLog = new ArrayList<>();
             List<String> plainLog = new ArrayList<>();
-            check(mode, s -> finallyPaths(s, coLog, p), () -> finallyPathsPlain(plainLog, p));
+            check(mode, s -> FinallyPathsShape.finallyPaths(s, coLog, p), () -> finallyPathsPlain(plainLog, p));
             assertEquals(plainLog, coLog, "finally log on path " + p);
         }
     }
 
     // ---- nested try: inner catch rethrows a wrapped exception, outer catch awaits, finally at both levels
 
-    @Coroutine
-    static Future<String> nestedTry(Src s, int mode) {
-        StringBuilder sb = new StringBuilder();
-        try {
-            sb.append(await(s.of("a")));
+    static final class NestedTryShape {
+        @Coroutine
+        static Future<String> nestedTry(Src s, int mode) {
+            StringBuilder sb = new StringBuilder();
             try {
-                sb.append(await(s.of("b")));
-                if (mode == 1) {
-                    await(s.fail(new IllegalArgumentException("inner")));
+                sb.append(await(s.of("a")));
+                try {
+                    sb.append(await(s.of("b")));
+                    if (mode == 1) {
+                        await(s.fail(new IllegalArgumentException("inner")));
+                    }
+                    if (mode == 2) {
+                        await(s.fail(new IOException("io")));
+                    }
+                    sb.append(await(s.of("c")));
+                } catch (IllegalArgumentException e) {
+                    sb.append("[inner:").append(e.getMessage()).append(await(s.of("]")));
+                    throw new IllegalStateException("wrapped", e);
+                } finally {
+                    sb.append("{f1").append(await(s.of("}")));
                 }
-                if (mode == 2) {
-                    await(s.fail(new IOException("io")));
-                }
-                sb.append(await(s.of("c")));
-            } catch (IllegalArgumentException e) {
-                sb.append("[inner:").append(e.getMessage()).append(await(s.of("]")));
-                throw new IllegalStateException("wrapped", e);
+                sb.append(await(s.of("d")));
+            } catch (IllegalStateException e) {
+                sb.append("[outer:").append(e.getMessage()).append(':').append(e.getCause().getMessage())
+                        .append(await(s.of("]")));
+            } catch (Exception e) {
+                sb.append("[checked:").append(e.getClass().getSimpleName()).append(await(s.of("]")));
             } finally {
-                sb.append("{f1").append(await(s.of("}")));
+                sb.append("{f2").append(await(s.of("}")));
             }
-            sb.append(await(s.of("d")));
-        } catch (IllegalStateException e) {
-            sb.append("[outer:").append(e.getMessage()).append(':').append(e.getCause().getMessage())
-                    .append(await(s.of("]")));
-        } catch (Exception e) {
-            sb.append("[checked:").append(e.getClass().getSimpleName()).append(await(s.of("]")));
-        } finally {
-            sb.append("{f2").append(await(s.of("}")));
+            return Future.of(sb.toString());
         }
-        return Future.of(sb.toString());
     }
 
     static String nestedTryPlain(int mode) {
@@ -235,20 +243,22 @@ class TryShapesTest extends ShapeTest {
     void nestedTryRethrow(Src.Mode mode) {
         for (int m = 0; m < 3; m++) {
             int k = m;
-            check(mode, s -> nestedTry(s, k), () -> nestedTryPlain(k));
+            check(mode, s -> NestedTryShape.nestedTry(s, k), () -> nestedTryPlain(k));
         }
     }
 
     // ---- the original exception object arrives at the handler, and uncaught ones fail the coroutine
 
-    @Coroutine
-    static Future<Object> identity(Src s, RuntimeException failure) {
-        try {
-            await(s.of(1));
-            await(s.fail(failure));
-            return Future.of("not reached");
-        } catch (RuntimeException e) {
-            return Future.of(e);
+    static final class IdentityShape {
+        @Coroutine
+        static Future<Object> identity(Src s, RuntimeException failure) {
+            try {
+                await(s.of(1));
+                await(s.fail(failure));
+                return Future.of("not reached");
+            } catch (RuntimeException e) {
+                return Future.of(e);
+            }
         }
     }
 
@@ -256,83 +266,89 @@ class TryShapesTest extends ShapeTest {
     @EnumSource(Src.Mode.class)
     void handlerGetsTheSameExceptionObject(Src.Mode mode) {
         RuntimeException failure = new RuntimeException("same");
-        Object got = check(mode, s -> identity(s, failure), () -> failure);
+        Object got = check(mode, s -> IdentityShape.identity(s, failure), () -> failure);
         assertSame(failure, got);
     }
 
     // ---- checked exceptions are unwrapped: caught as themselves inside, and failing the coroutine outside
 
-    @Coroutine
-    static Future<String> checked(Src s, boolean catchIt) {
-        if (catchIt) {
-            try {
-                return Future.of("value " + await(s.<String>fail(new TimeoutException("slow"))));
-            } catch (Exception e) {
-                return Future.of(e.getClass().getName() + ":" + e.getMessage() + ":" + (e instanceof TimeoutException));
+    static final class CheckedShape {
+        @Coroutine
+        static Future<String> checked(Src s, boolean catchIt) {
+            if (catchIt) {
+                try {
+                    return Future.of("value " + await(s.<String>fail(new TimeoutException("slow"))));
+                } catch (Exception e) {
+                    return Future.of(e.getClass().getName() + ":" + e.getMessage() + ":" + (e instanceof TimeoutException));
+                }
             }
+            String v = await(s.of("x"));
+            return Future.of(v + await(s.<String>fail(new IOException("disk " + v))));
         }
-        String v = await(s.of("x"));
-        return Future.of(v + await(s.<String>fail(new IOException("disk " + v))));
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void checkedExceptionsUnwrapped(Src.Mode mode) {
-        check(mode, s -> checked(s, true), () -> TimeoutException.class.getName() + ":slow:true");
-        check(mode, s -> checked(s, false), () -> raise(new IOException("disk x")));
+        check(mode, s -> CheckedShape.checked(s, true), () -> TimeoutException.class.getName() + ":slow:true");
+        check(mode, s -> CheckedShape.checked(s, false), () -> raise(new IOException("disk x")));
     }
 
     // ---- multi-catch and catch order, the exception variable used after awaits in the handler
 
-    @Coroutine
-    static Future<String> multiCatch(Src s, int which) {
-        Throwable[] failures = {new IllegalStateException("ise"), new IllegalArgumentException("iae"),
-            new NumberFormatException("nfe"), new UncheckedIOException(new IOException("uio"))};
-        try {
-            return Future.of("none" + await(s.<String>fail(failures[which])));
-        } catch (NumberFormatException e) {
-            String a = await(s.of("nfe-first:"));
-            return Future.of(a + e.getMessage());
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            String a = await(s.of("multi:"));
-            RuntimeException kept = e;
-            return Future.of(a + kept.getMessage() + await(s.of("!")));
-        } catch (RuntimeException e) {
-            return Future.of("runtime:" + await(s.of(e.getCause().getMessage())));
+    static final class MultiCatchShape {
+        @Coroutine
+        static Future<String> multiCatch(Src s, int which) {
+            Throwable[] failures = {new IllegalStateException("ise"), new IllegalArgumentException("iae"),
+                new NumberFormatException("nfe"), new UncheckedIOException(new IOException("uio"))};
+            try {
+                return Future.of("none" + await(s.<String>fail(failures[which])));
+            } catch (NumberFormatException e) {
+                String a = await(s.of("nfe-first:"));
+                return Future.of(a + e.getMessage());
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                String a = await(s.of("multi:"));
+                RuntimeException kept = e;
+                return Future.of(a + kept.getMessage() + await(s.of("!")));
+            } catch (RuntimeException e) {
+                return Future.of("runtime:" + await(s.of(e.getCause().getMessage())));
+            }
         }
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void multiCatchAndOrder(Src.Mode mode) {
-        check(mode, s -> multiCatch(s, 0), () -> "multi:ise!");
-        check(mode, s -> multiCatch(s, 1), () -> "multi:iae!");
-        check(mode, s -> multiCatch(s, 2), () -> "nfe-first:nfe");
-        check(mode, s -> multiCatch(s, 3), () -> "runtime:uio");
+        check(mode, s -> MultiCatchShape.multiCatch(s, 0), () -> "multi:ise!");
+        check(mode, s -> MultiCatchShape.multiCatch(s, 1), () -> "multi:iae!");
+        check(mode, s -> MultiCatchShape.multiCatch(s, 2), () -> "nfe-first:nfe");
+        check(mode, s -> MultiCatchShape.multiCatch(s, 3), () -> "runtime:uio");
     }
 
     // ---- finally that returns overrides the exception, and an exception in finally replaces the first
 
-    @SuppressWarnings("finally")
-    @Coroutine
-    static Future<String> finallyOverrides(Src s, boolean throwInFinally) {
-        try {
-            await(s.fail(new IllegalStateException("lost")));
-            return Future.of("not reached");
-        } finally {
-            String v = await(s.of("finally"));
-            if (throwInFinally) {
-                throw new IllegalArgumentException("from " + v);
+    static final class FinallyOverridesShape {
+        @SuppressWarnings("finally")
+        @Coroutine
+        static Future<String> finallyOverrides(Src s, boolean throwInFinally) {
+            try {
+                await(s.fail(new IllegalStateException("lost")));
+                return Future.of("not reached");
+            } finally {
+                String v = await(s.of("finally"));
+                if (throwInFinally) {
+                    throw new IllegalArgumentException("from " + v);
+                }
+                return Future.of(v + " wins");
             }
-            return Future.of(v + " wins");
         }
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void finallyOverridesOutcome(Src.Mode mode) {
-        check(mode, s -> finallyOverrides(s, false), () -> "finally wins");
-        check(mode, s -> finallyOverrides(s, true), () -> raise(new IllegalArgumentException("from finally")));
+        check(mode, s -> FinallyOverridesShape.finallyOverrides(s, false), () -> "finally wins");
+        check(mode, s -> FinallyOverridesShape.finallyOverrides(s, true), () -> raise(new IllegalArgumentException("from finally")));
     }
 
     // ---- try-with-resources: await in the resource initializer and in the body, suppressed close failure
@@ -358,18 +374,20 @@ class TryShapesTest extends ShapeTest {
         }
     }
 
-    @Coroutine
-    static Future<String> resources(Src s, List<String> log, boolean fail) {
-        try (Res a = new Res(log, await(s.of("a")), false);
-                Res b = new Res(log, await(s.of("b")), fail)) {
-            log.add("body " + a.name + b.name + await(s.of("!")));
-            if (fail) {
-                await(s.fail(new IllegalArgumentException("body")));
+    static final class ResourcesShape {
+        @Coroutine
+        static Future<String> resources(Src s, List<String> log, boolean fail) {
+            try (Res a = new Res(log, await(s.of("a")), false);
+                    Res b = new Res(log, await(s.of("b")), fail)) {
+                log.add("body " + a.name + b.name + await(s.of("!")));
+                if (fail) {
+                    await(s.fail(new IllegalArgumentException("body")));
+                }
+                return Future.of(a.name + b.name);
+            } catch (IllegalArgumentException e) {
+                return Future.of(e.getMessage() + " suppressed " + e.getSuppressed()[0].getMessage()
+                        + await(s.of(".")));
             }
-            return Future.of(a.name + b.name);
-        } catch (IllegalArgumentException e) {
-            return Future.of(e.getMessage() + " suppressed " + e.getSuppressed()[0].getMessage()
-                    + await(s.of(".")));
         }
     }
 
@@ -392,55 +410,59 @@ class TryShapesTest extends ShapeTest {
         for (boolean fail : new boolean[] {false, true}) {
             List<String> coLog = new ArrayList<>();
             List<String> plainLog = new ArrayList<>();
-            check(mode, s -> resources(s, coLog, fail), () -> resourcesPlain(plainLog, fail));
+            check(mode, s -> ResourcesShape.resources(s, coLog, fail), () -> resourcesPlain(plainLog, fail));
             assertEquals(plainLog, coLog);
         }
     }
 
     // ---- exception thrown by user code after a resumption (not by a future) is caught by the handler
 
-    @Coroutine
-    static Future<Integer> throwAfterResume(Src s, String text) {
-        int parsed;
-        try {
-            String t = await(s.of(text));
-            parsed = Integer.parseInt(t);
-        } catch (NumberFormatException e) {
-            parsed = -await(s.of(text.length()));
+    static final class ThrowAfterResumeShape {
+        @Coroutine
+        static Future<Integer> throwAfterResume(Src s, String text) {
+            int parsed;
+            try {
+                String t = await(s.of(text));
+                parsed = Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                parsed = -await(s.of(text.length()));
+            }
+            return Future.of(parsed);
         }
-        return Future.of(parsed);
     }
 
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void userExceptionAfterResume(Src.Mode mode) {
-        check(mode, s -> throwAfterResume(s, "42"), () -> 42);
-        check(mode, s -> throwAfterResume(s, "x42"), () -> -3);
+        check(mode, s -> ThrowAfterResumeShape.throwAfterResume(s, "42"), () -> 42);
+        check(mode, s -> ThrowAfterResumeShape.throwAfterResume(s, "x42"), () -> -3);
     }
 
     // ---- try/catch inside a loop inside a try/finally; the catch swallows and the loop goes on
 
-    @Coroutine
-    static Future<String> retryLoop(Src s, int failures) {
-        StringBuilder sb = new StringBuilder();
-        int attempt = 0;
-        try {
-            while (true) {
-                try {
-                    attempt++;
-                    if (attempt <= failures) {
-                        await(s.fail(new IllegalStateException("attempt " + attempt)));
+    static final class RetryLoopShape {
+        @Coroutine
+        static Future<String> retryLoop(Src s, int failures) {
+            StringBuilder sb = new StringBuilder();
+            int attempt = 0;
+            try {
+                while (true) {
+                    try {
+                        attempt++;
+                        if (attempt <= failures) {
+                            await(s.fail(new IllegalStateException("attempt " + attempt)));
+                        }
+                        sb.append("success@").append(await(s.of(attempt)));
+                        break;
+                    } catch (IllegalStateException e) {
+                        sb.append(e.getMessage()).append(await(s.of(";")));
                     }
-                    sb.append("success@").append(await(s.of(attempt)));
-                    break;
-                } catch (IllegalStateException e) {
-                    sb.append(e.getMessage()).append(await(s.of(";")));
                 }
+            } finally {
+                sb.append(" done");
             }
-        } finally {
-            sb.append(" done");
+            return Future.of(sb.toString());
         }
-        return Future.of(sb.toString());
     }
 
     static String retryLoopPlain(int failures) {
@@ -468,20 +490,22 @@ class TryShapesTest extends ShapeTest {
     @ParameterizedTest
     @EnumSource(Src.Mode.class)
     void retryLoopWithTryInside(Src.Mode mode) {
-        check(mode, s -> retryLoop(s, 3), () -> retryLoopPlain(3));
+        check(mode, s -> RetryLoopShape.retryLoop(s, 3), () -> retryLoopPlain(3));
     }
 
     // ---- an Error (not an Exception) from a future propagates through catch (Exception) but hits finally
 
-    @Coroutine
-    static Future<String> errorPassesThrough(Src s, List<String> log) {
-        try {
-            await(s.fail(new StackOverflowError("deep")));
-            return Future.of("no");
-        } catch (Exception e) {
-            return Future.of("wrongly caught");
-        } finally {
-            log.add("finally " + await(s.of(1)));
+    static final class ErrorPassesThroughShape {
+        @Coroutine
+        static Future<String> errorPassesThrough(Src s, List<String> log) {
+            try {
+                await(s.fail(new StackOverflowError("deep")));
+                return Future.of("no");
+            } catch (Exception e) {
+                return Future.of("wrongly caught");
+            } finally {
+                log.add("finally " + await(s.of(1)));
+            }
         }
     }
 
@@ -489,7 +513,7 @@ class TryShapesTest extends ShapeTest {
     @EnumSource(Src.Mode.class)
     void errorsPropagate(Src.Mode mode) {
         List<String> log = new ArrayList<>();
-        check(mode, s -> errorPassesThrough(s, log), () -> raise(new StackOverflowError("deep")));
+        check(mode, s -> ErrorPassesThroughShape.errorPassesThrough(s, log), () -> raise(new StackOverflowError("deep")));
         assertEquals(List.of("finally 1"), log);
     }
 }
