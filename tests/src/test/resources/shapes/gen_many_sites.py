@@ -9,6 +9,7 @@ Run once from the repository root; the output is committed:
 SITES = 330
 CONCAT = 60
 HUGE_CONCAT = 190
+WIDE_LONGS = 140
 
 
 def body(coroutine):
@@ -59,6 +60,23 @@ def body(coroutine):
             out.append("        }")
     out.append("        return %s;" % ("Future.of(acc + \":\" + wide + \":\" + real + \":\" + sb)" if coroutine
                                        else "acc + \":\" + wide + \":\" + real + \":\" + sb"))
+    return "\n".join(out)
+
+
+def wide_locals(coroutine):
+    def aw(expr):
+        return "await(s.of(%s))" % expr if coroutine else expr
+    out = []
+    for k in range(WIDE_LONGS):
+        out.append("        long l%d = %dL * seed;" % (k, k + 1))
+    out.append("        double d0 = %s;" % aw("seed / 4.0"))
+    out.append("        String str = %s;" % aw('"s" + seed'))
+    out.append("        int i0 = %s;" % aw("(int) seed + 1"))
+    for k in range(0, WIDE_LONGS, 7):
+        out.append("        l%d += %s;" % (k, aw("%dL" % k)))
+    out.append("        long sum = " + " + ".join("l%d" % k for k in range(WIDE_LONGS)) + ";")
+    ret = "sum + \":\" + d0 + str + i0"
+    out.append("        return %s;" % ("Future.of(" + ret + ")" if coroutine else ret))
     return "\n".join(out)
 
 
@@ -152,6 +170,24 @@ class ManySitesShapesTest extends ShapeTest {
 %s
     }
 
+    /** %d long locals: the slots of later locals are above 255, so loads and stores need the wide prefix. */
+    static final class WideLocalsShape {
+        @Coroutine
+        static Future<String> wideLocals(Src s, long seed) {
+%s
+        }
+    }
+
+    static String wideLocalsPlain(long seed) {
+%s
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void localsInSlotsAbove255(Src.Mode mode) {
+        check(mode, s -> WideLocalsShape.wideLocals(s, 3L), () -> wideLocalsPlain(3L));
+    }
+
     @ParameterizedTest
     @EnumSource(value = Src.Mode.class, names = {"DONE", "THREAD"})
     void hugeConcatenationWorksOrIsRefusedClearly(Src.Mode mode) {
@@ -159,4 +195,5 @@ class ManySitesShapesTest extends ShapeTest {
                 "hugeConcat", "ManySitesShapesTest.java");
     }
 }""" % (SITES, CONCAT, indent(body(True)), body(False), indent(concat(True)), concat(False), HUGE_CONCAT,
-   indent(concat(True, HUGE_CONCAT)), concat(False, HUGE_CONCAT)))
+   indent(concat(True, HUGE_CONCAT)), concat(False, HUGE_CONCAT),
+   WIDE_LONGS, indent(wide_locals(True)), wide_locals(False)))

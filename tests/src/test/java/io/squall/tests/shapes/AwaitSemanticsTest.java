@@ -465,6 +465,10 @@ class AwaitSemanticsTest extends ShapeTest {
         static Future<String> returnsFutureButNotAnnotated(Future<String> f) {
             return Future.of(await(f));
         }
+
+        static java.util.function.Function<Integer, Integer> lambdaNotReturningAFuture(Future<Integer> f) {
+            return k -> k + await(f);
+        }
     }
 
     @Test
@@ -477,6 +481,9 @@ class AwaitSemanticsTest extends ShapeTest {
         IllegalStateException e2 = assertThrows(IllegalStateException.class,
                 () -> NotCoroutines.returnsFutureButNotAnnotated(new Future<>()));
         assertTrue(e2.getMessage().contains("returnsFutureButNotAnnotated"), e2.getMessage());
+        java.util.function.Function<Integer, Integer> lambda = NotCoroutines.lambdaNotReturningAFuture(Future.of(1));
+        IllegalStateException e3 = assertThrows(IllegalStateException.class, () -> lambda.apply(1));
+        assertTrue(e3.getMessage().contains("not a coroutine"), e3.getMessage());
     }
 
     // ---- the future awaited is the very object given (identity of values is kept)

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,7 +54,14 @@ class CompiledVariantsTest extends ShapeTest {
                 Arguments.of("Legacy", List.of("-g:none")),
                 Arguments.of("Legacy", List.of("--release", "11", "-g:none")),
                 Arguments.of("Legacy", List.of("--release", "8", "-g")),
-                Arguments.of("Legacy", List.of("--release", "8", "-g:none")));
+                Arguments.of("Legacy", List.of("--release", "8", "-g:none")),
+                Arguments.of("Shapes", List.of("-parameters")),
+                Arguments.of("Annotated", List.of()),
+                Arguments.of("Annotated", List.of("-g", "-parameters")),
+                Arguments.of("Annotated", List.of("-g:none")),
+                Arguments.of("Annotated", List.of("--release", "17", "-parameters", "-g:none")),
+                Arguments.of("Modern", List.of("-g")),
+                Arguments.of("Modern", List.of("-g:none")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -113,6 +121,8 @@ class CompiledVariantsTest extends ShapeTest {
 
     /** Compiles {@code fixture/<name>.java} from the test resources with {@code options}; returns class bytes. */
     static Map<String, byte[]> compile(String name, List<String> options, Path dir) throws IOException {
+        Assumptions.assumeTrue(!name.equals("Modern") || Runtime.version().feature() >= 21,
+                "the Modern fixture (pattern switch, record patterns) needs javac 21 or later");
         Path src = dir.resolve("src/fixture/" + name + ".java");
         Files.createDirectories(src.getParent());
         try (InputStream in = CompiledVariantsTest.class.getResourceAsStream("/shapes/fixture/" + name + ".java")) {

@@ -56,6 +56,11 @@ class RefusalShapesTest extends ShapeTest {
         } // NESTED-END
 
         @Coroutine
+        static synchronized Future<Integer> staticSynchronized(Future<Integer> f) { // STATIC-START
+            return Future.of(await(f) + 1); // STATIC-AWAIT
+        } // STATIC-END
+
+        @Coroutine
         Future<String> worksNextToRefused(Src s) {
             String a;
             synchronized (lock) {
@@ -118,6 +123,14 @@ class RefusalShapesTest extends ShapeTest {
         assertTrue(f.isDone());
         assertRefusal(f.exception(), "synchronizedMethod", "METHOD-START", "METHOD-END");
         assertFalse(Thread.holdsLock(r));
+    }
+
+    @Test
+    void awaitInStaticSynchronizedMethodIsRefused() {
+        Future<Integer> f = Refused.staticSynchronized(new Future<>());
+        assertTrue(f.isDone());
+        assertRefusal(f.exception(), "staticSynchronized", "STATIC-START", "STATIC-END");
+        assertFalse(Thread.holdsLock(Refused.class));
     }
 
     @Test
