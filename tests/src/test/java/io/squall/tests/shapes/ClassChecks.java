@@ -15,7 +15,7 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /** ASM checks on class bytes: data-flow verification, and which methods are coroutines. */
-final class ClassChecks {
+public final class ClassChecks {
 
     private static final String ASYNC = "io/squall/Async";
     private static final String COROUTINE = "Lio/squall/annotations/Coroutine;";
@@ -27,7 +27,7 @@ final class ClassChecks {
      * Runs {@code CheckClassAdapter.verify} (structure plus data flow with a {@code SimpleVerifier} resolving
      * types through {@code loader}) and returns what it reports: empty when the class is valid.
      */
-    static String verify(byte[] bytes, ClassLoader loader) {
+    public static String verify(byte[] bytes, ClassLoader loader) {
         StringWriter out = new StringWriter();
         try (PrintWriter pw = new PrintWriter(out)) {
             CheckClassAdapter.verify(new ClassReader(bytes), loader, false, pw);
@@ -40,7 +40,7 @@ final class ClassChecks {
     }
 
     /** The internal name of the class in {@code bytes}. */
-    static String nameOf(byte[] bytes) {
+    public static String nameOf(byte[] bytes) {
         return new ClassReader(bytes).getClassName();
     }
 
@@ -49,7 +49,7 @@ final class ClassChecks {
      * or synthetic lambda bodies returning a future type that call {@code await}; only those that call
      * {@code await} are listed.
      */
-    static List<String> coroutineMethods(byte[] bytes) {
+    public static List<String> coroutineMethods(byte[] bytes) {
         ClassNode cn = new ClassNode();
         new ClassReader(bytes).accept(cn, ClassReader.SKIP_FRAMES);
         List<String> out = new ArrayList<>();
@@ -68,7 +68,7 @@ final class ClassChecks {
     }
 
     /** Method names and descriptors, in order, excluding synthetic ones. */
-    static List<String> declaredMethods(byte[] bytes) {
+    public static List<String> declaredMethods(byte[] bytes) {
         ClassNode cn = new ClassNode();
         new ClassReader(bytes).accept(cn, ClassReader.SKIP_CODE);
         List<String> out = new ArrayList<>();
