@@ -123,6 +123,19 @@ class CompiledVariantsTest extends ShapeTest {
     static Map<String, byte[]> compile(String name, List<String> options, Path dir) throws IOException {
         Assumptions.assumeTrue(!name.equals("Modern") || Runtime.version().feature() >= 21,
                 "the Modern fixture (pattern switch, record patterns) needs javac 21 or later");
+        String key = name + options;
+        Map<String, byte[]> cached = COMPILED.get(key);
+        if (cached == null) {
+            cached = compileNow(name, options, dir);
+            COMPILED.put(key, cached);
+        }
+        return cached;
+    }
+
+    /** Each variant is compiled once and shared by the tests (javac is the slow part). */
+    private static final Map<String, Map<String, byte[]>> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Map<String, byte[]> compileNow(String name, List<String> options, Path dir) throws IOException {
         Path src = dir.resolve("src/fixture/" + name + ".java");
         Files.createDirectories(src.getParent());
         try (InputStream in = CompiledVariantsTest.class.getResourceAsStream("/shapes/fixture/" + name + ".java")) {
