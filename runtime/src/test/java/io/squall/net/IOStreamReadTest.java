@@ -325,6 +325,43 @@ class IOStreamReadTest extends NetTestBase {
     }
 
     @Test
+    void manyBufferedMessages_aCallbackChainKeepsAFlatStack() throws Exception {
+        RawPair p = rawPair(MAX);
+        int n = 100_000;
+        byte[] lines = new byte[2 * n];
+        for (int i = 0; i < n; i++) {
+            lines[2 * i] = (byte) ('a' + i % 26);
+            lines[2 * i + 1] = '\n';
+        }
+        Thread writer = new Thread(() -> p.peerWrite(lines), "lines-writer");
+        writer.start();
+        int[] maxDepth = {0};
+        int count = run(() -> {
+            Future<Integer> done = new Future<>();
+            int[] seen = {0};
+            Runnable[] next = new Runnable[1];
+            // each read the buffer satisfies completes at once, and its callback reads again
+            next[0] = () -> p.stream.readUntil(bytes("\n")).addDoneCallback(f -> {
+                if (seen[0] % 499 == 0) {
+                    maxDepth[0] = Math.max(maxDepth[0], Thread.currentThread().getStackTrace().length);
+                }
+                if (f.result()[0] != (byte) ('a' + seen[0] % 26)) {
+                    done.setException(new AssertionError("line " + seen[0] + " out of order"));
+                } else if (++seen[0] == n) {
+                    done.setResult(seen[0]);
+                } else {
+                    next[0].run();
+                }
+            });
+            next[0].run();
+            return done;
+        });
+        writer.join();
+        assertEquals(n, count);
+        assertTrue(maxDepth[0] < 2000, "the stack stayed bounded: " + maxDepth[0] + " frames");
+    }
+
+    @Test
     void idleStream_noticesThePeerClosing() {
         RawPair p = rawPair(MAX);
         AtomicInteger calls = new AtomicInteger();

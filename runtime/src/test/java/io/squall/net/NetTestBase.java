@@ -243,16 +243,23 @@ abstract class NetTestBase extends AsyncTestCase {
         return rawPair(maxBufferSize, 0);
     }
 
-    /** As {@link #rawPair(int)}; a positive {@code peerReceiveBuffer} shrinks the peer's SO_RCVBUF. */
-    RawPair rawPair(int maxBufferSize, int peerReceiveBuffer) {
+    /**
+     * As {@link #rawPair(int)}; a positive {@code socketBuffers} shrinks the peer's SO_RCVBUF and the
+     * stream's SO_SNDBUF (which also stops the kernel growing them), so that a few MB cannot be flushed
+     * until the peer reads.
+     */
+    RawPair rawPair(int maxBufferSize, int socketBuffers) {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(LOOPBACK, 0));
             Socket peer = closeLater(new Socket());
-            if (peerReceiveBuffer > 0) {
-                peer.setReceiveBufferSize(peerReceiveBuffer);
+            if (socketBuffers > 0) {
+                peer.setReceiveBufferSize(socketBuffers);
             }
             peer.connect(server.getLocalAddress());
             SocketChannel accepted = closeLater(server.accept());
+            if (socketBuffers > 0) {
+                accepted.setOption(java.net.StandardSocketOptions.SO_SNDBUF, socketBuffers);
+            }
             return new RawPair(track(new IOStream(accepted, loop, maxBufferSize)), peer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -189,6 +189,9 @@ class TCPServerTest extends NetTestBase {
         server.listen(0);
         assertTrue(server.boundAddresses().get(0).getAddress().isAnyLocalAddress());
         assertEquals("all\n", run(() -> echoOnce(server.port(), "all")));
+        server.stop();
+        Throwable t = runExpectingFailure(() -> new TCPClient().connect("127.0.0.1", server.port()));
+        assertInstanceOf(ConnectException.class, t, "stop() closed the listening socket");
     }
 
     @Test
