@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.Timeout;
+import io.squall.internal.Log;
 import io.squall.net.IOStream;
 import io.squall.net.TCPClient;
 
@@ -304,7 +305,7 @@ public class AsyncHTTPClient {
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
-        f.addDoneCallback(done -> onLoop(() -> {
+        f.addDoneCallback(done -> onLoop(a, () -> {
             Throwable t = done.exception();
             if (t != null) {
                 pool.open--;
@@ -323,10 +324,8 @@ public class AsyncHTTPClient {
 
     private HTTPClientError connectError(Attempt a, Throwable t) {
         if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
-            HTTPTimeoutError e = new HTTPTimeoutError("Timeout connecting to " + a.key + " for " + a.describe()
-                    + " after " + a.request.connectTimeout());
-            e.initCause(t);
-            return e;
+            return new HTTPTimeoutError("Timeout connecting to " + a.key + " for " + a.describe()
+                    + " after " + a.request.connectTimeout(), t);
         }
         return new HTTPClientError(599, "Cannot connect to " + a.key + " for " + a.describe() + ": "
                 + (t.getMessage() != null ? t.getMessage() : t.toString()), null, t);
@@ -361,7 +360,7 @@ public class AsyncHTTPClient {
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
-        f.addDoneCallback(done -> onLoop(() -> onExchange(a, pool, c, done)));
+        f.addDoneCallback(done -> onLoop(a, () -> onExchange(a, pool, c, done)));
     }
 
     private void onExchange(Attempt a, HostPool pool, HTTP1ClientConnection c, Future<HTTP1ClientConnection.Exchange> f) {
@@ -478,11 +477,20 @@ public class AsyncHTTPClient {
         }
     }
 
-    private void onLoop(Runnable r) {
+    /** Runs {@code r} on the loop; if it throws (a bug), the fetch fails at once rather than at its timeout. */
+    private void onLoop(Attempt a, Runnable r) {
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                Log.error("AsyncHTTPClient: internal error during " + a.describe(), t);
+                fail(a, t);
+            }
+        };
         if (loop.inLoopThread()) {
-            r.run();
+            guarded.run();
         } else {
-            loop.addCallback(r);
+            loop.addCallback(guarded);
         }
     }
 

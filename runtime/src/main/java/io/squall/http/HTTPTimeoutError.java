@@ -12,4 +12,14 @@ public class HTTPTimeoutError extends HTTPClientError {
     public HTTPTimeoutError(String message) {
         super(599, message, null);
     }
+
+    /**
+     * Creates the error with its cause.
+     *
+     * @param message which timeout, for which URL, after how long
+     * @param cause the underlying timeout, e.g. the connector's {@link java.util.concurrent.TimeoutException}
+     */
+    public HTTPTimeoutError(String message, Throwable cause) {
+        super(599, message, null, cause);
+    }
 }

@@ -262,4 +262,35 @@ class AsyncHTTPClientTest extends HTTPTestCase {
         assertTrue(a != b, "a closed shared client is replaced");
         b.close();
     }
+
+    @Test
+    void connectTimeoutAgainstAFullAcceptQueue() throws IOException {
+        // A listening socket that never accepts: once its queue is full the kernel drops further SYNs, so a
+        // connect neither succeeds nor fails. Skipped where the queue cannot be seen to fill.
+        List<Socket> fillers = new ArrayList<>();
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            boolean full = false;
+            for (int i = 0; i < 16 && !full; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(deaf.getLocalSocketAddress(), 300);
+                    fillers.add(s);
+                } catch (java.net.SocketTimeoutException e) {
+                    full = true;
+                    s.close();
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(full, "the accept queue never filled on this system");
+            String target = "http://127.0.0.1:" + deaf.getLocalPort() + "/t";
+            HTTPTimeoutError e = assertThrows(HTTPTimeoutError.class, () -> runSync(() -> client.fetch(
+                    new HTTPRequest(target).connectTimeout(Duration.ofMillis(200)))));
+            assertTrue(e.getMessage().contains("Timeout connecting to 127.0.0.1:" + deaf.getLocalPort())
+                    && e.getMessage().contains(target), e.getMessage());
+            assertEquals(0, client.openConnections());
+        } finally {
+            for (Socket s : fillers) {
+                s.close();
+            }
+        }
+    }
 }
