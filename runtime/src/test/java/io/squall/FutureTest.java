@@ -148,13 +148,21 @@ class FutureTest extends AsyncTestCase {
         Future<String> f = new Future<>();
         AtomicInteger ran = new AtomicInteger();
         RuntimeException boom = new RuntimeException("callback boom");
-        f.addDoneCallback(done -> {
-            throw boom;
+        f.addDoneCallback(new java.util.function.Consumer<Future<String>>() {
+            @Override
+            public void accept(Future<String> done) {
+                throw boom;
+            }
+
+            @Override
+            public String toString() {
+                return "theThrowingCallback";
+            }
         });
         f.addDoneCallback(done -> ran.incrementAndGet());
         f.setResult("v");
         assertEquals(1, ran.get());
-        LogRecord r = logs.expect(Level.SEVERE, "Exception in callback");
+        LogRecord r = logs.expect(Level.SEVERE, "Exception in callback theThrowingCallback for Future(result: v)");
         assertSame(boom, r.getThrown());
     }
 

@@ -68,6 +68,24 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /**
+     * Returns the records logged on the calling thread. Prefer this to {@link #records()} in assertions
+     * that nothing (else) was logged: other threads, such as the Cleaner that reports collected futures of
+     * earlier tests, may log at any time.
+     *
+     * @return the calling thread's records, oldest first
+     */
+    public List<LogRecord> recordsOnThisThread() {
+        long me = Thread.currentThread().getId();
+        List<LogRecord> out = new ArrayList<>();
+        for (LogRecord r : records()) {
+            if (r.getLongThreadID() == me) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Returns the records at {@code level} whose message contains {@code text}.
      *
      * @param level the exact level
