@@ -193,6 +193,27 @@ class IOStreamWriteTest extends NetTestBase {
     }
 
     @Test
+    void accessors_describeTheConnection() throws IOException {
+        IOStream[] pair = streamPair(4096);
+        IOStream s = pair[0];
+        assertSame(loop, s.loop());
+        assertEquals(4096, s.maxBufferSize());
+        assertEquals(pair[1].channel().getLocalAddress(), s.remoteAddress());
+        s.setNoDelay(true);
+        assertTrue(s.channel().getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+        s.setNoDelay(false);
+        assertFalse(s.channel().getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+        assertFalse(s.reading());
+        assertFalse(s.writing());
+        assertFalse(s.isClosed());
+        assertNull(s.error());
+        assertTrue(s.toString().contains(String.valueOf(s.remoteAddress().getPort())), s.toString());
+        s.close();
+        s.setNoDelay(true); // ignored once closed
+        assertTrue(s.toString().contains("closed"), s.toString());
+    }
+
+    @Test
     void echoBetweenTwoStreams_manySmallMessages() {
         IOStream[] pair = streamPair(MAX);
         int n = 2000;
