@@ -64,6 +64,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private long written;
     private Future<Void> lastWrite;
 
+    private Runnable closeCallback;
     private Timeout timer;
     private long deadline;
     private String phase;
@@ -200,6 +201,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         declaredLength = -1;
         written = 0;
         lastWrite = null;
+        closeCallback = null;
         request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
                 parser.body(), remote, this);
         HTTPHeaders h = request.headers();
@@ -360,6 +362,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             throw new IllegalStateException("finish: the response was already finished for " + request);
         }
         finished = true;
+        closeCallback = null;
         if (!noBodyOutput && declaredLength >= 0 && written < declaredLength) {
             IllegalStateException e = new IllegalStateException("Response to " + request + " finished after "
                     + written + " of the " + declaredLength + " bytes its Content-Length declared;"
@@ -394,6 +397,11 @@ final class HTTP1ServerConnection implements HTTPConnection {
         } catch (IllegalStateException closedLoop) {
             close();
         }
+    }
+
+    @Override
+    public void setCloseCallback(Runnable cb) {
+        closeCallback = finished ? null : cb;
     }
 
     @Override
@@ -545,6 +553,15 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         server.connectionClosed(this);
         closedFuture.trySetResult(null);
+        Runnable cb = closeCallback;
+        closeCallback = null;
+        if (cb != null) {
+            try {
+                loop.dispatch(cb);
+            } catch (IllegalStateException closedLoop) {
+                Log.debug("HTTP connection from " + remote + ": loop closed, close callback not run");
+            }
+        }
     }
 
     /** Closes from any thread. */

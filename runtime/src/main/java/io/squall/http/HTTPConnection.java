@@ -86,4 +86,12 @@ public interface HTTPConnection {
 
     /** Closes the underlying connection at once, abandoning the response. */
     void close();
+
+    /**
+     * Sets a callback run once, on the loop, if the connection closes before this response is finished
+     * (for example, the client went away while a long poll waited). Replaces an earlier one; null removes it.
+     *
+     * @param cb the callback, or null
+     */
+    void setCloseCallback(Runnable cb);
 }

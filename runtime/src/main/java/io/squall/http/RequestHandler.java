@@ -74,6 +74,12 @@ public class RequestHandler {
     protected void onFinish() {}
 
     /**
+     * Called if the client closes the connection before the response is finished, e.g. while a long poll
+     * waits; override to stop work nobody will see. Exceptions are logged.
+     */
+    protected void onConnectionClose() {}
+
+    /**
      * Serves GET. The default answers 405.
      *
      * @param args the route's path groups, percent-decoded
@@ -558,6 +564,15 @@ public class RequestHandler {
         this.request = req;
         this.connection = Objects.requireNonNull(req.connection(), "request.connection()");
         this.loop = IOLoop.current();
+        connection.setCloseCallback(() -> {
+            if (!finished) {
+                try {
+                    onConnectionClose();
+                } catch (Throwable t) {
+                    Log.error("Exception in onConnectionClose() of " + getClass().getName() + " for " + request, t);
+                }
+            }
+        });
     }
 
     private Future<?> invoke(String method, String[] args) {

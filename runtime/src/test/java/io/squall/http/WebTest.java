@@ -225,6 +225,27 @@ class WebTest extends HTTPTestCase {
         }
     }
 
+    /** Waits for ever; reports when the client goes away. */
+    static class LongPollHandler extends RequestHandler {
+        private final Future<String> closed;
+
+        LongPollHandler(Future<String> closed) {
+            this.closed = closed;
+        }
+
+        @Override
+        public Future<?> get(String... args) {
+            return new Future<Void>();
+        }
+
+        @Override
+        protected void onConnectionClose() {
+            closed.setResult("closed while waiting for " + request().path());
+        }
+    }
+
+    private final Future<String> pollClosed = new Future<>();
+
     private final List<String> finishedLog = new java.util.ArrayList<>();
 
     @BeforeEach
@@ -240,6 +261,7 @@ class WebTest extends HTTPTestCase {
                 .addHandler("/headers", HeaderHandler.class)
                 .addHandler("/prepare", PrepareHandler.class)
                 .addHandler("/badlength", BadLengthHandler.class)
+                .addHandler("/poll", () -> new LongPollHandler(pollClosed))
                 .addHandler("/count", () -> new CountingHandler(finishedLog));
         start(new HTTPServer(app));
         client = new AsyncHTTPClient(loop, 4);
@@ -431,6 +453,18 @@ class WebTest extends HTTPTestCase {
         assertEquals(599, cut.code());
         assertTrue(cut.getMessage().contains("closed before the response was complete"), cut.getMessage());
         logs.expect(Level.WARNING, "finished after 3 of the 10 bytes");
+        assertEquals(200, fetch("/main").code());
+    }
+
+    @Test
+    void clientGoingAwayCallsOnConnectionClose() {
+        blocking(() -> {
+            try (RawClient c = new RawClient(port)) {
+                c.send("GET /poll HTTP/1.1\r\n\r\n");
+            }
+            return null;
+        });
+        assertEquals("closed while waiting for /poll", runSync(() -> pollClosed));
         assertEquals(200, fetch("/main").code());
     }
 }
