@@ -34,7 +34,7 @@ public final class Main {
                             + " compared with the seed's published figures", true),
             new Entry("seed-servers", "io.squall.bench.seed.SeedServersCommand",
                     "seed-servers [--echo-port 8888] [--blocking-port 8000] [--async-port 8001] [--raw-port 8002]"
-                            + " [--delay-ms 2000] [--no-echo [--echo-host H]] [--seconds S]\n"
+                            + " [--delay-ms 2000] [--no-echo [--echo-host H]] [--backlog 1024] [--seconds S]\n"
                             + "      the seed's servers on 127.0.0.1, left running (Ctrl-C stops them);"
                             + " a port of -1 leaves that server out", true),
             new Entry("hello-server", "io.squall.bench.hello.HelloServerCommand",

@@ -36,6 +36,8 @@ public final class SeedServers implements AutoCloseable {
         public int rawPort = 0;
         /** The echo delay. */
         public Duration delay = EchoServer.SEED_DELAY;
+        /** The listen backlog of every server. */
+        public int backlog = TCPServer.DEFAULT_BACKLOG;
     }
 
     private final List<TCPServer> servers = new ArrayList<>();
@@ -59,15 +61,15 @@ public final class SeedServers implements AutoCloseable {
         try {
             if (config.echoPort >= 0) {
                 EchoServer server = new EchoServer(config.delay);
-                s.startServer(server, config.echoPort);
+                s.startServer(server, config.echoPort, config.backlog);
                 s.echo = new InetSocketAddress(HOST, server.port());
             } else {
                 s.echo = new InetSocketAddress(config.echoHost, config.externalEchoPort);
             }
             InetSocketAddress echo = s.echo;
-            s.blockingPort = s.startHttp(config.blockingPort, () -> new BlockingHandler(echo));
-            s.asyncPort = s.startHttp(config.asyncPort, () -> new AsyncHandler(echo));
-            s.rawPort = s.startHttp(config.rawPort, () -> new RawHandler(echo));
+            s.blockingPort = s.startHttp(config.blockingPort, config.backlog, () -> new BlockingHandler(echo));
+            s.asyncPort = s.startHttp(config.asyncPort, config.backlog, () -> new AsyncHandler(echo));
+            s.rawPort = s.startHttp(config.rawPort, config.backlog, () -> new RawHandler(echo));
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -75,16 +77,17 @@ public final class SeedServers implements AutoCloseable {
         return s;
     }
 
-    private int startHttp(int port, Supplier<? extends RequestHandler> handler) {
+    private int startHttp(int port, int backlog, Supplier<? extends RequestHandler> handler) {
         if (port < 0) {
             return -1;
         }
         HTTPServer server = new HTTPServer(new Application(Application.route("/", handler)));
-        startServer(server, port);
+        startServer(server, port, backlog);
         return server.port();
     }
 
-    private void startServer(TCPServer server, int port) {
+    private void startServer(TCPServer server, int port, int backlog) {
+        server.setBacklog(backlog);
         server.bind(port, HOST);
         servers.add(server);
         server.start(1);

@@ -2,6 +2,7 @@ package io.squall.bench.seed;
 
 import io.squall.bench.Args;
 import io.squall.bench.Command;
+import io.squall.net.TCPServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,8 @@ public final class SeedServersCommand implements Command {
     @Override
     public int run(List<String> words, PrintStream out) throws Exception {
         Args a = Args.parse("seed-servers", words,
-                Set.of("echo-port", "blocking-port", "async-port", "raw-port", "delay-ms", "echo-host", "seconds"),
+                Set.of("echo-port", "blocking-port", "async-port", "raw-port", "delay-ms", "echo-host", "seconds",
+                        "backlog"),
                 Set.of("no-echo"));
         a.expectPositional(0, 0, "");
         SeedServers.Config c = new SeedServers.Config();
@@ -35,6 +37,7 @@ public final class SeedServersCommand implements Command {
         c.rawPort = a.intOption("raw-port", 8002, -1, 65535);
         int delayMs = a.intOption("delay-ms", 2000, 0, 600_000);
         c.delay = Duration.ofMillis(delayMs);
+        c.backlog = a.intOption("backlog", TCPServer.DEFAULT_BACKLOG, 1, 1 << 20);
         double seconds = a.doubleOption("seconds", Double.MAX_VALUE, 0, Double.MAX_VALUE);
 
         SeedServers servers = SeedServers.start(c);
