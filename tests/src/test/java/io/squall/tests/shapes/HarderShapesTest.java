@@ -329,4 +329,326 @@ class HarderShapesTest extends ShapeTest {
             return sb.toString();
         });
     }
+
+    // ---- @Coroutine methods without any await are coroutines too (API.md: semantics 3 and 4)
+
+    static final class NoAwaitShape {
+        @Coroutine
+        static Future<String> throwsWithoutAwait(String why) {
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+            return Future.of("no");
+        }
+
+        @Coroutine
+        static Future<String> returnsNullWithoutAwait() {
+            return null;
+        }
+
+        @Coroutine
+        static java.util.concurrent.CompletableFuture<String> cfThrowsWithoutAwait() {
+            throw new UnsupportedOperationException("cf");
+        }
+
+        @Coroutine
+        static Future<Integer> plainValue(int k) {
+            return Future.of(k * 2);
+        }
+    }
+
+    @Test
+    void coroutineWithoutAwaitThatThrowsReturnsFailedFuture() {
+        Future<String> f;
+        try {
+            f = NoAwaitShape.throwsWithoutAwait("thrown");
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("a @Coroutine method must never throw to its caller (API.md semantics 4)", e);
+        }
+        assertTrue(f.isDone());
+        assertEquals("thrown", assertThrows(IllegalArgumentException.class, f::result).getMessage());
+        java.util.concurrent.CompletableFuture<String> cf;
+        try {
+            cf = NoAwaitShape.cfThrowsWithoutAwait();
+        } catch (UnsupportedOperationException e) {
+            throw new AssertionError("a @Coroutine method must never throw to its caller (API.md semantics 4)", e);
+        }
+        assertTrue(cf.isCompletedExceptionally());
+        assertEquals(4, NoAwaitShape.plainValue(2).result());
+    }
+
+    @Test
+    void coroutineWithoutAwaitReturningNullCompletesWithNull() {
+        Future<String> f = NoAwaitShape.returnsNullWithoutAwait();
+        assertTrue(f != null, "return null in a coroutine completes its future with null (API.md semantics 3)");
+        assertTrue(f.isDone());
+        assertEquals(null, f.result());
+    }
+
+    // ---- overloaded coroutines (static and instance, same name) in one class
+
+    static final class OverloadShape {
+        final String self = "inst";
+
+        @Coroutine
+        static Future<String> over(Src s) {
+            return Future.of("()" + await(s.of(0)));
+        }
+
+        @Coroutine
+        static Future<String> over(Src s, int k) {
+            return Future.of("(int)" + await(s.of(k)));
+        }
+
+        @Coroutine
+        static Future<String> over(Src s, long k) {
+            return Future.of("(long)" + await(s.of(k)));
+        }
+
+        @Coroutine
+        static Future<String> over(Src s, String k) {
+            return Future.of("(String)" + await(s.of(k)));
+        }
+
+        @Coroutine
+        Future<String> over(Src s, double k) {
+            return Future.of(self + "(double)" + await(s.of(k)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void overloadedCoroutines(Src.Mode mode) {
+        check(mode, s -> OverloadShape.over(s), () -> "()0");
+        check(mode, s -> OverloadShape.over(s, 1), () -> "(int)1");
+        check(mode, s -> OverloadShape.over(s, 2L), () -> "(long)2");
+        check(mode, s -> OverloadShape.over(s, "3"), () -> "(String)3");
+        check(mode, s -> new OverloadShape().over(s, 4.5), () -> "inst(double)4.5");
+    }
+
+    // ---- labelled break/continue out of a switch inside try/finally (javac copies the finally with its awaits)
+
+    static final class JumpThroughFinallyShape {
+        @Coroutine
+        static Future<String> run(Src s, int[] codes) {
+            StringBuilder sb = new StringBuilder();
+            outer:
+            for (int i = 0; i < codes.length; i++) {
+                try {
+                    switch (await(s.of(codes[i]))) {
+                        case 1:
+                            sb.append("c");
+                            continue outer;
+                        case 2:
+                            sb.append("b");
+                            break outer;
+                        case 3:
+                            return Future.of(sb + "r" + await(s.of(i)));
+                        default:
+                            sb.append(await(s.of("d")));
+                    }
+                    sb.append(';');
+                } finally {
+                    sb.append('{').append(await(s.of(i))).append('}');
+                }
+            }
+            return Future.of(sb.toString());
+        }
+
+        static String plain(int[] codes) {
+            StringBuilder sb = new StringBuilder();
+            outer:
+            for (int i = 0; i < codes.length; i++) {
+                try {
+                    switch (codes[i]) {
+                        case 1:
+                            sb.append("c");
+                            continue outer;
+                        case 2:
+                            sb.append("b");
+                            break outer;
+                        case 3:
+                            return sb + "r" + i;
+                        default:
+                            sb.append("d");
+                    }
+                    sb.append(';');
+                } finally {
+                    sb.append('{').append(i).append('}');
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void labelledJumpsThroughFinally(Src.Mode mode) {
+        int[] a = {0, 1, 0, 2, 0};
+        int[] b = {1, 0, 3, 0};
+        check(mode, s -> JumpThroughFinallyShape.run(s, a), () -> JumpThroughFinallyShape.plain(a));
+        check(mode, s -> JumpThroughFinallyShape.run(s, b), () -> JumpThroughFinallyShape.plain(b));
+    }
+
+    // ---- unicode names and a user subclass of Future
+
+    static final class Ünïcödé {
+        @Coroutine
+        static Future<String> grüße(Src s, String wörld) {
+            return Future.of("grüße " + await(s.of(wörld)));
+        }
+    }
+
+    static final class MyFuture<T> extends Future<T> {
+    }
+
+    static final class SubclassShape {
+        @Coroutine
+        static Future<Integer> run(MyFuture<Integer> f) {
+            return Future.of(await(f) + 1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void unicodeNamesAndFutureSubclass(Src.Mode mode) {
+        check(mode, s -> Ünïcödé.grüße(s, "wörld"), () -> "grüße wörld");
+        MyFuture<Integer> mine = new MyFuture<>();
+        int v = loop.runSync(() -> {
+            Future<Integer> f = SubclassShape.run(mine);
+            worker.execute(() -> mine.setResult(41));
+            return f;
+        });
+        assertEquals(42, v);
+    }
+
+    // ---- chained assignments (dup, dup_x1, dup_x2, dup2_x1, dup2_x2 after the await)
+
+    static final class ChainedAssignmentShape {
+        int field;
+        long wideField;
+
+        @Coroutine
+        Future<String> run(Src s) {
+            int a;
+            int b;
+            long c;
+            int[] ia = new int[2];
+            long[] la = new long[2];
+            a = b = await(s.of(5));
+            field = a = await(s.of(6));
+            ia[1] = b = await(s.of(7));
+            wideField = c = await(s.of(8L));
+            la[await(s.of(0))] = c = await(s.of(9L));
+            await(s.of(this)).field += await(s.of(100));
+            return Future.of(a + "," + b + "," + c + "," + field + "," + wideField + "," + ia[1] + "," + la[0]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void chainedAssignments(Src.Mode mode) {
+        check(mode, s -> new ChainedAssignmentShape().run(s), () -> "6,7,9,106,8,7,9");
+    }
+
+    // ---- the future expression and everything before it on the line run exactly once (never run twice)
+
+    static final class ExactlyOnceShape {
+        int produced;
+        int ticks;
+
+        Future<Integer> produce(Src s, int v) {
+            produced++;
+            return s.of(v);
+        }
+
+        int tick() {
+            return ++ticks;
+        }
+
+        @Coroutine
+        Future<String> run(Src s, int n) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                sb.append(tick()).append(':').append(await(produce(s, i))).append(',');
+            }
+            int x = tick() + await(produce(s, 100)) + tick();
+            return Future.of(sb.toString() + x);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void sideEffectsBeforeAwaitRunExactlyOnce(Src.Mode mode) {
+        ExactlyOnceShape shape = new ExactlyOnceShape();
+        check(mode, s -> shape.run(s, 5), () -> "1:0,2:1,3:2,4:3,5:4," + (6 + 100 + 7));
+        assertEquals(6, shape.produced, "each future expression evaluated once");
+        assertEquals(7, shape.ticks, "each call before an await evaluated once");
+    }
+
+    // ---- coroutine lambdas created inside interface default and static methods
+
+    interface LambdaFactory {
+        default Function<Src, Future<String>> fromDefault(String p) {
+            return s -> Future.of(p + await(s.of("-default")));
+        }
+
+        static Function<Src, Future<String>> fromStatic(String p) {
+            return s -> Future.of(p + await(s.of("-static")));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void lambdasCreatedInInterfaceMethods(Src.Mode mode) {
+        check(mode, new LambdaFactory() {
+        }.fromDefault("x"), () -> "x-default");
+        check(mode, LambdaFactory.fromStatic("y"), () -> "y-static");
+    }
+
+    // ---- anonymous class defined after an await inside a coroutine, capturing locals
+
+    interface Greeting {
+        String greet(String who);
+    }
+
+    static final class AnonymousAfterAwaitShape {
+        @Coroutine
+        static Future<String> run(Src s) {
+            String hello = await(s.of("hello"));
+            long n = await(s.of(3L));
+            Greeting g = new Greeting() {
+                @Override
+                public String greet(String who) {
+                    return hello + " " + who + " x" + n;
+                }
+            };
+            return Future.of(g.greet(await(s.of("you"))));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void anonymousClassCreatedAfterAwait(Src.Mode mode) {
+        check(mode, AnonymousAfterAwaitShape::run, () -> "hello you x3");
+    }
+
+    // ---- called while the loop is not running: suspends, and resumes once the loop runs
+
+    static final class OutsideLoopShape {
+        @Coroutine
+        static Future<String> run(Future<String> f) {
+            return Future.of("after " + await(f));
+        }
+    }
+
+    @Test
+    void calledWhileLoopIsNotRunningResumesWhenItRuns() throws Exception {
+        Future<String> f = new Future<>();
+        Future<String> co = OutsideLoopShape.run(f);
+        assertFalse(co.isDone());
+        worker.submit(() -> f.setResult("x")).get();
+        assertFalse(co.isDone(), "must resume on the loop, which is not running yet");
+        assertEquals("after x", loop.runSync(() -> co));
+    }
 }
