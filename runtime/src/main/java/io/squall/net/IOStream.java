@@ -24,11 +24,13 @@ import io.squall.internal.Log;
  * served from the buffer first, at once, and then from the socket without waiting for readiness; only if
  * that is not enough does the stream wait for the socket to become readable. So the returned future is
  * often already done. Received bytes are buffered up to {@link #maxBufferSize()}; a read that cannot be
- * satisfied within that fails with {@link StreamBufferFullException} and closes the stream.
+ * satisfied within that fails with {@link StreamBufferFullException} and closes the stream. Cancelling a
+ * read's future abandons the read: the bytes it would have taken stay buffered for the next one.
  *
  * <p>{@link #write} queues bytes (without copying them: do not change an array or buffer passed to
  * {@code write} until its future is done) and returns a future that completes once those bytes have been
- * handed to the socket. Queued buffers go out with gathering writes.
+ * handed to the socket. Queued buffers go out with gathering writes. Cancelling a write's future does not
+ * take its bytes back.
  *
  * <p>When the stream closes (locally, by the peer, or because of an error), a pending read is still
  * satisfied if the buffered bytes suffice ({@code readUntilClose} gets everything buffered); otherwise it
@@ -63,15 +65,15 @@ public class IOStream {
     /** Most bytes written for one readiness event (or one inline write) before others get their turn. */
     private static final long WRITE_BUDGET = 4L * 1024 * 1024;
     /**
-     * How many futures one thread may complete inline before handing the next completion to the loop.
-     * Reads the buffer satisfies complete at once, and a done future runs a new callback at once, so a
-     * callback that reads again would otherwise grow the stack by one step per buffered message; every
-     * {@code MAX_INLINE_COMPLETIONS}-th completion runs from the loop instead, on a flat stack.
+     * How many futures one loop task may complete inline before the next completion is handed to the loop.
+     * Reads the buffer satisfies complete at once, and a done future runs a newly added callback at once,
+     * so a callback that reads again would otherwise grow the stack by a few frames per buffered message;
+     * past this budget a completion runs right after the current task returns, on a flat stack.
      */
     private static final int MAX_INLINE_COMPLETIONS = 32;
+    private static final ThreadLocal<InlineBudget> INLINE_BUDGET = ThreadLocal.withInitial(InlineBudget::new);
     /** A done callback that does nothing: added to write futures so their failures count as seen. */
     private static final Consumer<Future<Void>> IGNORE = f -> { };
-    private static final ThreadLocal<int[]> INLINE_COMPLETIONS = ThreadLocal.withInitial(() -> new int[1]);
 
     private final SocketChannel channel;
     private final IOLoop loop;
@@ -83,7 +85,8 @@ public class IOStream {
     private ReadOp pendingRead;
     private boolean registered;
     private int interest;
-    private boolean closed;
+    /** Volatile so that {@link #isClosed()} is current on any thread; written on the loop thread. */
+    private volatile boolean closed;
     private boolean eof;
     private Throwable error;
     private Runnable closeCallback;
@@ -219,6 +222,9 @@ public class IOStream {
     }
 
     private Future<byte[]> startRead(ReadOp op) {
+        if (pendingRead != null && pendingRead.future.isDone()) {
+            pendingRead = null; // cancelled by its caller: abandoned, nothing consumed
+        }
         if (pendingRead != null) {
             throw new IllegalStateException("IOStream " + this + ": " + pendingRead.describe()
                     + " is still pending; wait for its future before calling " + op.describe()
@@ -254,6 +260,10 @@ public class IOStream {
         ReadOp op = pendingRead;
         if (op == null) {
             return false;
+        }
+        if (op.future.isDone()) {
+            pendingRead = null; // cancelled: leave the bytes for the next read
+            return true;
         }
         int size = readBuffer.size();
         int n;
@@ -636,27 +646,42 @@ public class IOStream {
     // Completing futures
 
     private <T> void complete(Future<T> f, T value) {
-        int[] count = INLINE_COMPLETIONS.get();
-        if (count[0]++ < MAX_INLINE_COMPLETIONS) {
+        if (mayCompleteInline()) {
             f.trySetResult(value);
         } else {
-            runOnLoop(() -> {
-                count[0] = 0;
-                f.trySetResult(value);
-            });
+            runOnLoop(() -> f.trySetResult(value));
         }
     }
 
     private <T> void fail(Future<T> f, Throwable t) {
-        int[] count = INLINE_COMPLETIONS.get();
-        if (count[0]++ < MAX_INLINE_COMPLETIONS) {
+        if (mayCompleteInline()) {
             f.trySetException(t);
         } else {
-            runOnLoop(() -> {
-                count[0] = 0;
-                f.trySetException(t);
-            });
+            runOnLoop(() -> f.trySetException(t));
         }
+    }
+
+    /** Spends one inline completion of the current loop task's budget; false once it is used up. */
+    private boolean mayCompleteInline() {
+        if (!loop.isRunning() || !loop.inLoopThread()) {
+            return true; // no loop task to return to: complete here
+        }
+        InlineBudget budget = INLINE_BUDGET.get();
+        if (!budget.resetQueued) {
+            budget.resetQueued = true;
+            loop.dispatch(budget.reset); // runs once the current task returns
+        }
+        return budget.used++ < MAX_INLINE_COMPLETIONS;
+    }
+
+    /** Inline completions spent by the current loop task on this thread. */
+    private static final class InlineBudget {
+        int used;
+        boolean resetQueued;
+        final Runnable reset = () -> {
+            used = 0;
+            resetQueued = false;
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -686,7 +711,7 @@ public class IOStream {
      * @return true between a read call and the completion of its future
      */
     public boolean reading() {
-        return pendingRead != null;
+        return pendingRead != null && !pendingRead.future.isDone();
     }
 
     /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
+import io.squall.Gen;
 
 /** Reading from an {@link IOStream} over real loopback sockets, with a blocking peer the test drives. */
 @Timeout(120)
@@ -202,6 +203,25 @@ class IOStreamReadTest extends NetTestBase {
         assertTrue(e.getMessage().contains("one read at a time"), e.getMessage());
         p.peerWrite("ok\n");
         assertEquals("ok\n", str(run(() -> first)));
+    }
+
+    @Test
+    void cancelledRead_isAbandonedWithoutConsumingBytes() {
+        RawPair p = rawPair(MAX);
+        Future<byte[]> abandoned = p.stream.readUntil(bytes("\n"));
+        assertTrue(p.stream.reading());
+        assertTrue(abandoned.cancel());
+        assertFalse(p.stream.reading());
+        p.peerWrite("kept\n");
+        assertEquals("kept\n", str(run(() -> p.stream.readUntil(bytes("\n")))));
+
+        // cancelled while the loop is waiting for bytes: they stay for the next read
+        Future<byte[]> waiting = p.stream.readBytes(4);
+        run(Gen::moment);
+        waiting.cancel();
+        p.peerWrite("next");
+        run(() -> until(() -> p.stream.readBufferSize() == 4 || !p.stream.channel().isOpen()));
+        assertEquals("next", str(run(() -> p.stream.readBytesPartial(10))));
     }
 
     @Test
