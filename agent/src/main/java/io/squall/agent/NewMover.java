@@ -15,6 +15,7 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TypeInsnNode;
@@ -41,9 +42,12 @@ final class NewMover {
 
     /**
      * {@code new Foo(a, await(x))}: an uninitialized object cannot be saved, so its {@code NEW; DUP} moves
-     * after the arguments: they are stored in fresh locals, then {@code NEW; DUP; load them; <init>}.
+     * after the arguments: they are stored in fresh locals, then {@code NEW; DUP; load them; <init>}. Where
+     * the NEW stood, the class is still initialized ({@code CoroutineSupport.initialize}), so static
+     * initializers run in the same order as before.
      */
-    static boolean moveNews(MethodNode body, List<MethodInsnNode> awaits, FrameTypes types) throws Refusal {
+    static boolean moveNews(String owner, MethodNode body, List<MethodInsnNode> awaits, FrameTypes types)
+            throws Refusal {
         Set<AbstractInsnNode> news = new LinkedHashSet<>();
         for (MethodInsnNode await : awaits) {
             FrameTypes.At at = types.at.get(await);
@@ -95,6 +99,12 @@ final class NewMover {
             }
             String type = ((TypeInsnNode) n).desc;
             body.instructions.remove(dup);
+            if (!type.startsWith("java/") && !type.equals(owner)) {
+                // JLS 15.9.4: the class is initialized before the arguments are evaluated, as NEW did here.
+                body.instructions.insertBefore(n, new LdcInsnNode(Type.getObjectType(type)));
+                body.instructions.insertBefore(n, new MethodInsnNode(Opcodes.INVOKESTATIC, Names.SUPPORT,
+                        "initialize", "(Ljava/lang/Class;)V", false));
+            }
             body.instructions.remove(n);
             Type[] args = Type.getArgumentTypes(init.desc);
             int[] temps = new int[args.length];

@@ -132,7 +132,7 @@ final class StateMachine {
         }
         NewMover.labelNews(body);
         FrameTypes types = analyze();
-        if (NewMover.moveNews(body, awaits, types)) {
+        if (NewMover.moveNews(owner.name, body, awaits, types)) {
             types = analyze();
         }
         List<Site> live = new ArrayList<>();

@@ -96,6 +96,31 @@ public final class CoroutineSupport {
         return f;
     }
 
+    /** Classes known to be initialized; computing the value initializes the class. */
+    private static final ClassValue<Boolean> INITIALIZED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                Class.forName(type.getName(), true, type.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new NoClassDefFoundError(type.getName());
+            }
+            return Boolean.TRUE;
+        }
+    };
+
+    /**
+     * Initializes a class, as the {@code NEW} instruction the rewrite moved would have at this point
+     * ({@code new Foo(await(x))} allocates after the arguments, but Foo's static initializer must still run
+     * before them).
+     *
+     * @param type the class about to be instantiated
+     * @throws ExceptionInInitializerError if its static initializer throws
+     */
+    public static void initialize(Class<?> type) {
+        INITIALIZED.get(type);
+    }
+
     /**
      * Handles a {@code return} in a rewritten body: before any suspension the value goes back to the
      * entry method as is; after one, it completes the continuation (following a returned future).

@@ -454,6 +454,38 @@ class HardShapesTest {
         }));
     }
 
+    static final List<String> INIT_LOG = new ArrayList<>();
+
+    static final class InitOrder {
+        static {
+            INIT_LOG.add("clinit");
+        }
+
+        final String v;
+
+        InitOrder(String v, int n) {
+            this.v = v + n;
+        }
+    }
+
+    static String note(String s) {
+        INIT_LOG.add(s);
+        return s;
+    }
+
+    @Coroutine
+    static Future<String> initOrder(boolean c) {
+        InitOrder o = new InitOrder(note("arg") + await(later("!")), c ? await(later(1)) : 2);
+        return Future.of(o.v);
+    }
+
+    @Test
+    void constructorArgumentsAwaitedAfterTheClassIsInitialized() {
+        assertEquals("arg!1", run(() -> initOrder(true)));
+        assertEquals(List.of("clinit", "arg"), INIT_LOG);
+        assertEquals("arg!2", run(() -> initOrder(false)));
+    }
+
     @Coroutine
     static CompletionStage<String> stageReturning(Future<String> f) {
         return CompletableFuture.completedFuture(await(f) + "-stage");
