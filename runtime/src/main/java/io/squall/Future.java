@@ -20,7 +20,10 @@ import io.squall.internal.Log;
  * <p>A future starts pending and is completed exactly once, by {@link #setResult}, {@link #setException}
  * or {@link #cancel}. Callbacks added with {@link #addDoneCallback} run exactly once, on the thread that
  * completes the future (or at once, on the caller's thread, if it is already done). To run a callback on
- * an {@link IOLoop} instead, use {@link IOLoop#addFuture}.
+ * an {@link IOLoop} instead, use {@link IOLoop#addFuture}. A chain of futures completing one another from
+ * their callbacks runs with a flat stack: past a small nesting depth, the inner completions' callbacks run
+ * right after the outer callbacks return, on the same thread, so even a chain of a million cannot overflow
+ * the stack.
  *
  * <p>A future that failed and whose exception nobody retrieved ({@link #result}, {@link #exception},
  * {@code await}, or a done callback) is logged as "Future exception was never retrieved" when it is
@@ -53,6 +56,17 @@ public class Future<T> {
 
     /** null while pending; {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS. */
     private volatile Object outcome;
+
+    /** How deep completions may nest on one thread before their callbacks are queued (see runCallbacks). */
+    private static final int MAX_NESTED_COMPLETIONS = 32;
+
+    private static final ThreadLocal<Trampoline> TRAMPOLINE = ThreadLocal.withInitial(Trampoline::new);
+
+    /** Per thread: how deep completions are nested now, and the callbacks deferred to the outermost one. */
+    private static final class Trampoline {
+        int depth;
+        final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+    }
 
     /** null, one callback, or an {@code ArrayList} of callbacks; guarded by {@code this}. */
     private Object callbacks;
@@ -355,16 +369,47 @@ public class Future<T> {
                     break;
                 }
             }
-            for (Consumer<Object> cb : list) {
+        } else if (!(c instanceof Quiet)) {
+            markObserved();
+        }
+        runCallbacks(c);
+        return true;
+    }
+
+    /**
+     * Runs the callbacks taken from a completed future. Completions nested deeper than
+     * {@link #MAX_NESTED_COMPLETIONS} (a callback completing a future whose callback completes another, and
+     * so on) are queued on the thread and run by the outermost completion once its own callbacks return:
+     * still on the completing thread, but with a flat stack, so a long chain of futures cannot overflow it.
+     */
+    private void runCallbacks(Object c) {
+        Trampoline t = TRAMPOLINE.get();
+        if (t.depth >= MAX_NESTED_COMPLETIONS) {
+            t.deferred.addLast(() -> runCallbacksNow(c));
+            return;
+        }
+        t.depth++;
+        try {
+            runCallbacksNow(c);
+            if (t.depth == 1) {
+                Runnable r;
+                while ((r = t.deferred.pollFirst()) != null) {
+                    r.run();
+                }
+            }
+        } finally {
+            t.depth--;
+        }
+    }
+
+    private void runCallbacksNow(Object c) {
+        if (c instanceof CallbackList) {
+            for (Consumer<Object> cb : (CallbackList) c) {
                 runCallback(cb);
             }
         } else {
-            if (!(c instanceof Quiet)) {
-                markObserved();
-            }
             runCallback(c);
         }
-        return true;
     }
 
     private void markObserved() {

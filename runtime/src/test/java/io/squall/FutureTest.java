@@ -261,6 +261,38 @@ class FutureTest extends AsyncTestCase {
     }
 
     @Test
+    @Timeout(120)
+    void aMillionFuturesCompletingEachOtherDoNotOverflowTheStack() {
+        int n = 1_000_000;
+        List<Future<Integer>> chain = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            chain.add(new Future<>());
+        }
+        for (int i = 0; i + 1 < n; i++) {
+            Future<Integer> next = chain.get(i + 1);
+            chain.get(i).addDoneCallback(done -> next.setResult(done.result() + 1));
+        }
+        chain.get(0).setResult(0);
+        assertEquals(n - 1, chain.get(n - 1).result());
+        assertTrue(logs.recordsOnThisThread().isEmpty(), "no StackOverflowError was logged");
+    }
+
+    @Test
+    void shallowChainsStillCompleteInline() {
+        Future<String> a = new Future<>();
+        Future<String> b = new Future<>();
+        List<String> order = new ArrayList<>();
+        a.addDoneCallback(done -> {
+            b.setResult(done.result() + "b");
+            order.add("b completed, its callbacks ran: " + order.contains("b callback"));
+        });
+        b.addDoneCallback(done -> order.add("b callback"));
+        a.setResult("a");
+        assertEquals(List.of("b callback", "b completed, its callbacks ran: true"), order);
+        assertEquals("ab", b.result());
+    }
+
+    @Test
     void fromCompletableFutureValue() {
         CompletableFuture<String> cf = new CompletableFuture<>();
         Future<String> f = Future.from(cf);
