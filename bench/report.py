@@ -367,7 +367,8 @@ def main():
     # ------------------------------------------------------------------ memory
     w("## Heap per suspended coroutine (`memory`)")
     w("")
-    w("100,000 coroutines suspended at once, heap measured after `System.gc()` minus the same number of "
+    w("100,000 coroutines suspended at once (serial collector, whose full GC leaves exactly the live objects), "
+      "heap measured after `System.gc()` minus the same number of "
       "pending gate futures; then the same after each coroutine has completed ten suspensions (suspended on "
       "its eleventh). Every coroutine's final value is checked.")
     w("")

@@ -109,8 +109,9 @@ step jmh17 "$JAVA17" -jar "$JAR" jmh $JMH -prof gc -rf json -rff "$OUT/jmh17.jso
 step jmh25 "$JAVA25" -jar "$JAR" jmh $JMH -prof gc -rf json -rff "$OUT/jmh25.json"
 
 # 2. Heap per suspended coroutine.
-step memory17 "$JAVA17" -jar "$JAR" memory --count "$MEM"
-step memory25 "$JAVA25" -jar "$JAR" memory --count "$MEM"
+#    The serial collector's full GC leaves exactly the live objects, so the figures are exact.
+step memory17 "$JAVA17" -XX:+UseSerialGC -jar "$JAR" memory --count "$MEM"
+step memory25 "$JAVA25" -XX:+UseSerialGC -jar "$JAR" memory --count "$MEM"
 
 # 3. The seed's experiment, in-process (fresh JVM, no warm-up), every variant.
 step seed10 "$JAVA17" -jar "$JAR" seed --parallel 200 --seconds "$SEED_S"
