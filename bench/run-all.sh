@@ -113,8 +113,11 @@ step jmh25 "$JAVA25" -jar "$JAR" jmh $JMH -prof gc -rf json -rff "$OUT/jmh25.jso
 step memory17 "$JAVA17" -XX:+UseSerialGC -jar "$JAR" memory --count "$MEM"
 step memory25 "$JAVA25" -XX:+UseSerialGC -jar "$JAR" memory --count "$MEM"
 
-# 3. The seed's experiment, in-process (fresh JVM, no warm-up), every variant.
+# 3. The seed's experiment, in-process, every variant: as users run it (fresh JVM, no warm-up), then with a
+#    one-round warm-up of each asynchronous variant before its window (JIT compiled, as a long-running server).
 step seed10 "$JAVA17" -jar "$JAR" seed --parallel 200 --seconds "$SEED_S"
+step seed10-warm "$JAVA17" -jar "$JAR" seed --parallel 200 --seconds "$SEED_S" --variants async,raw \
+  --warmup-seconds "$WARM_S"
 
 # 4. The same servers as a separate process, measured by the outside work-alike and by http-load (after a
 #    one-round warm-up), 10 s and 30 s.

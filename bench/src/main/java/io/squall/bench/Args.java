@@ -95,14 +95,31 @@ public final class Args {
     }
 
     /**
-     * Returns a decimal option (seconds, for instance).
+     * Returns a decimal option (seconds, for instance) that must be positive.
      *
      * @param name the option name
      * @param dflt the value when the option is absent
-     * @param min the smallest value accepted (exclusive bound when {@code min} is 0)
      * @param max the largest value accepted
      * @return the value
-     * @throws UsageException if the value is not a number in range
+     * @throws UsageException if the value is not a number above 0 and at most {@code max}
+     */
+    public double positiveOption(String name, double dflt, double max) {
+        double d = doubleOption(name, dflt, 0, max);
+        if (d == 0) {
+            throw new UsageException(command + ": --" + name + " must be above 0, got " + values.get(name));
+        }
+        return d;
+    }
+
+    /**
+     * Returns a decimal option.
+     *
+     * @param name the option name
+     * @param dflt the value when the option is absent
+     * @param min the smallest value accepted
+     * @param max the largest value accepted
+     * @return the value
+     * @throws UsageException if the value is not a number in {@code [min, max]}
      */
     public double doubleOption(String name, double dflt, double min, double max) {
         String v = values.get(name);
@@ -115,9 +132,9 @@ public final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": --" + name + " must be a number, got '" + v + "'");
         }
-        if (!(d >= min && d <= max) || (min == 0 && d == 0)) {
-            throw new UsageException(command + ": --" + name + " must be " + (min == 0 ? "above " : "at least ")
-                    + min + " and at most " + max + ", got " + v);
+        if (!(d >= min && d <= max)) {
+            throw new UsageException(command + ": --" + name + " must be between " + min + " and " + max
+                    + ", got " + v);
         }
         return d;
     }

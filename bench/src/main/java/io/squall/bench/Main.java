@@ -29,7 +29,8 @@ public final class Main {
 
     private static final List<Entry> COMMANDS = Arrays.asList(
             new Entry("seed", "io.squall.bench.seed.SeedCommand",
-                    "seed [--parallel 200] [--seconds 10] [--delay-ms 2000] [--variants async,raw,blocking]\n"
+                    "seed [--parallel 200] [--seconds 10] [--delay-ms 2000] [--variants async,raw,blocking]"
+                            + " [--warmup-seconds 0]\n"
                             + "      the seed's experiment: echo server + HTTP servers in-process, load against each,"
                             + " compared with the seed's published figures", true),
             new Entry("seed-servers", "io.squall.bench.seed.SeedServersCommand",

@@ -19,7 +19,7 @@ public final class HelloServerCommand implements Command {
         a.expectPositional(0, 0, "");
         int port = a.intOption("port", 8080, 0, 65535);
         int loops = a.intOption("loops", 1, 1, 1024);
-        double seconds = a.doubleOption("seconds", Double.MAX_VALUE, 0, Double.MAX_VALUE);
+        double seconds = a.positiveOption("seconds", Double.MAX_VALUE, Double.MAX_VALUE);
         HTTPServer server = new HTTPServer(new Application(Application.route("/hello", HelloHandler::new)));
         server.bind(port, "127.0.0.1");
         server.start(loops);

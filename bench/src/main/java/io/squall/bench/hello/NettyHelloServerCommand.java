@@ -14,7 +14,7 @@ public final class NettyHelloServerCommand implements Command {
         a.expectPositional(0, 0, "");
         int port = a.intOption("port", 8081, 0, 65535);
         int loops = a.intOption("loops", 1, 1, 1024);
-        double seconds = a.doubleOption("seconds", Double.MAX_VALUE, 0, Double.MAX_VALUE);
+        double seconds = a.positiveOption("seconds", Double.MAX_VALUE, Double.MAX_VALUE);
         NettyHelloServer server = new NettyHelloServer(port, loops);
         out.println("netty hello-server: http://127.0.0.1:" + server.port() + "/hello on " + loops + " loop(s)");
         out.flush();

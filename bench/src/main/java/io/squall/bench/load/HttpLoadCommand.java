@@ -14,7 +14,7 @@ public final class HttpLoadCommand implements Command {
         a.expectPositional(1, 1, "the URL to fetch");
         LoadTarget target = LoadTarget.parse(a.positional().get(0));
         int parallel = a.intOption("parallel", 10, 1, 100_000);
-        double seconds = a.doubleOption("seconds", 10, 0, 86_400);
+        double seconds = a.positiveOption("seconds", 10, 86_400);
         LoadResult r = new HttpLoad(target, parallel, seconds, a.flag("keepalive")).run();
         r.print(out);
         return 0;

@@ -28,16 +28,21 @@ public final class SeedCommand implements Command {
 
     @Override
     public int run(List<String> words, PrintStream out) throws Exception {
-        Args a = Args.parse("seed", words, Set.of("parallel", "seconds", "delay-ms", "variants"), Set.of());
+        Args a = Args.parse("seed", words, Set.of("parallel", "seconds", "delay-ms", "variants", "warmup-seconds"),
+                Set.of());
         a.expectPositional(0, 0, "");
         int parallel = a.intOption("parallel", 200, 1, 20_000);
-        double seconds = a.doubleOption("seconds", 10, 0, 3600);
+        double seconds = a.positiveOption("seconds", 10, 3600);
         int delayMs = a.intOption("delay-ms", 2000, 0, 600_000);
+        double warmup = a.doubleOption("warmup-seconds", 0, 0, 3600);
         List<String> variants = new ArrayList<>();
         for (String v : a.stringOption("variants", String.join(",", ALL)).split(",")) {
             String name = v.trim();
             if (!ALL.contains(name)) {
                 throw new UsageException("seed: unknown variant '" + name + "' (known: " + ALL + ")");
+            }
+            if (variants.contains(name)) {
+                throw new UsageException("seed: variant '" + name + "' is given twice");
             }
             variants.add(name);
         }
@@ -58,6 +63,9 @@ public final class SeedCommand implements Command {
                 String url = servers.url(variant);
                 out.println();
                 out.println("## " + variant + " (" + describe(variant) + "): " + url);
+                if (warmup > 0 && !variant.equals("blocking")) {
+                    warmUp(out, url, parallel, warmup, delayMs);
+                }
                 LoadResult r = new HttpLoad(LoadTarget.parse(url), parallel, seconds, false).run();
                 r.print(out);
                 results.put(variant, r);
@@ -69,6 +77,17 @@ public final class SeedCommand implements Command {
         out.println();
         printSummary(out, results, parallel, seconds, delayMs);
         return 0;
+    }
+
+    /**
+     * Loads the server for {@code seconds} unmeasured (so the JIT has compiled the request path), then waits
+     * for the requests still in flight at the server to finish before the measured window opens.
+     */
+    private static void warmUp(PrintStream out, String url, int parallel, double seconds, int delayMs)
+            throws InterruptedException {
+        LoadResult w = new HttpLoad(LoadTarget.parse(url), parallel, seconds, false).run();
+        out.printf(Locale.ROOT, "(warm-up: %d fetches in %s s, not counted)%n", w.fetches(), fmt(seconds));
+        Thread.sleep(delayMs + 500L);
     }
 
     private static String describe(String variant) {

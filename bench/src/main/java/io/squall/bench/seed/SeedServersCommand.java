@@ -38,7 +38,7 @@ public final class SeedServersCommand implements Command {
         int delayMs = a.intOption("delay-ms", 2000, 0, 600_000);
         c.delay = Duration.ofMillis(delayMs);
         c.backlog = a.intOption("backlog", TCPServer.DEFAULT_BACKLOG, 1, 1 << 20);
-        double seconds = a.doubleOption("seconds", Double.MAX_VALUE, 0, Double.MAX_VALUE);
+        double seconds = a.positiveOption("seconds", Double.MAX_VALUE, Double.MAX_VALUE);
 
         SeedServers servers = SeedServers.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
