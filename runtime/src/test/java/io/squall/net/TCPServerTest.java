@@ -230,6 +230,23 @@ class TCPServerTest extends NetTestBase {
     }
 
     @Test
+    void clientResetMidRead_endsThatHandlerQuietly_andTheServerGoesOn() throws IOException {
+        EchoServer server = server(new EchoServer());
+        server.listen(0, "127.0.0.1");
+        java.net.Socket client = closeLater(new java.net.Socket(LOOPBACK, server.port()));
+        client.getOutputStream().write(bytes("no newline yet"));
+        run(() -> until(() -> server.connections.get() == 1));
+        client.setSoLinger(true, 0);
+        client.close();
+        IOStream serverSide = server.streams.peek();
+        run(() -> until(serverSide::isClosed));
+        assertInstanceOf(IOException.class, serverSide.error(), "the reset closed the server's stream");
+        assertEquals("still here\n", run(() -> echoOnce(server.port(), "still here")));
+        // a peer's reset is routine: handleStream's StreamClosedException is logged at debug level only
+        assertTrue(logs.matching(Level.SEVERE, "handleStream failed").isEmpty());
+    }
+
+    @Test
     void handleStreamFailures_closeThatConnectionOnly() {
         AtomicInteger calls = new AtomicInteger();
         TCPServer server = server(new EchoServer() {
