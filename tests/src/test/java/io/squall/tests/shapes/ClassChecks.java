@@ -45,21 +45,20 @@ public final class ClassChecks {
     }
 
     /**
-     * The methods of {@code bytes} that are coroutines by API.md's definition: annotated {@code @Coroutine},
-     * or synthetic lambda bodies returning a future type that call {@code await}; only those that call
-     * {@code await} are listed.
+     * The methods of {@code bytes} that are coroutines by API.md's definition: {@code @Coroutine} methods with
+     * a body (awaiting or not; bridges excluded), and synthetic lambda bodies returning a future type that call
+     * {@code await}.
      */
     public static List<String> coroutineMethods(byte[] bytes) {
         ClassNode cn = new ClassNode();
         new ClassReader(bytes).accept(cn, ClassReader.SKIP_FRAMES);
         List<String> out = new ArrayList<>();
         for (MethodNode m : cn.methods) {
-            if (!callsAwait(m)) {
-                continue;
-            }
-            boolean annotated = has(m.visibleAnnotations) || has(m.invisibleAnnotations);
+            boolean hasBody = m.instructions.size() > 0;
+            boolean bridge = (m.access & Opcodes.ACC_BRIDGE) != 0;
+            boolean annotated = hasBody && !bridge && (has(m.visibleAnnotations) || has(m.invisibleAnnotations));
             boolean lambda = m.name.startsWith("lambda$") && (m.access & Opcodes.ACC_SYNTHETIC) != 0
-                    && returnsFuture(m.desc);
+                    && returnsFuture(m.desc) && callsAwait(m);
             if (annotated || lambda) {
                 out.add(m.name + m.desc);
             }

@@ -61,7 +61,9 @@ class CompiledVariantsTest extends ShapeTest {
                 Arguments.of("Annotated", List.of("-g:none")),
                 Arguments.of("Annotated", List.of("--release", "17", "-parameters", "-g:none")),
                 Arguments.of("Modern", List.of("-g")),
-                Arguments.of("Modern", List.of("-g:none")));
+                Arguments.of("Modern", List.of("-g:none")),
+                Arguments.of("Unnamed", List.of("-g")),
+                Arguments.of("Unnamed", List.of("-g:none")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -123,6 +125,8 @@ class CompiledVariantsTest extends ShapeTest {
     static Map<String, byte[]> compile(String name, List<String> options, Path dir) throws IOException {
         Assumptions.assumeTrue(!name.equals("Modern") || Runtime.version().feature() >= 21,
                 "the Modern fixture (pattern switch, record patterns) needs javac 21 or later");
+        Assumptions.assumeTrue(!name.equals("Unnamed") || Runtime.version().feature() >= 22,
+                "the Unnamed fixture (unnamed variables and patterns) needs javac 22 or later");
         String key = name + options;
         Map<String, byte[]> cached = COMPILED.get(key);
         if (cached == null) {
