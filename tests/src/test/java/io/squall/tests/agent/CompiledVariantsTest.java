@@ -101,7 +101,8 @@ class CompiledVariantsTest {
 
     static List<List<String>> variants() {
         return List.of(List.of("-g"), List.of("-g:none"), List.of("-g:lines"), List.of("--release", "11", "-g:none"),
-                List.of("--release", "17"));
+                List.of("--release", "17"), List.of("--release", "8", "-Xlint:-options"),
+                List.of("--release", "8", "-g:none", "-Xlint:-options"));
     }
 
     private final IOLoop loop = new IOLoop();
