@@ -768,6 +768,16 @@ public class IOStream {
         return readBuffer.size();
     }
 
+    /**
+     * Returns how many written bytes are queued and not yet handed to the socket: a measure of how far a
+     * slow peer lags behind, for producers that want to wait before writing more.
+     *
+     * @return the number of queued bytes
+     */
+    public long writeBufferSize() {
+        return writeQueue.size();
+    }
+
     /** Capacity of the read buffer's backing array, for tests. */
     int readBufferCapacity() {
         return readBuffer.capacity();

@@ -44,11 +44,6 @@ final class WriteQueue {
         return buffers.isEmpty();
     }
 
-    /** True when no write future is waiting. */
-    boolean noPendingWrites() {
-        return pending.isEmpty();
-    }
-
     /** Bytes queued but not yet written. */
     long size() {
         return queued - written;

@@ -54,6 +54,8 @@ class IOStreamWriteTest extends NetTestBase {
         run(Gen::moment);
         assertFalse(written.isDone(), "the peer has not read: the bytes cannot all be flushed yet");
         assertTrue(p.stream.writing());
+        assertTrue(p.stream.writeBufferSize() > 0 && p.stream.writeBufferSize() < data.length,
+                "part was flushed, the rest is queued: " + p.stream.writeBufferSize());
 
         byte[] received = new byte[data.length];
         Thread reader = new Thread(() -> {
@@ -76,6 +78,7 @@ class IOStreamWriteTest extends NetTestBase {
         reader.join();
         assertArrayEquals(data, received);
         assertFalse(p.stream.writing());
+        assertEquals(0, p.stream.writeBufferSize());
     }
 
     @Test
