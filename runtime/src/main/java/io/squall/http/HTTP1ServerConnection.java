@@ -382,8 +382,16 @@ final class HTTP1ServerConnection implements HTTPConnection {
         if (closed || finishedRequest != request) {
             return;
         }
-        if (done.exception() != null || !keepAlive) {
+        if (done.exception() != null) {
             close();
+            return;
+        }
+        if (!keepAlive) {
+            if (inStart < inEnd) {
+                lingeringClose(); // the client sent more than we will read: don't answer it with a reset
+            } else {
+                close();
+            }
             return;
         }
         parser.reset();

@@ -471,4 +471,17 @@ class HTTPServerTest extends HTTPTestCase {
             multi.stop();
         }
     }
+
+    @Test
+    void requestsAfterConnectionCloseAreNotAnswered() {
+        startDefault();
+        List<Object> got = blocking(() -> {
+            try (RawClient c = new RawClient(port)) {
+                c.send("GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+                RawClient.Response r = c.read();
+                return List.of(r.text(), r.headers.get("Connection"), c.closedByServer());
+            }
+        });
+        assertEquals(List.of(echo("GET", "/a", "", ""), "close", true), got);
+    }
 }
