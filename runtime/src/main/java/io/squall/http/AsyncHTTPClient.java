@@ -101,7 +101,7 @@ public class AsyncHTTPClient {
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1, got " + maxConnectionsPerHost);
         }
-        this.loop = loop;
+        this.loop = java.util.Objects.requireNonNull(loop, "loop");
         this.maxConnectionsPerHost = maxConnectionsPerHost;
     }
 
