@@ -204,6 +204,9 @@ final class HTTP1ServerConnection implements HTTPConnection {
         closeCallback = null;
         request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
                 parser.body(), remote, this);
+        if (server.xheaders()) {
+            request.applyXHeaders();
+        }
         HTTPHeaders h = request.headers();
         requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
                 : h.containsToken("Connection", "keep-alive");

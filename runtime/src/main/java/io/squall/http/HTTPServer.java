@@ -51,6 +51,7 @@ public class HTTPServer extends TCPServer {
     private volatile long bodyTimeoutNanos = Duration.ofMinutes(5).toNanos();
     private volatile boolean noKeepAlive;
     private volatile String serverHeader = "Squall/0.1";
+    private volatile boolean xheaders;
 
     /**
      * Creates a server that hands every request to {@code callback}.
@@ -169,6 +170,23 @@ public class HTTPServer extends TCPServer {
         }
         serverHeader = value;
         return this;
+    }
+
+    /**
+     * Trusts X-Real-Ip / X-Forwarded-For for {@link HTTPServerRequest#remoteIp()} when true (default
+     * false): turn it on only behind a proxy or load balancer that sets these headers.
+     *
+     * @param value whether to trust the proxy headers
+     * @return this
+     */
+    public HTTPServer xheaders(boolean value) {
+        xheaders = value;
+        return this;
+    }
+
+    /** @return whether proxy headers are trusted for the client address */
+    public boolean xheaders() {
+        return xheaders;
     }
 
     /** @return the body size limit in bytes */

@@ -30,6 +30,8 @@ public final class HTTPServerRequest {
     private Map<String, List<String>> queryArguments;
     private Map<String, List<String>> bodyArguments;
     private Map<String, List<String>> arguments;
+    private Map<String, String> cookies;
+    private String remoteIp;
 
     /**
      * Creates a request; the server does this, tests may too.
@@ -115,10 +117,65 @@ public final class HTTPServerRequest {
         return remoteAddress;
     }
 
-    /** @return the client's IP address as text, or null if unknown */
+    /**
+     * Returns the client's IP address: the socket peer's, or, on a server with
+     * {@link HTTPServer#xheaders(boolean)} on, the one a proxy reported in X-Real-Ip or X-Forwarded-For.
+     *
+     * @return the IP address as text, or null if unknown
+     */
     public String remoteIp() {
+        if (remoteIp != null) {
+            return remoteIp;
+        }
         return remoteAddress == null || remoteAddress.getAddress() == null ? null
                 : remoteAddress.getAddress().getHostAddress();
+    }
+
+    /** Takes the client address from proxy headers (X-Real-Ip, else the last X-Forwarded-For hop). */
+    void applyXHeaders() {
+        String ip = headers.get("X-Real-Ip");
+        if (ip == null) {
+            List<String> forwarded = headers.getAll("X-Forwarded-For");
+            if (!forwarded.isEmpty()) {
+                String last = forwarded.get(forwarded.size() - 1);
+                ip = last.substring(last.lastIndexOf(',') + 1);
+            }
+        }
+        if (ip != null) {
+            ip = ip.trim();
+            if (!ip.isEmpty() && ip.length() <= 45 && ip.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+                remoteIp = ip;
+            }
+        }
+    }
+
+    /**
+     * Returns the cookies the client sent in its Cookie headers; surrounding double quotes are removed.
+     *
+     * @return cookie names to values, in order; unmodifiable
+     */
+    public Map<String, String> cookies() {
+        if (cookies == null) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String header : headers.getAll("Cookie")) {
+                for (String pair : header.split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        continue;
+                    }
+                    String name = pair.substring(0, eq).trim();
+                    String value = pair.substring(eq + 1).trim();
+                    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    if (!name.isEmpty()) {
+                        out.putIfAbsent(name, value);
+                    }
+                }
+            }
+            cookies = Collections.unmodifiableMap(out);
+        }
+        return cookies;
     }
 
     /** @return the Host header, or "127.0.0.1" when there is none (HTTP/1.0) */

@@ -248,6 +248,27 @@ public class RequestHandler {
         return out;
     }
 
+    /**
+     * Returns the value of a cookie the client sent.
+     *
+     * @param name the cookie name
+     * @return the value, or null if the client sent no such cookie
+     */
+    public String getCookie(String name) {
+        return request.cookies().get(name);
+    }
+
+    /**
+     * Returns the value of a cookie the client sent, or {@code defaultValue}.
+     *
+     * @param name the cookie name
+     * @param defaultValue returned when the cookie is missing
+     * @return the value or the default
+     */
+    public String getCookie(String name, String defaultValue) {
+        return request.cookies().getOrDefault(name, defaultValue);
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Response
 
@@ -319,6 +340,54 @@ public class RequestHandler {
      */
     public void clearHeader(String name) {
         headers.remove(name);
+    }
+
+    /**
+     * Sets a session cookie for path "/" (a Set-Cookie header).
+     *
+     * @param name the cookie name, an HTTP token
+     * @param value the value: printable ASCII without spaces, double quotes, commas, semicolons or
+     *     backslashes (percent-encode anything else)
+     * @throws IllegalArgumentException if the name or value is not allowed
+     */
+    public void setCookie(String name, String value) {
+        setCookie(name, value, null);
+    }
+
+    /**
+     * Sets a cookie for path "/" that expires after {@code maxAge} (a session cookie if null).
+     *
+     * @param name the cookie name, an HTTP token
+     * @param value the value (see {@link #setCookie(String, String)})
+     * @param maxAge how long the client keeps it, or null for the browser session
+     * @throws IllegalArgumentException if the name or value is not allowed
+     */
+    public void setCookie(String name, String value, java.time.Duration maxAge) {
+        HTTPHeaders.checkName(name);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') {
+                throw new IllegalArgumentException("Invalid character " + String.format("U+%04X", (int) c)
+                        + " in the value of cookie " + name + ": percent-encode the value first");
+            }
+        }
+        StringBuilder b = new StringBuilder(name).append('=').append(value).append("; Path=/");
+        if (maxAge != null) {
+            long seconds = Math.max(0, maxAge.getSeconds());
+            b.append("; Max-Age=").append(seconds).append("; Expires=")
+                    .append(HTTPDate.format(System.currentTimeMillis() / 1000 + seconds));
+        }
+        addHeader("Set-Cookie", b.toString());
+    }
+
+    /**
+     * Tells the client to delete a cookie (for path "/").
+     *
+     * @param name the cookie name
+     * @throws IllegalArgumentException if the name is not a token
+     */
+    public void clearCookie(String name) {
+        setCookie(name, "", java.time.Duration.ZERO);
     }
 
     /** @return the response headers, still modifiable until they are sent */

@@ -244,6 +244,23 @@ class WebTest extends HTTPTestCase {
         }
     }
 
+    /** Reads and sets cookies. */
+    public static class CookieHandler extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            setCookie("session", "abc123");
+            setCookie("pref", "x%20y", Duration.ofHours(1));
+            clearCookie("old");
+            try {
+                setCookie("bad", "a;b");
+            } catch (IllegalArgumentException e) {
+                write("refused;");
+            }
+            write(getCookie("a") + "|" + getCookie("b") + "|" + getCookie("c", "none") + "|" + request().remoteIp());
+            return null;
+        }
+    }
+
     private final Future<String> pollClosed = new Future<>();
 
     private final List<String> finishedLog = new java.util.ArrayList<>();
@@ -261,6 +278,7 @@ class WebTest extends HTTPTestCase {
                 .addHandler("/headers", HeaderHandler.class)
                 .addHandler("/prepare", PrepareHandler.class)
                 .addHandler("/badlength", BadLengthHandler.class)
+                .addHandler("/cookies", CookieHandler.class)
                 .addHandler("/poll", () -> new LongPollHandler(pollClosed))
                 .addHandler("/count", () -> new CountingHandler(finishedLog));
         start(new HTTPServer(app));
@@ -466,5 +484,35 @@ class WebTest extends HTTPTestCase {
         });
         assertEquals("closed while waiting for /poll", runSync(() -> pollClosed));
         assertEquals(200, fetch("/main").code());
+    }
+
+    @Test
+    void cookiesBothWays() {
+        HTTPResponse r = fetch(new HTTPRequest(url("/cookies")).header("Cookie", "a=1; b=\"quoted\"")
+                .header("X-Real-Ip", "10.1.2.3"));
+        assertEquals("refused;1|quoted|none|127.0.0.1", r.bodyAsString(), "X-Real-Ip is ignored unless xheaders");
+        List<String> set = r.headers().getAll("Set-Cookie");
+        assertEquals(3, set.size(), set.toString());
+        assertEquals("session=abc123; Path=/", set.get(0));
+        assertTrue(set.get(1).startsWith("pref=x%20y; Path=/; Max-Age=3600; Expires="), set.get(1));
+        assertTrue(set.get(2).startsWith("old=; Path=/; Max-Age=0; Expires="), set.get(2));
+    }
+
+    @Test
+    void xheadersGiveTheProxiedClientAddress() {
+        HTTPServer proxied = new HTTPServer(new Application().addHandler("/cookies", CookieHandler.class)).xheaders(true);
+        proxied.listen(0, "127.0.0.1");
+        try {
+            String base = "http://127.0.0.1:" + proxied.port();
+            assertTrue(fetch(new HTTPRequest(base + "/cookies").header("X-Real-Ip", "10.1.2.3")).bodyAsString()
+                    .endsWith("|10.1.2.3"));
+            assertTrue(fetch(new HTTPRequest(base + "/cookies").header("X-Forwarded-For", "1.1.1.1, 2001:db8::1"))
+                    .bodyAsString().endsWith("|2001:db8::1"));
+            assertTrue(fetch(new HTTPRequest(base + "/cookies").header("X-Real-Ip", "not an ip")).bodyAsString()
+                    .endsWith("|127.0.0.1"));
+        } finally {
+            proxied.stop();
+            proxied.closeAllConnections();
+        }
     }
 }
