@@ -4,7 +4,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -167,7 +166,7 @@ public class AsyncHTTPClient {
     public int openConnections() {
         int n = 0;
         for (HostPool p : pools.values()) {
-            n += p.open;
+            n += p.open();
         }
         return n;
     }
@@ -176,7 +175,7 @@ public class AsyncHTTPClient {
     public int idleConnections() {
         int n = 0;
         for (HostPool p : pools.values()) {
-            n += p.idle.size();
+            n += p.idle();
         }
         return n;
     }
@@ -188,25 +187,14 @@ public class AsyncHTTPClient {
     public void close() {
         closed = true;
         for (HostPool p : pools.values()) {
-            HTTP1ClientConnection c;
-            while ((c = p.idle.poll()) != null) {
-                c.close();
-                p.open--;
-            }
+            p.closeIdle();
         }
     }
 
     // ---------------------------------------------------------------------------------------------------
 
-    /** The connections to one host:port. */
-    private static final class HostPool {
-        int open;
-        final ArrayDeque<HTTP1ClientConnection> idle = new ArrayDeque<>();
-        final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
-    }
-
     /** One fetch, through its redirects. */
-    private static final class Attempt {
+    private final class Attempt implements HostPool.Waiter {
         final HTTPRequest original;
         final Future<HTTPResponse> result;
         final long startNanos = System.nanoTime();
@@ -233,6 +221,21 @@ public class AsyncHTTPClient {
 
         String describe() {
             return request.method() + " " + request.url();
+        }
+
+        @Override
+        public boolean abandoned() {
+            return result.isDone();
+        }
+
+        @Override
+        public void use(HTTP1ClientConnection c) {
+            exchange(this, c);
+        }
+
+        @Override
+        public void connect() {
+            AsyncHTTPClient.this.connect(this);
         }
     }
 
@@ -278,26 +281,17 @@ public class AsyncHTTPClient {
     }
 
     private void acquire(Attempt a) {
-        HostPool pool = pools.computeIfAbsent(a.key, k -> new HostPool());
-        HTTP1ClientConnection c;
-        while ((c = pool.idle.pollLast()) != null) {
-            if (!c.isClosed()) {
-                exchange(a, pool, c);
-                return;
-            }
-            pool.open--;
-        }
-        if (pool.open < maxConnectionsPerHost) {
-            pool.open++;
-            connect(a, pool);
-        } else {
-            a.phase = "waiting for a free connection to " + a.key;
-            pool.waiting.add(a);
-        }
+        a.phase = "waiting for a free connection to " + a.key;
+        pool(a.key).acquire(a);
     }
 
-    private void connect(Attempt a, HostPool pool) {
+    private HostPool pool(String key) {
+        return pools.computeIfAbsent(key, k -> new HostPool(maxConnectionsPerHost));
+    }
+
+    private void connect(Attempt a) {
         a.phase = "connecting to " + a.key;
+        HostPool pool = pool(a.key);
         String key = a.key;
         Future<IOStream> f;
         try {
@@ -308,16 +302,15 @@ public class AsyncHTTPClient {
         f.addDoneCallback(done -> onLoop(a, () -> {
             Throwable t = done.exception();
             if (t != null) {
-                pool.open--;
                 fail(a, connectError(a, t));
-                serveWaiting(pool);
+                pool.slotFreed();
                 return;
             }
             HTTP1ClientConnection c = new HTTP1ClientConnection(key, done.result(), maxHeaderSize, maxBodySize);
             if (a.done()) {
-                release(pool, c, true);
+                pool.release(c, true, !closed);
             } else {
-                exchange(a, pool, c);
+                exchange(a, c);
             }
         }));
     }
@@ -331,7 +324,7 @@ public class AsyncHTTPClient {
                 + (t.getMessage() != null ? t.getMessage() : t.toString()), null, t);
     }
 
-    private void exchange(Attempt a, HostPool pool, HTTP1ClientConnection c) {
+    private void exchange(Attempt a, HTTP1ClientConnection c) {
         a.connection = c;
         a.phase = "waiting for the response from " + a.key;
         HTTPRequest r = a.request;
@@ -360,21 +353,22 @@ public class AsyncHTTPClient {
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
-        f.addDoneCallback(done -> onLoop(a, () -> onExchange(a, pool, c, done)));
+        f.addDoneCallback(done -> onLoop(a, () -> onExchange(a, c, done)));
     }
 
-    private void onExchange(Attempt a, HostPool pool, HTTP1ClientConnection c, Future<HTTP1ClientConnection.Exchange> f) {
+    private void onExchange(Attempt a, HTTP1ClientConnection c, Future<HTTP1ClientConnection.Exchange> f) {
         a.connection = null;
+        HostPool pool = pool(c.key);
         Throwable t = f.exception();
         if (t != null) {
             c.close();
-            pool.open--;
             if (t instanceof HTTP1ClientConnection.StaleConnectionException && !a.retried && !a.done()) {
                 a.retried = true;
+                pool.slotFreed();
                 acquire(a);
                 return;
             }
-            serveWaiting(pool);
+            pool.slotFreed();
             if (!a.done()) {
                 fail(a, t instanceof HTTPClientError ? t : new HTTPClientError(599, "Request " + a.describe()
                         + " failed: " + t, null, t));
@@ -382,7 +376,7 @@ public class AsyncHTTPClient {
             return;
         }
         HTTP1ClientConnection.Exchange x = f.result();
-        release(pool, c, x.reusable);
+        pool.release(c, x.reusable, !closed);
         if (a.done()) {
             return;
         }
@@ -428,33 +422,6 @@ public class AsyncHTTPClient {
         return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
     }
 
-    private void release(HostPool pool, HTTP1ClientConnection c, boolean reusable) {
-        if (reusable && !c.isClosed() && !closed) {
-            Attempt next;
-            while ((next = pool.waiting.poll()) != null) {
-                if (!next.done()) {
-                    exchange(next, pool, c);
-                    return;
-                }
-            }
-            pool.idle.addLast(c);
-            return;
-        }
-        c.close();
-        pool.open--;
-        serveWaiting(pool);
-    }
-
-    private void serveWaiting(HostPool pool) {
-        while (pool.open < maxConnectionsPerHost && !pool.waiting.isEmpty()) {
-            Attempt a = pool.waiting.poll();
-            if (!a.done()) {
-                pool.open++;
-                connect(a, pool);
-            }
-        }
-    }
-
     private void onTimeout(Attempt a) {
         if (a.done()) {
             return;
@@ -463,7 +430,7 @@ public class AsyncHTTPClient {
                 + a.original.requestTimeout()));
         HostPool pool = a.key == null ? null : pools.get(a.key);
         if (pool != null) {
-            pool.waiting.remove(a);
+            pool.remove(a);
         }
         HTTP1ClientConnection c = a.connection;
         if (c != null) {
