@@ -424,7 +424,7 @@ public class Future<T> {
         try {
             ((Consumer<Object>) cb).accept(this);
         } catch (Throwable t) {
-            Log.error("Exception in callback " + cb + " for " + this, t);
+            Log.error("Exception in callback " + Log.describe(cb) + " for " + this, t);
         }
     }
 
@@ -445,9 +445,9 @@ public class Future<T> {
         }
         if (o instanceof Failure) {
             Throwable t = ((Failure) o).cause;
-            return t instanceof CancellationException ? name + "(cancelled)" : name + "(failed: " + t + ")";
+            return t instanceof CancellationException ? name + "(cancelled)" : name + "(failed: " + Log.describe(t) + ")";
         }
-        return name + "(result: " + (o == NIL ? "null" : abbreviate(String.valueOf(o))) + ")";
+        return name + "(result: " + (o == NIL ? "null" : abbreviate(Log.describe(o))) + ")";
     }
 
     private static String abbreviate(String s) {
@@ -516,7 +516,7 @@ public class Future<T> {
         public void run() {
             if (!retrieved) {
                 retrieved = true;
-                Log.error("Future exception was never retrieved: " + cause, cause);
+                Log.error("Future exception was never retrieved: " + Log.describe(cause), cause);
             }
         }
 

@@ -185,7 +185,7 @@ public final class Gen {
             fn.accept(f::trySetResult);
         } catch (Throwable t) {
             if (!f.trySetException(t)) {
-                Log.error("Gen.task: " + fn + " threw after calling back", t);
+                Log.error("Gen.task: " + Log.describe(fn) + " threw after calling back", t);
             }
         }
         return f;
@@ -193,7 +193,7 @@ public final class Gen {
 
     private static void fail(Future<?> result, Throwable t, String where) {
         if (!result.trySetException(t) && !(t instanceof CancellationException)) {
-            Log.error(where + " failed after the result was already decided (logged, not lost): " + t, t);
+            Log.error(where + " failed after the result was already decided (logged, not lost): " + Log.describe(t), t);
         }
     }
 }

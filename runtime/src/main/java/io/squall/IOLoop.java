@@ -295,7 +295,7 @@ public final class IOLoop {
                     + " (await the future instead)");
         }
         RunSyncSession s = new RunSyncSession();
-        addCallback(named("runSync(" + fn + ")", () -> {
+        addCallback(named(() -> "runSync(" + Log.describe(fn) + ")", () -> {
             Future<T> f;
             try {
                 f = fn.get();
@@ -501,7 +501,7 @@ public final class IOLoop {
                     f.addDoneCallback(done -> {
                         Throwable t = done.exception();
                         if (t != null && !(t instanceof CancellationException)) {
-                            Log.error("Exception in coroutine spawned by spawnCallback(" + fn + ")", t);
+                            Log.error("Exception in coroutine spawned by spawnCallback(" + Log.describe(fn) + ")", t);
                         }
                     });
                 }
@@ -509,7 +509,7 @@ public final class IOLoop {
 
             @Override
             public String toString() {
-                return "spawnCallback(" + fn + ")";
+                return "spawnCallback(" + Log.describe(fn) + ")";
             }
         });
     }
@@ -533,7 +533,7 @@ public final class IOLoop {
 
             @Override
             public String toString() {
-                return "addFuture(" + done + ", " + cb + ")";
+                return "addFuture(" + done + ", " + Log.describe(cb) + ")";
             }
         }));
     }
@@ -613,7 +613,7 @@ public final class IOLoop {
         Objects.requireNonNull(handler, "handler");
         checkOpen();
         if (!inLoopThread()) {
-            addCallback(named("addHandler(" + ch + ", " + handler + ")", () -> addHandler(ch, handler, ops)));
+            addCallback(named(() -> "addHandler(" + ch + ", " + Log.describe(handler) + ")", () -> addHandler(ch, handler, ops)));
             return;
         }
         try {
@@ -646,7 +646,7 @@ public final class IOLoop {
      */
     public void updateHandler(SelectableChannel ch, int ops) {
         if (!inLoopThread()) {
-            addCallback(named("updateHandler(" + ch + ", " + ops + ")", () -> updateHandler(ch, ops)));
+            addCallback(named(() -> "updateHandler(" + ch + ", " + ops + ")", () -> updateHandler(ch, ops)));
             return;
         }
         SelectionKey key = ch.keyFor(selector);
@@ -665,7 +665,7 @@ public final class IOLoop {
      */
     public void removeHandler(SelectableChannel ch) {
         if (!inLoopThread()) {
-            addCallback(named("removeHandler(" + ch + ")", () -> removeHandler(ch)));
+            addCallback(named(() -> "removeHandler(" + ch + ")", () -> removeHandler(ch)));
             return;
         }
         SelectionKey key = ch.keyFor(selector);
@@ -807,7 +807,7 @@ public final class IOLoop {
             try {
                 handler.handle(key.channel(), ops);
             } catch (Throwable t) {
-                Log.error("Exception in I/O handler " + handler + " for " + key.channel(), t);
+                Log.error("Exception in I/O handler " + Log.describe(handler) + " for " + key.channel(), t);
             }
             drainImmediate();
         }
@@ -817,7 +817,7 @@ public final class IOLoop {
         try {
             task.run();
         } catch (Throwable t) {
-            Log.error("Exception in callback " + task, t);
+            Log.error("Exception in callback " + Log.describe(task), t);
         }
         drainImmediate();
     }
@@ -828,7 +828,7 @@ public final class IOLoop {
             try {
                 r.run();
             } catch (Throwable t) {
-                Log.error("Exception in callback " + r, t);
+                Log.error("Exception in callback " + Log.describe(r), t);
             }
         }
     }
@@ -880,7 +880,7 @@ public final class IOLoop {
     }
 
     /** A runnable whose toString says what it is, for "Exception in callback ..." messages. */
-    private static Runnable named(String name, Runnable r) {
+    private static Runnable named(Supplier<String> name, Runnable r) {
         return new Runnable() {
             @Override
             public void run() {
@@ -889,7 +889,7 @@ public final class IOLoop {
 
             @Override
             public String toString() {
-                return name;
+                return name.get();
             }
         };
     }

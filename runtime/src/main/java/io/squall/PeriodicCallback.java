@@ -113,6 +113,6 @@ public final class PeriodicCallback {
     /** Describes the callback and its period, e.g. {@code PeriodicCallback(tick, every PT1S)}. */
     @Override
     public String toString() {
-        return "PeriodicCallback(" + callback + ", every " + Duration.ofNanos(periodNanos) + ")";
+        return "PeriodicCallback(" + Log.describe(callback) + ", every " + Duration.ofNanos(periodNanos) + ")";
     }
 }

@@ -92,6 +92,6 @@ public final class Timeout implements Comparable<Timeout> {
     @Override
     public String toString() {
         int s = state;
-        return "Timeout(" + callback + ", " + (s == PENDING ? "pending" : s == FIRED ? "fired" : "cancelled") + ")";
+        return "Timeout(" + io.squall.internal.Log.describe(callback) + ", " + (s == PENDING ? "pending" : s == FIRED ? "fired" : "cancelled") + ")";
     }
 }

@@ -460,6 +460,43 @@ class IOLoopTest extends AsyncTestCase {
     }
 
     @Test
+    void aToStringThatThrowsCannotKillTheLoop() {
+        Object evil = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString boom");
+            }
+        };
+        RuntimeException boom = new RuntimeException("callback boom");
+        String after = runSync(() -> {
+            Future<String> f = new Future<>();
+            loop.addCallback(new Runnable() {
+                @Override
+                public void run() {
+                    throw boom;
+                }
+
+                @Override
+                public String toString() {
+                    return evil.toString();
+                }
+            });
+            Future<Object> evilValue = Future.of(evil);
+            evilValue.addDoneCallback(done -> {
+                throw new RuntimeException("callback of a future whose value cannot be printed");
+            });
+            loop.addCallback(() -> f.setResult("alive"));
+            return f;
+        });
+        assertEquals("alive", after);
+        LogRecord r = logs.recordsOnThisThread().stream().filter(rec -> rec.getThrown() == boom).findFirst()
+                .orElseThrow();
+        logs.markExpected(r);
+        assertTrue(r.getMessage().contains("its toString() threw java.lang.IllegalStateException"), r.getMessage());
+        assertTrue(logs.expect(Level.SEVERE, "for Future(result: ").getMessage().contains("toString() threw"));
+    }
+
+    @Test
     void dispatchRunsRightAfterTheCurrentCallback() {
         List<String> order = new ArrayList<>();
         loop.dispatch(() -> order.add("dispatched before start: like addCallback"));

@@ -16,6 +16,23 @@ public final class Log {
     }
 
     /**
+     * Returns {@code String.valueOf(o)}, or a description naming the class if {@code o.toString()} throws:
+     * for error messages, which must never fail themselves (a throwing {@code toString} in a log message
+     * would otherwise escape the code that was reporting an error).
+     *
+     * @param o anything, may be null
+     * @return a description of {@code o}
+     */
+    public static String describe(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (Throwable t) {
+            return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o))
+                    + " (its toString() threw " + t.getClass().getName() + ")";
+        }
+    }
+
+    /**
      * Logs an error with its stack trace.
      *
      * @param message what happened and where
