@@ -454,6 +454,30 @@ class HardShapesTest {
         }));
     }
 
+    @Coroutine
+    static Future<Integer> startsWithALoop(int[] n) {
+        while (await(later(++n[0])) < 5) {
+            n[0] += await(later(0));
+        }
+        return Future.of(n[0]);
+    }
+
+    @Coroutine
+    static Future<String> startsWithATry(boolean fail) {
+        try {
+            return Future.of(await(fail ? failLater(new IllegalStateException("t")) : later("ok")));
+        } catch (IllegalStateException e) {
+            return Future.of("caught " + e.getMessage());
+        }
+    }
+
+    @Test
+    void bodiesThatStartWithALoopOrATry() {
+        assertEquals(5, (int) run(() -> startsWithALoop(new int[1])));
+        assertEquals("ok", run(() -> startsWithATry(false)));
+        assertEquals("caught t", run(() -> startsWithATry(true)));
+    }
+
     static final List<String> INIT_LOG = new ArrayList<>();
 
     static final class InitOrder {
