@@ -94,9 +94,14 @@ final class MethodRewriter {
                     "Remove 'synchronized' from the coroutine: a suspended coroutine cannot hold a monitor."
                             + " Keep shared state on the IOLoop thread instead", awaits.get(0));
         }
-        if (!awaits.isEmpty() && (owner.version & 0xFFFF) < Opcodes.V1_8) {
+        if ((owner.version & 0xFFFF) < Opcodes.V1_8) {
             throw new Refusal("class file version " + (owner.version & 0xFFFF) + " is too old",
-                    "Recompile the class for Java 8 or later (javac --release 8 or newer)", awaits.get(0));
+                    "Recompile the class for Java 8 or later (javac --release 8 or newer)",
+                    awaits.isEmpty() ? null : awaits.get(0));
+        }
+        if (contSlot >= 255) {
+            throw new Refusal("the method has too many parameters to take the continuation as one more",
+                    "Pass fewer parameters (for example group them in an object)", null);
         }
         AbstractInsnNode locked = MethodShapes.awaitUnderMonitor(method);
         if (locked != null) {
@@ -142,7 +147,8 @@ final class MethodRewriter {
 
     /** Moves the code into the body and shifts every local at or above the continuation's slot by one. */
     private void makeBody() throws Refusal {
-        int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | (method.access & Opcodes.ACC_STATIC);
+        int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC
+                | (method.access & (Opcodes.ACC_STATIC | Opcodes.ACC_STRICT));
         body = new MethodNode(Opcodes.ASM9, access, method.name, bodyDesc(), null, null);
         body.instructions = method.instructions;
         body.tryCatchBlocks = method.tryCatchBlocks;
