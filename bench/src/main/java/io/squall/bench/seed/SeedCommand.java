@@ -58,7 +58,7 @@ public final class SeedCommand implements Command {
         Map<String, LoadResult> results = new LinkedHashMap<>();
         SeedServers servers = SeedServers.start(config);
         try {
-            out.println("# echo server on " + servers.echoAddress());
+            out.println("# echo server on " + servers.echoHostPort());
             for (String variant : variants) {
                 String url = servers.url(variant);
                 out.println();

@@ -98,6 +98,11 @@ public final class SeedServers implements AutoCloseable {
         return echo;
     }
 
+    /** @return the echo server's address as {@code host:port} */
+    public String echoHostPort() {
+        return echo.getHostString() + ":" + echo.getPort();
+    }
+
     /** @return the blocking variant's port, or -1 if not started */
     public int blockingPort() {
         return blockingPort;

@@ -47,7 +47,7 @@ public final class SeedServersCommand implements Command {
             stopped.countDown();
         }, "seed-servers-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println((a.flag("no-echo") ? "echo server (external): " : "echo server:      ") + servers.echoAddress()
+        out.println((a.flag("no-echo") ? "echo server (external): " : "echo server:      ") + servers.echoHostPort()
                 + (a.flag("no-echo") ? "" : " (echoes each line after " + delayMs + " ms)"));
         if (servers.blockingPort() >= 0) {
             out.println("blocking handler: " + servers.url("blocking") + "   (MainHandler: blocking socket in get)");
