@@ -8,7 +8,6 @@ import java.util.concurrent.CancellationException;
 
 import io.squall.Future;
 import io.squall.IOLoop;
-import io.squall.Timeout;
 import io.squall.internal.Log;
 import io.squall.net.IOStream;
 import io.squall.net.StreamClosedException;
@@ -65,15 +64,14 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private Future<Void> lastWrite;
 
     private Runnable closeCallback;
-    private Timeout timer;
-    private long deadline;
-    private String phase;
+    private final Deadline deadline;
 
     HTTP1ServerConnection(HTTPServer server, IOStream stream, InetSocketAddress remote) {
         this.server = server;
         this.stream = stream;
         this.loop = stream.loop();
         this.remote = remote;
+        this.deadline = new Deadline(loop, this::onTimeout);
         this.parser = new HTTP1Parser(true, server.maxStartLineSize(), server.maxHeaderSize(), server.maxBodySize());
     }
 
@@ -500,40 +498,18 @@ final class HTTP1ServerConnection implements HTTPConnection {
         });
     }
 
-    /** Moves the current deadline; a timer is (re)armed only when the new deadline is earlier. */
-    private void setDeadline(long timeoutNanos, String newPhase) {
-        if (closed) {
-            return;
-        }
-        if (timeoutNanos <= 0) {
-            clearDeadline();
-            return;
-        }
-        phase = newPhase;
-        deadline = loop.time() + timeoutNanos;
-        if (deadline == 0) {
-            deadline = 1;
-        }
-        if (timer != null && timer.deadline() - deadline > 0) {
-            loop.removeTimeout(timer);
-            timer = null;
-        }
-        if (timer == null) {
-            timer = loop.callAt(deadline, this::onTimer);
+    private void setDeadline(long timeoutNanos, String phase) {
+        if (!closed) {
+            deadline.set(timeoutNanos, phase);
         }
     }
 
     private void clearDeadline() {
-        deadline = 0;
+        deadline.clear();
     }
 
-    private void onTimer() {
-        timer = null;
-        if (closed || deadline == 0) {
-            return;
-        }
-        if (loop.time() - deadline < 0) {
-            timer = loop.callAt(deadline, this::onTimer);
+    private void onTimeout(String phase) {
+        if (closed) {
             return;
         }
         Log.debug("HTTP connection from " + remote + ": " + phase + " timeout, closing");
@@ -557,11 +533,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void markClosed() {
         closed = true;
-        deadline = 0;
-        if (timer != null) {
-            loop.removeTimeout(timer);
-            timer = null;
-        }
+        deadline.cancel();
         server.connectionClosed(this);
         closedFuture.trySetResult(null);
         Runnable cb = closeCallback;
