@@ -663,6 +663,40 @@ class IOLoopTest extends AsyncTestCase {
     }
 
     @Test
+    void closeRacingWithAddCallbackLosesNothingSilently() throws Exception {
+        int producers = 4;
+        java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(producers);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < producers; i++) {
+            Thread t = new Thread(() -> {
+                started.countDown();
+                while (true) {
+                    try {
+                        loop.addCallback(() -> {});
+                        accepted.incrementAndGet();
+                    } catch (IllegalStateException closed) {
+                        return;
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        started.await();
+        while (accepted.get() < 1000) {
+            Thread.sleep(1);
+        }
+        loop.close();
+        for (Thread t : threads) {
+            t.join();
+        }
+        // Every callback that addCallback accepted is counted in the warning; the others were refused.
+        String w = logs.expect(Level.WARNING, "IOLoop closed with").getMessage();
+        assertTrue(w.contains("with " + accepted.get() + " pending callback(s)"), accepted.get() + " vs " + w);
+    }
+
+    @Test
     void closeWithNothingPendingLogsNothing() {
         loop.addCallback(() -> {});
         runSync(() -> Future.of(null));
