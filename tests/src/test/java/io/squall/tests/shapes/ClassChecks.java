@@ -39,6 +39,16 @@ public final class ClassChecks {
         return out.toString();
     }
 
+    /** As {@link #verify}, but null if ASM cannot parse the bytes at all. */
+    public static String verifyQuietly(byte[] bytes, ClassLoader loader) {
+        try {
+            new ClassReader(bytes).accept(new ClassNode(), 0);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return verify(bytes, loader);
+    }
+
     /** The internal name of the class in {@code bytes}. */
     public static String nameOf(byte[] bytes) {
         return new ClassReader(bytes).getClassName();

@@ -1,0 +1,203 @@
+package io.squall.tests.shapes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.squall.Future;
+
+/**
+ * The transformer under abuse: called from many threads at once (results must equal the sequential ones),
+ * classes with coroutines loaded concurrently by many class loaders through the installed agent, corrupted and
+ * truncated class files (it must never throw), and its own output fed back to it (either left alone or still
+ * a valid class).
+ */
+class TransformerRobustnessTest extends ShapeTest {
+
+    /** Coroutine classes of the corpus: internal name and bytes. */
+    static List<Map.Entry<String, byte[]>> corpusCoroutineClasses() throws Exception {
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        for (Path p : RewrittenClassesVerifyTest.testClasses()) {
+            byte[] b = Files.readAllBytes(p);
+            if (!ClassChecks.coroutineMethods(b).isEmpty()) {
+                out.add(Map.entry(ClassChecks.nameOf(b), b));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void concurrentRewritesGiveTheSameBytesAsSequentialOnes() throws Exception {
+        AgentAccess agent = AgentAccess.transformer();
+        ClassLoader loader = getClass().getClassLoader();
+        List<Map.Entry<String, byte[]>> classes = corpusCoroutineClasses();
+        assertTrue(classes.size() > 20);
+        List<byte[]> sequential = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : classes) {
+            sequential.add(rewrite(agent, loader, e.getKey(), e.getValue()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                results.add(pool.submit((Callable<List<String>>) () -> {
+                    List<String> mismatches = new ArrayList<>();
+                    for (int round = 0; round < 1; round++) {
+                        for (int i = 0; i < classes.size(); i++) {
+                            int k = (i + offset * 7) % classes.size();
+                            Map.Entry<String, byte[]> e = classes.get(k);
+                            byte[] out = rewrite(agent, loader, e.getKey(), e.getValue());
+                            if (!Arrays.equals(sequential.get(k), out)) {
+                                mismatches.add(e.getKey());
+                            }
+                        }
+                    }
+                    return mismatches;
+                }));
+            }
+            for (java.util.concurrent.Future<List<String>> r : results) {
+                assertEquals(List.of(), r.get(5, TimeUnit.MINUTES), "rewrites that differ when run concurrently");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void coroutineClassesLoadedConcurrentlyByManyLoadersWork(@TempDir Path dir) throws Exception {
+        Map<String, byte[]> classes = CompiledVariantsTest.compile("Shapes", List.of("-g"), dir);
+        Object expected;
+        {
+            Class<?> c = new CompiledVariantsTest.FixtureLoader(classes, getClass().getClassLoader())
+                    .loadClass("fixture.Shapes");
+            expected = c.getMethod("plain").invoke(null);
+        }
+        int loaders = 12;
+        List<Class<?>> loaded = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Class<?>>> fs = new ArrayList<>();
+            for (int i = 0; i < loaders; i++) {
+                fs.add(pool.submit(() -> {
+                    CompiledVariantsTest.FixtureLoader l = new CompiledVariantsTest.FixtureLoader(classes,
+                            getClass().getClassLoader());
+                    Class<?> c = l.loadClass("fixture.Shapes");
+                    for (String nested : classes.keySet()) {
+                        Class.forName(nested, false, l);
+                    }
+                    return c;
+                }));
+            }
+            for (java.util.concurrent.Future<Class<?>> f : fs) {
+                loaded.add(f.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Class<?> c : loaded) {
+            Method coroutines = c.getMethod("coroutines");
+            Object actual = loop.runSync(() -> {
+                try {
+                    @SuppressWarnings("unchecked")
+                    Future<Object> f = (Future<Object>) coroutines.invoke(null);
+                    return f;
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }, Duration.ofSeconds(60));
+            assertEquals(expected, actual);
+        }
+    }
+
+    @Test
+    void corruptedClassFilesNeverMakeTheTransformerThrow() throws Exception {
+        AgentAccess agent = AgentAccess.transformer();
+        ClassLoader loader = getClass().getClassLoader();
+        Random random = new Random(42);
+        List<Map.Entry<String, byte[]>> classes = corpusCoroutineClasses();
+        List<String> problems = new ArrayList<>();
+        int fed = 0;
+        for (int i = 0; i < classes.size(); i += 6) {
+            Map.Entry<String, byte[]> e = classes.get(i);
+            byte[] original = e.getValue();
+            List<byte[]> variants = new ArrayList<>();
+            for (int cut : new int[] {0, 4, 10, original.length / 3, original.length / 2, original.length - 1}) {
+                variants.add(Arrays.copyOf(original, cut));
+            }
+            for (int k = 0; k < 8; k++) {
+                byte[] flipped = original.clone();
+                for (int j = 0; j < 3; j++) {
+                    int at = 10 + random.nextInt(flipped.length - 10);
+                    flipped[at] = (byte) random.nextInt(256);
+                }
+                variants.add(flipped);
+            }
+            for (byte[] v : variants) {
+                fed++;
+                try {
+                    byte[] out = agent.rewrite(loader, e.getKey(), v);
+                    if (out != null) {
+                        String report = ClassChecks.verifyQuietly(out, loader);
+                        if (report == null) {
+                            problems.add(e.getKey() + ": produced bytes ASM cannot even read from corrupted input");
+                        }
+                    }
+                } catch (Throwable t) {
+                    problems.add(e.getKey() + ": rewrite threw " + t);
+                }
+            }
+        }
+        assertTrue(fed > 50, "fed " + fed);
+        assertEquals(List.of(), problems, "SquallTransformer.rewrite must never throw");
+    }
+
+    @Test
+    void rewritingRewrittenBytesLeavesThemAloneOrKeepsThemValid() throws Throwable {
+        AgentAccess agent = AgentAccess.transformer();
+        ClassLoader loader = getClass().getClassLoader();
+        List<String> problems = new ArrayList<>();
+        int twice = 0;
+        for (Map.Entry<String, byte[]> e : corpusCoroutineClasses()) {
+            byte[] once = agent.rewrite(loader, e.getKey(), e.getValue().clone());
+            assertNotNull(once, e.getKey());
+            byte[] again = agent.rewrite(loader, e.getKey(), once.clone());
+            if (again != null) {
+                twice++;
+                String report = ClassChecks.verify(again, loader);
+                if (!report.isEmpty()) {
+                    problems.add(e.getKey() + " rewritten twice:\n" + report);
+                }
+            }
+        }
+        System.out.println("[corpus] classes the transformer rewrote again when fed its own output: " + twice);
+        assertEquals("", String.join("\n", problems));
+        assertFalse(problems.size() > 0);
+    }
+
+    private static byte[] rewrite(AgentAccess agent, ClassLoader loader, String name, byte[] bytes) {
+        try {
+            return agent.rewrite(loader, name, bytes.clone());
+        } catch (Throwable t) {
+            throw new AssertionError(name + ": rewrite threw", t);
+        }
+    }
+}
