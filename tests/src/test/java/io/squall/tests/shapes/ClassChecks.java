@@ -90,6 +90,76 @@ public final class ClassChecks {
         return out;
     }
 
+    /**
+     * Debug information of the coroutine methods of {@code original} that is missing from {@code rewritten}:
+     * source line numbers, and local variables (name and descriptor), looked up in the rewritten method of the
+     * same name and in the methods the rewrite derived from it (names starting with the original name).
+     * Empty when everything a debugger needs survived. Methods the agent refused (their body replaced by a
+     * failed future carrying a "refused" message) are skipped.
+     */
+    public static List<String> lostDebugInfo(byte[] original, byte[] rewritten) {
+        ClassNode before = new ClassNode();
+        new ClassReader(original).accept(before, 0);
+        ClassNode after = new ClassNode();
+        new ClassReader(rewritten).accept(after, 0);
+        List<String> coroutines = coroutineMethods(original);
+        List<String> lost = new ArrayList<>();
+        for (MethodNode m : before.methods) {
+            if (!coroutines.contains(m.name + m.desc)) {
+                continue;
+            }
+            if (refused(after, m)) {
+                continue;
+            }
+            java.util.Set<Integer> lines = new java.util.TreeSet<>();
+            java.util.Set<String> locals = new java.util.TreeSet<>();
+            collect(m, lines, locals);
+            java.util.Set<Integer> linesAfter = new java.util.TreeSet<>();
+            java.util.Set<String> localsAfter = new java.util.TreeSet<>();
+            for (MethodNode r : after.methods) {
+                if (r.name.equals(m.name) || r.name.startsWith(m.name + "$")) {
+                    collect(r, linesAfter, localsAfter);
+                }
+            }
+            lines.removeAll(linesAfter);
+            locals.removeAll(localsAfter);
+            if (!lines.isEmpty() || !locals.isEmpty()) {
+                lost.add(m.name + m.desc + " lost lines " + lines + " and locals " + locals);
+            }
+        }
+        return lost;
+    }
+
+    /** Whether the rewrite replaced {@code m}'s body by a refusal (a constant message saying "refused"). */
+    private static boolean refused(ClassNode after, MethodNode m) {
+        for (MethodNode r : after.methods) {
+            if (r.name.equals(m.name) && r.desc.equals(m.desc)) {
+                for (AbstractInsnNode insn = r.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                    if (insn instanceof org.objectweb.asm.tree.LdcInsnNode
+                            && ((org.objectweb.asm.tree.LdcInsnNode) insn).cst instanceof String
+                            && ((String) ((org.objectweb.asm.tree.LdcInsnNode) insn).cst).toLowerCase(
+                                    java.util.Locale.ROOT).contains("refused")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void collect(MethodNode m, java.util.Set<Integer> lines, java.util.Set<String> locals) {
+        for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof org.objectweb.asm.tree.LineNumberNode) {
+                lines.add(((org.objectweb.asm.tree.LineNumberNode) insn).line);
+            }
+        }
+        if (m.localVariables != null) {
+            for (org.objectweb.asm.tree.LocalVariableNode v : m.localVariables) {
+                locals.add(v.name + ":" + v.desc);
+            }
+        }
+    }
+
     private static boolean has(List<AnnotationNode> annotations) {
         if (annotations != null) {
             for (AnnotationNode a : annotations) {

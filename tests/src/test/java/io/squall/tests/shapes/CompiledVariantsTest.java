@@ -114,11 +114,14 @@ class CompiledVariantsTest extends ShapeTest {
             if (!report.isEmpty()) {
                 problems.append(internalName).append(" (").append(options).append("):\n").append(report).append('\n');
             }
+            for (String lost : ClassChecks.lostDebugInfo(original, out)) {
+                problems.append(internalName).append(": debug information lost: ").append(lost).append('\n');
+            }
             assertEquals(ClassChecks.declaredMethods(original), ClassChecks.declaredMethods(out),
                     "the rewrite must keep the class's declared methods");
         }
         assertTrue(rewritten >= (fixture.equals("Legacy") ? 3 : 1), "coroutine classes rewritten: " + rewritten);
-        assertEquals("", problems.toString(), "CheckClassAdapter found errors");
+        assertEquals("", problems.toString(), "CheckClassAdapter errors or lost debug information");
     }
 
     /** Compiles {@code fixture/<name>.java} from the test resources with {@code options}; returns class bytes. */

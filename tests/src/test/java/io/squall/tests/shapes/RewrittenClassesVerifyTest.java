@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every class of this test module (the whole shape corpus) rewritten by {@code SquallTransformer.rewrite}:
  * classes with coroutines come back rewritten and pass ASM's {@code CheckClassAdapter} data-flow
- * verification; classes without come back null; the rewrite is deterministic. Also checks that no class failed
+ * verification, keeping every source line and local variable of their coroutines in the debug information;
+ * classes without come back null; the rewrite is deterministic. Also checks that no class failed
  * the agent's own load-time verification ({@code -Dio.squall.agent.verify=true}).
  */
 class RewrittenClassesVerifyTest {
@@ -74,6 +75,9 @@ class RewrittenClassesVerifyTest {
                 List<String> removed = new ArrayList<>(before);
                 removed.removeAll(after);
                 problems.add(name + ": declared (non-synthetic) methods changed; added " + added + " removed " + removed);
+            }
+            for (String lost : ClassChecks.lostDebugInfo(original, out)) {
+                problems.add(name + ": debug information lost: " + lost);
             }
             byte[] again = agent.rewrite(loader, name, original.clone());
             if (!java.util.Arrays.equals(out, again)) {
