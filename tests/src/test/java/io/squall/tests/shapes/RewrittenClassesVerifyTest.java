@@ -98,7 +98,7 @@ class RewrittenClassesVerifyTest {
         }
         long failures = AgentAccess.verifyFailures();
         assertTrue(failures >= 0, "SquallAgent.verifyFailures() is missing");
-        assertEquals(0, failures, "classes failed the agent's verification at load; see the test output log");
+        assertEquals(0, failures - TransformerRobustnessTest.deliberateVerifyFailures, "classes failed the agent's verification at load; see the test output log");
     }
 
     @Test
