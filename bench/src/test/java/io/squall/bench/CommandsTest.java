@@ -3,9 +3,11 @@ package io.squall.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.squall.Future;
 import io.squall.bench.hello.HelloHandler;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
+import io.squall.http.RequestHandler;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -113,6 +115,42 @@ class CommandsTest {
             assertEquals(0, k.status, k.toString());
             assertTrue(Long.parseLong(k.find("^  code 200 -- (\\d+)$")) > 0, k.out);
             assertEquals("0", k.find("^errors: (\\d+)"), k.out);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** Writes its body in two flushed pieces: chunked on HTTP/1.1, close-delimited on HTTP/1.0. */
+    public static final class TwoPieces extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            write("abc");
+            flush();
+            write("defg");
+            return null;
+        }
+    }
+
+    @Test
+    void httpLoadReadsChunkedAndCloseDelimitedBodies() throws Exception {
+        HTTPServer server = new HTTPServer(new Application(Application.route("/pieces", TwoPieces::new)));
+        server.bind(0, "127.0.0.1");
+        server.start(1);
+        try {
+            String url = "http://127.0.0.1:" + server.port() + "/pieces";
+            for (String[] args : new String[][] {{"--keepalive"}, {}}) {
+                String[] words = new String[args.length + 5];
+                System.arraycopy(new String[] {"http-load", "--parallel", "2", "--seconds", "1"}, 0, words, 0, 5);
+                System.arraycopy(args, 0, words, 5, args.length);
+                words = java.util.Arrays.copyOf(words, words.length + 1);
+                words[words.length - 1] = url;
+                CommandOutput r = CommandOutput.run(words);
+                assertEquals(0, r.status, r.toString());
+                long fetches = Long.parseLong(r.find("^  code 200 -- (\\d+)$"));
+                assertTrue(fetches > 0, r.out);
+                assertEquals("0", r.find("^errors: (\\d+)"), r.out);
+                assertEquals(fetches * 7, Long.parseLong(r.find("max parallel, (\\d+) bytes")), r.out);
+            }
         } finally {
             server.stop();
         }
