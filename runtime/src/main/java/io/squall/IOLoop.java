@@ -323,11 +323,13 @@ public final class IOLoop {
         @SuppressWarnings("unchecked")
         Future<T> f = (Future<T>) s.future;
         if (f == null || !f.isDone()) {
+            String pending = String.valueOf(f);
             if (f != null) {
                 f.cancel();
             }
             if (s.timedOut) {
-                throw sneaky(new TimeoutException("runSync timed out after " + timeout));
+                throw sneaky(new TimeoutException("runSync timed out after " + timeout + " waiting for " + pending
+                        + " (the future is now cancelled)"));
             }
             throw new IllegalStateException("IOLoop was stopped before the runSync future completed"
                     + (Thread.currentThread().isInterrupted() ? " (its thread was interrupted)" : ""));
