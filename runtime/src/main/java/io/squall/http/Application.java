@@ -36,11 +36,15 @@ public class Application implements RequestCallback {
     /** One pattern and the factory of its handlers. */
     public static final class Route {
         private final Pattern pattern;
+        /** The path itself when the pattern has no metacharacters: matched with equals, no Matcher. */
+        private final String literal;
         private final Supplier<? extends RequestHandler> factory;
         private final String handlerName;
 
         private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName) {
             this.pattern = pattern;
+            this.literal = pattern.pattern().chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9' || c == '/' || c == '_' || c == '-' || c == '~') ? pattern.pattern() : null;
             this.factory = factory;
             this.handlerName = handlerName;
         }
@@ -60,6 +64,8 @@ public class Application implements RequestCallback {
             return pattern.pattern() + " -> " + handlerName;
         }
     }
+
+    private static final String[] NO_ARGS = new String[0];
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
 
@@ -170,6 +176,12 @@ public class Application implements RequestCallback {
     public Future<?> handleRequest(HTTPServerRequest request) {
         String path = request.path();
         for (Route route : routes) {
+            if (route.literal != null) {
+                if (route.literal.equals(path)) {
+                    return run(route, request, NO_ARGS);
+                }
+                continue;
+            }
             Matcher m = route.pattern.matcher(path);
             if (m.matches()) {
                 String[] args = new String[m.groupCount()];
@@ -177,14 +189,18 @@ public class Application implements RequestCallback {
                     String g = m.group(i + 1);
                     args[i] = g == null ? null : HTTPUtil.urlDecode(g, false);
                 }
-                RequestHandler handler = route.factory.get();
-                if (handler == null) {
-                    throw new IllegalStateException("The handler factory of route " + route + " returned null");
-                }
-                return handler.execute(this, request, args);
+                return run(route, request, args);
             }
         }
         return new RequestHandler().executeError(this, request, 404);
+    }
+
+    private Future<?> run(Route route, HTTPServerRequest request, String[] args) {
+        RequestHandler handler = route.factory.get();
+        if (handler == null) {
+            throw new IllegalStateException("The handler factory of route " + route + " returned null");
+        }
+        return handler.execute(this, request, args);
     }
 
     private static Pattern compile(String regex) {
