@@ -47,7 +47,12 @@ import io.squall.internal.Log;
  *                                                                                read, or close()
  *   closed   from the buffer only; else fail with    fail with                   -
  *            StreamClosedException(cause = error())  StreamClosedException
+ *   half-    from the buffer only; else fail with    queued, flushed in order    close(), an I/O error
+ *   closed   StreamClosedException (cause null)
  * </pre>
+ *
+ * <p>Half-closed is reached only in half-close mode ({@link #setCloseOnEof setCloseOnEof(false)}), when the
+ * peer ends its side of the connection.
  *
  * <pre>
  *   IOStream stream = new IOStream(channel);
@@ -88,6 +93,8 @@ public class IOStream {
     /** Volatile so that {@link #isClosed()} is current on any thread; written on the loop thread. */
     private volatile boolean closed;
     private boolean eof;
+    /** False in half-close mode: an end of stream from the peer is remembered, and the write side stays open. */
+    private boolean closeOnEof = true;
     private Throwable error;
     private Runnable closeCallback;
     private List<Runnable> closeListeners;
@@ -239,6 +246,10 @@ public class IOStream {
             failPendingRead();
             return op.future;
         }
+        if (eof) {
+            finishReadAtEof();
+            return op.future;
+        }
         if (op.kind == ReadOp.BYTES) {
             if (op.limit > readBuffer.maxSize()) {
                 failBufferFull();
@@ -308,7 +319,7 @@ public class IOStream {
 
     /** Reads from the socket until the pending read is satisfied, nothing is available, or EOF/error. */
     private void readFromChannel() {
-        for (int i = 0; i < READS_PER_EVENT && pendingRead != null && !closed; i++) {
+        for (int i = 0; i < READS_PER_EVENT && pendingRead != null && !closed && !eof; i++) {
             if (readBuffer.isFull()) {
                 failBufferFull();
                 return;
@@ -321,8 +332,7 @@ public class IOStream {
                 return;
             }
             if (n < 0) {
-                eof = true;
-                close(null);
+                onEof();
                 return;
             }
             if (n == 0 || satisfyFromBuffer()) {
@@ -335,12 +345,40 @@ public class IOStream {
     private void readWhileIdle() {
         try {
             if (readBuffer.readFrom(channel) < 0) {
-                eof = true;
-                close(null);
+                onEof();
             }
         } catch (IOException e) {
             close(e);
         }
+    }
+
+    /**
+     * The peer closed its side. By default the stream closes; in half-close mode it stays open for writing
+     * and the pending read (if any) completes from the buffer or fails, as every later read that the
+     * buffer cannot satisfy does.
+     */
+    private void onEof() {
+        eof = true;
+        if (closeOnEof) {
+            close(null);
+        } else if (pendingRead != null && !satisfyFromBuffer()) {
+            finishReadAtEof();
+        }
+    }
+
+    /** Half-close mode, after EOF: readUntilClose gets what is buffered; any other read fails. */
+    private void finishReadAtEof() {
+        ReadOp op = pendingRead;
+        pendingRead = null;
+        if (op.kind == ReadOp.UNTIL_CLOSE) {
+            complete(op.future, readBuffer.take(readBuffer.size()));
+            return;
+        }
+        int buffered = readBuffer.size();
+        String detail = buffered > 0 ? " (" + buffered + " unread bytes are buffered)" : "";
+        fail(op.future, new StreamClosedException("IOStream " + describePeer() + ": the peer closed its side"
+                + " (end of stream); " + op.describe() + " cannot complete" + detail + ". The stream is still"
+                + " open for writing (half-close mode); close() it when done"));
     }
 
     private void failUnsatisfiable(int found) {
@@ -494,7 +532,7 @@ public class IOStream {
             return;
         }
         int want = 0;
-        if (pendingRead != null || (readBuffer.size() == 0 && !eof)) {
+        if (!eof && (pendingRead != null || readBuffer.size() == 0)) {
             want |= IOLoop.READ;
         }
         if (!writeQueue.isEmpty()) {
@@ -686,6 +724,47 @@ public class IOStream {
 
     // ---------------------------------------------------------------------------------------------------
     // State
+
+    /**
+     * Chooses what an end of stream from the peer does. By default ({@code true}, as in Tornado) it closes
+     * the stream, whether or not a read is pending. With {@code false} (half-close mode, for peers that
+     * {@code shutdownOutput()} after sending a request and still wait for the reply), the end of stream is
+     * remembered instead: the stream stays open and writable; {@link #readUntilClose()} completes with what
+     * is buffered, and any other read that the buffer cannot satisfy fails with
+     * {@link StreamClosedException}. The stream no longer watches the socket for reading then, so the
+     * owner must {@link #close()} it when done; a peer that closed completely shows up as a failed write.
+     * Setting {@code true} on a stream that has already seen the end of stream closes it at once.
+     * Call on the loop's thread.
+     *
+     * @param on true to close at end of stream (the default), false to keep the write side open
+     */
+    public void setCloseOnEof(boolean on) {
+        closeOnEof = on;
+        if (on && eof && !closed) {
+            close(null);
+        } else {
+            updateInterest(); // watch the socket while idle, so that the end of stream is noticed
+        }
+    }
+
+    /**
+     * Tells whether an end of stream from the peer closes this stream (see {@link #setCloseOnEof}).
+     *
+     * @return true unless half-close mode is on
+     */
+    public boolean closeOnEof() {
+        return closeOnEof;
+    }
+
+    /**
+     * Tells whether the peer has closed its side (an end of stream was read). In half-close mode the stream
+     * may still be open for writing then.
+     *
+     * @return true once an end of stream has been read
+     */
+    public boolean eofReceived() {
+        return eof;
+    }
 
     /**
      * Tells whether the stream is closed.
