@@ -651,4 +651,96 @@ class HarderShapesTest extends ShapeTest {
         assertFalse(co.isDone(), "must resume on the loop, which is not running yet");
         assertEquals("after x", loop.runSync(() -> co));
     }
+
+    // ---- an expression lambda whose body is an await that yields a Future: the coroutine follows it
+
+    static final class AwaitYieldsFutureShape {
+        static Function<Src, Future<String>> make() {
+            return s -> await(s.of(s.of("inner")));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Src.Mode.class)
+    void lambdaBodyAwaitingAFutureOfAFuture(Src.Mode mode) {
+        // The body may end without suspending and return the (pending) inner future, which the coroutine then
+        // follows on whatever thread completes it: no thread is asserted here.
+        Src s = src(mode);
+        Run<String> run = run(s, AwaitYieldsFutureShape.make());
+        assertOutcome(Outcome.value("inner"), run.outcome);
+        assertEquals(List.of(), s.violations());
+        assertEquals(s.pendingMade(), s.verifiedPending());
+    }
+
+    // ---- completions racing with the suspension (no gate), on several loops and threads at once
+
+    static final class RacyShape {
+        static void spin(int n) {
+            long x = 0;
+            for (int i = 0; i < n * 20; i++) {
+                x += i;
+            }
+            if (x == 42) {
+                Thread.yield();
+            }
+        }
+
+        @Coroutine
+        static Future<long[]> racy(java.util.concurrent.Executor worker, io.squall.IOLoop loop, int n) {
+            long sum = 0;
+            long offLoop = 0;
+            for (int i = 0; i < n; i++) {
+                Future<Integer> f = new Future<>();
+                int v = i;
+                worker.execute(() -> {
+                    spin(v % 64);
+                    f.setResult(v);
+                });
+                spin((v * 7) % 64);
+                sum += await(f);
+                if (!loop.inLoopThread()) {
+                    offLoop++;
+                }
+            }
+            return Future.of(new long[] {sum, offLoop});
+        }
+    }
+
+    @Test
+    void completionsRacingWithSuspensionOnSeveralLoops() throws Exception {
+        int n = 2000;
+        int loops = 3;
+        java.util.concurrent.ExecutorService completers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<Thread> threads = new ArrayList<>();
+        List<long[]> results = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        try {
+            for (int k = 0; k < loops; k++) {
+                Thread th = new Thread(() -> {
+                    io.squall.IOLoop own = new io.squall.IOLoop();
+                    own.makeCurrent();
+                    try {
+                        results.add(own.runSync(() -> RacyShape.racy(completers, own, n), Duration.ofSeconds(120)));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    } finally {
+                        own.close();
+                    }
+                }, "racy-loop-" + k);
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                th.join(180_000);
+            }
+        } finally {
+            completers.shutdownNow();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(loops, results.size());
+        for (long[] r : results) {
+            assertEquals((long) n * (n - 1) / 2, r[0], "sum of awaited values");
+            assertEquals(0, r[1], "awaits that resumed off their loop's thread");
+        }
+    }
 }
