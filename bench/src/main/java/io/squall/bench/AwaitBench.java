@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -96,6 +97,22 @@ public class AwaitBench {
         }
     }
 
+    /**
+     * How the {@code squall_hop} and {@code callback_hop} steps queue their completing callback on the
+     * IOLoop: {@code addCallback} (Tornado's add_callback: the next iteration, after the selector is polled)
+     * or {@code dispatch} (as soon as the running task returns, in the same iteration).
+     */
+    @State(Scope.Thread)
+    public static class Hop {
+        /** {@code addCallback} or {@code dispatch}. */
+        @Param({"addCallback", "dispatch"})
+        public String via;
+
+        boolean dispatch() {
+            return via.equals("dispatch");
+        }
+    }
+
     private int onExecutor(Supplier<CompletableFuture<Integer>> body) {
         return CompletableFuture.supplyAsync(body, executor).thenCompose(f -> f).join();
     }
@@ -158,8 +175,9 @@ public class AwaitBench {
      */
     @Benchmark
     @OperationsPerInvocation(STEPS)
-    public int squall_hop(Agent agent) {
-        return check(loop.runSync(() -> SquallSteps.hop(loop)));
+    public int squall_hop(Agent agent, Hop hop) {
+        boolean dispatch = hop.dispatch();
+        return check(loop.runSync(() -> SquallSteps.hop(loop, dispatch)));
     }
 
     /** @return the sum */
@@ -189,8 +207,9 @@ public class AwaitBench {
     /** @return the sum */
     @Benchmark
     @OperationsPerInvocation(STEPS)
-    public int callback_hop() {
-        return check(loop.runSync(() -> CallbackSteps.hop(loop)));
+    public int callback_hop(Hop hop) {
+        boolean dispatch = hop.dispatch();
+        return check(loop.runSync(() -> CallbackSteps.hop(loop, dispatch)));
     }
 
     // ---- chain

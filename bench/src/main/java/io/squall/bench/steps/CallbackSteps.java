@@ -35,18 +35,24 @@ public final class CallbackSteps {
     }
 
     /**
-     * {@code hop}: each step's future is completed by a callback on {@code ioLoop} in its next iteration.
-     * Run it on {@code ioLoop} (runSync).
+     * {@code hop}: each step's future is completed by a callback on {@code ioLoop}, queued with addCallback
+     * (next iteration) or dispatch (same iteration), as in {@link SquallSteps#hop}. Run it on {@code ioLoop}.
      *
      * @param ioLoop the loop
+     * @param dispatch whether to queue the completing callback with dispatch instead of addCallback
      * @return a future of the sum
      */
-    public static Future<Integer> hop(IOLoop ioLoop) {
+    public static Future<Integer> hop(IOLoop ioLoop, boolean dispatch) {
         Loop loop = new Loop() {
             @Override
             Future<Integer> next() {
                 Future<Integer> f = new Future<>();
-                ioLoop.addCallback(() -> f.setResult(ONE));
+                Runnable complete = () -> f.setResult(ONE);
+                if (dispatch) {
+                    ioLoop.dispatch(complete);
+                } else {
+                    ioLoop.addCallback(complete);
+                }
                 return f;
             }
         };

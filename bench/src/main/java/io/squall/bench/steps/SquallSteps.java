@@ -30,18 +30,26 @@ public final class SquallSteps {
     }
 
     /**
-     * {@code hop}: each step awaits a fresh future that a callback on {@code loop} completes in its next
-     * iteration, so every step suspends and resumes. Run it on {@code loop} (runSync).
+     * {@code hop}: each step awaits a fresh future that a callback on {@code loop} completes, so every step
+     * suspends and resumes. The callback is queued with {@link IOLoop#addCallback} (it runs in the loop's
+     * next iteration, after the selector is polled) or, with {@code dispatch}, with {@link IOLoop#dispatch}
+     * (it runs as soon as the running task returns, in the same iteration). Run it on {@code loop}.
      *
      * @param loop the loop the coroutine runs on
+     * @param dispatch whether to queue the completing callback with dispatch instead of addCallback
      * @return a future of the sum ({@link Steps#STEPS})
      */
     @Coroutine
-    public static Future<Integer> hop(IOLoop loop) {
+    public static Future<Integer> hop(IOLoop loop, boolean dispatch) {
         int sum = 0;
         for (int i = 0; i < STEPS; i++) {
             Future<Integer> f = new Future<>();
-            loop.addCallback(() -> f.setResult(ONE));
+            Runnable complete = () -> f.setResult(ONE);
+            if (dispatch) {
+                loop.dispatch(complete);
+            } else {
+                loop.addCallback(complete);
+            }
             sum += await(f);
         }
         return Future.of(sum);
