@@ -113,6 +113,63 @@ class CompiledVariantsTest {
         assertEquals(0, SquallAgent.verifyFailures());
     }
 
+    /** Pattern switches (record patterns, guards that await) need javac 21+: run on JDK 21+ only. */
+    @org.junit.jupiter.api.Test
+    void patternSwitchWithAwaitsInGuardsAndBodies() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "needs javac 21+");
+        String src = String.join("\n",
+                "package patterns;",
+                "import static io.squall.Async.await;",
+                "import io.squall.Future;",
+                "import io.squall.annotations.Coroutine;",
+                "import java.util.function.IntFunction;",
+                "public class Sw {",
+                "  public sealed interface S permits P, Q {}",
+                "  public record P(int x, String y) implements S {}",
+                "  public record Q(S inner) implements S {}",
+                "  @Coroutine public static Future<String> co(Object o, IntFunction<Future<Integer>> f) {",
+                "    String r = switch (o) {",
+                "      case P(int x, String y) when await(f.apply(x)) > 1 -> y + await(f.apply(x * 10));",
+                "      case P p -> \"small\" + await(f.apply(p.x()));",
+                "      case Q(P(var x, var y)) -> \"nested\" + x + y + await(f.apply(3));",
+                "      case Q q -> \"q\";",
+                "      case String s when s.length() > await(f.apply(2)) -> \"long\";",
+                "      case null -> \"null\" + await(f.apply(0));",
+                "      default -> \"other\";",
+                "    };",
+                "    return Future.of(r);",
+                "  }",
+                "}");
+        Class<?> sw = InMemoryJavac.load(InMemoryJavac.compile(Map.of("patterns.Sw", src)))
+                .loadClass("patterns.Sw");
+        Class<?> p = sw.getClassLoader().loadClass("patterns.Sw$P");
+        Class<?> q = sw.getClassLoader().loadClass("patterns.Sw$Q");
+        Class<?> s = sw.getClassLoader().loadClass("patterns.Sw$S");
+        Object p5 = p.getDeclaredConstructor(int.class, String.class).newInstance(5, "five");
+        Object p1 = p.getDeclaredConstructor(int.class, String.class).newInstance(1, "one");
+        Object qp = q.getDeclaredConstructor(s).newInstance(p1);
+        Object qq = q.getDeclaredConstructor(s).newInstance(qp);
+        Method co = sw.getMethod("co", Object.class, IntFunction.class);
+        IntFunction<Future<Integer>> pending = i -> {
+            Future<Integer> fut = new Future<>();
+            IOLoop.current().callLater(Duration.ZERO, () -> fut.setResult(i));
+            return fut;
+        };
+        List<String> out = new java.util.ArrayList<>();
+        for (Object o : java.util.Arrays.asList(p5, p1, qp, qq, "lengthy", "ab", null, 7)) {
+            out.add(loop.runSync(() -> {
+                try {
+                    @SuppressWarnings("unchecked")
+                    Future<String> r = (Future<String>) co.invoke(null, o, pending);
+                    return r;
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }, Duration.ofSeconds(30)));
+        }
+        assertEquals(List.of("five50", "small1", "nested1one3", "q", "long", "other", "null0", "other"), out);
+    }
+
     @ParameterizedTest
     @MethodSource("variants")
     void sameResultAsTheStraightLineTwin(List<String> options) throws Exception {
