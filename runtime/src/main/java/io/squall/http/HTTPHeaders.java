@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  */
 public final class HTTPHeaders {
     /** Names and values interleaved: name0, value0, name1, value1, ... */
-    private final ArrayList<String> fields = new ArrayList<>();
+    private final ArrayList<String> fields = new ArrayList<>(16);
 
     /** Creates empty headers. */
     public HTTPHeaders() {}

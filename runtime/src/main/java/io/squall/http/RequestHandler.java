@@ -35,6 +35,8 @@ import io.squall.internal.Log;
  * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there).
  */
 public class RequestHandler {
+    /** The logger {@link Log} writes to, asked only whether debug messages are wanted. */
+    private static final System.Logger DEBUG_LOG = System.getLogger("io.squall");
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
@@ -589,7 +591,8 @@ public class RequestHandler {
     private void logRequest() {
         if (status >= 500) {
             Log.warning(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
-        } else {
+        } else if (DEBUG_LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            // Checked first: building the message for every request would cost more than serving it.
             Log.debug(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
         }
     }
