@@ -33,7 +33,9 @@ final class Connector {
     private InetAddress[] addresses;
     private int next;
     private SocketChannel channel;
+    /** True while the channel is registered with the loop (through {@link #relay}). */
     private boolean registered;
+    private HandlerRelay relay;
     private Timeout timer;
 
     Connector(IOLoop loop, String host, int port, Duration timeout, int maxBufferSize) {
@@ -94,7 +96,8 @@ final class Connector {
                 connected();
                 return;
             }
-            loop.addHandler(channel, (ch, ops) -> finishConnect(), IOLoop.WRITE);
+            relay = new HandlerRelay((ch, ops) -> finishConnect());
+            loop.addHandler(channel, relay, IOLoop.WRITE);
             registered = true;
         } catch (IOException e) {
             closeChannel();
@@ -119,8 +122,8 @@ final class Connector {
             connectNext(e);
             return;
         }
-        loop.removeHandler(channel);
-        registered = false;
+        // keep the registration for the stream (see HandlerRelay), paused until the stream says what it wants
+        loop.updateHandler(channel, 0);
         connected();
     }
 
@@ -137,6 +140,10 @@ final class Connector {
             closeChannel();
             fail(e);
             return;
+        }
+        if (registered) {
+            stream.adoptRegistration(relay);
+            registered = false;
         }
         channel = null;
         if (!result.trySetResult(stream)) {

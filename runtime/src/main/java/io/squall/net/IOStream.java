@@ -557,6 +557,16 @@ public class IOStream {
         }
     }
 
+    /**
+     * Takes over the loop registration of this stream's channel that {@code relay} holds (interest paused),
+     * instead of registering anew; see {@link HandlerRelay}. Call on the loop thread before any other use.
+     */
+    void adoptRegistration(HandlerRelay relay) {
+        relay.retarget(handler);
+        registered = true;
+        interest = 0;
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Closing
 

@@ -39,6 +39,35 @@ class TCPClientTest extends NetTestBase {
     }
 
     @Test
+    void connectedStream_receivesTheEventsOfTheConnectRegistration() throws IOException {
+        ServerSocketChannel server = listener();
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        IOStream stream = run(() -> new TCPClient().connect("127.0.0.1", port));
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        stream.setCloseCallback(closes::incrementAndGet); // idle: only the registration can tell
+        server.accept().close();
+        run(() -> until(() -> closes.get() == 1));
+        assertTrue(stream.isClosed());
+        assertEquals(null, stream.error(), "the peer closed cleanly");
+    }
+
+    @Test
+    void manySequentialConnections_eachWritesReadsAndCloses() {
+        EchoServer server = server(new EchoServer());
+        server.listen(0, "127.0.0.1");
+        for (int i = 0; i < 200; i++) {
+            String line = "line " + i + "\n";
+            String reply = run(() -> then(new TCPClient().connect("127.0.0.1", server.port()),
+                    s -> then(s.write(bytes(line)), w -> then(s.readUntil(bytes("\n")), r -> {
+                        s.close();
+                        return Future.of(str(r));
+                    }))));
+            assertEquals(line, reply);
+        }
+        run(() -> until(() -> server.connections.get() == 200));
+    }
+
+    @Test
     void connect_hostNameIsResolvedOffTheLoop() {
         EchoServer server = new EchoServer();
         server.listen(0, "127.0.0.1");
