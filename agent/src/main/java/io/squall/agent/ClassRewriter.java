@@ -111,6 +111,14 @@ final class ClassRewriter {
                     } catch (Refusal r) {
                         restore(m, snapshot);
                         refusals.add(refuse(cn, m, r));
+                    } catch (RuntimeException bug) {
+                        // An agent bug on one coroutine: refuse it clearly, keep the rest of the class.
+                        AgentLog.error("internal error while rewriting " + cn.name + "." + m.name + m.desc
+                                + " (please report this Squall agent bug)", bug);
+                        restore(m, snapshot);
+                        refusals.add(refuse(cn, m, new Refusal("this coroutine's shape is not supported by the"
+                                + " Squall agent (internal error: " + bug + ")", "Please report it with the class"
+                                + " file; meanwhile assign awaited values to locals in separate statements", null)));
                     }
                 }
             }
