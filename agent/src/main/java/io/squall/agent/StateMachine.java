@@ -173,8 +173,6 @@ final class StateMachine {
         return FrameTypes.analyze(owner.name, body, chosen);
     }
 
-
-
     /** Decides, per site, which locals and stack entries to save and where. */
     private void plan() throws Refusal {
         Liveness liveness = Liveness.of(body);

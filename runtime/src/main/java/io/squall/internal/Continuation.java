@@ -247,8 +247,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         refs = NO_REFS;
         prims = NO_PRIMS;
         awaiting = null;
-        if (!trySetException(t)) {
-            Log.error("Coroutine " + this + " threw after it had completed", t);
+        if (!trySetException(t) && !(isCancelled() && t instanceof java.util.concurrent.CancellationException)) {
+            Log.error("Coroutine " + this + " threw after its future was already completed (cancelled by"
+                    + " its caller?)", t);
         }
     }
 
