@@ -28,8 +28,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Netty peer of {@link HelloServerCommand}: {@code GET /hello} answers {@code Hello, world} with
- * keep-alive, on N NIO event loops that both accept and serve (as Squall's loops do). Written the way
- * Netty's own hello-world example is structured: write in channelRead, flush in channelReadComplete.
+ * keep-alive, on N NIO event loops that both accept and serve (as Squall's loops do), with the same response
+ * headers as Squall's. Written the way Netty's own hello-world example is structured: write in
+ * channelRead, flush in channelReadComplete.
  */
 public final class NettyHelloServer implements AutoCloseable {
     private static final byte[] BODY = HelloHandler.BODY.getBytes(StandardCharsets.US_ASCII);
@@ -75,6 +76,25 @@ public final class NettyHelloServer implements AutoCloseable {
         group.shutdownGracefully().syncUninterruptibly();
     }
 
+    private static final CachedDate DATE = new CachedDate();
+
+    /** The HTTP Date header, formatted once per second (as servers do). */
+    private static final class CachedDate {
+        private static final java.time.format.DateTimeFormatter HTTP_DATE = java.time.format.DateTimeFormatter
+                .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+        private volatile long second = -1;
+        private volatile String value;
+
+        String now() {
+            long s = System.currentTimeMillis() / 1000;
+            if (s != second) {
+                value = HTTP_DATE.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+                second = s;
+            }
+            return value;
+        }
+    }
+
     /** Answers every request; 404 for paths other than /hello. */
     private static final class Hello extends ChannelInboundHandlerAdapter {
         @Override
@@ -86,8 +106,12 @@ public final class NettyHelloServer implements AutoCloseable {
                     ByteBuf content = hello ? Unpooled.wrappedBuffer(BODY) : Unpooled.EMPTY_BUFFER;
                     FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(),
                             hello ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND, content);
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
-                            .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+                    // The same headers as Squall's reply (Content-Type, Content-Length, Date, Server), so both
+                    // servers send responses of the same shape and size.
+                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8")
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+                            .set(HttpHeaderNames.DATE, DATE.now())
+                            .set(HttpHeaderNames.SERVER, "Netty/4.1");
                     boolean keepAlive = HttpUtil.isKeepAlive(req);
                     if (keepAlive) {
                         if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
