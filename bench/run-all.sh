@@ -31,7 +31,7 @@ if [ "$QUICK" = 1 ]; then
   JMH="-f 1 -wi 1 -w 300ms -i 2 -r 300ms"; MEM=20000; SEED_S=4; SEED30_S=5; C10K_P=1000; C10K_S=5
   HELLO="--duration 2 --warmup 1"; WARM_S=1
 else
-  JMH="-f 1 -wi 3 -w 1s -i 5 -r 1s"; MEM=100000; SEED_S=10; SEED30_S=30; C10K_P=10000; C10K_S=61
+  JMH="-f 1 -wi 5 -w 1s -i 5 -r 1s"; MEM=100000; SEED_S=10; SEED30_S=30; C10K_P=10000; C10K_S=61
   HELLO="--duration 10 --warmup 5"; WARM_S=2.5
 fi
 
