@@ -16,6 +16,8 @@ import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -70,7 +72,11 @@ final class ClassRewriter {
         Set<String> tooLarge = new HashSet<>();
         while (true) {
             ClassNode cn = new ClassNode();
-            reader.accept(cn, ClassReader.EXPAND_FRAMES);
+            try {
+                reader.accept(cn, ClassReader.EXPAND_FRAMES);
+            } catch (RuntimeException e) {
+                throw new MalformedClassException("malformed class file (" + e + ")", e);
+            }
             List<MethodNode> coroutines = new ArrayList<>();
             for (MethodNode m : cn.methods) {
                 if (m.name.endsWith(Names.RESUME_SUFFIX) || m.desc.contains(Names.CONTINUATION_DESC)) {
@@ -193,6 +199,11 @@ final class ClassRewriter {
         int line = r.at != null ? MethodShapes.lineOf(r.at) : MethodShapes.firstLine(m);
         String message = message(cn, m, line, r);
         InsnList code = new InsnList();
+        if (line > 0) {
+            LabelNode start = new LabelNode();
+            code.add(start);
+            code.add(new LineNumberNode(line, start));
+        }
         code.add(new LdcInsnNode(message));
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.SUPPORT, "refused",
                 "(Ljava/lang/String;)Ljava/lang/IllegalStateException;", false));

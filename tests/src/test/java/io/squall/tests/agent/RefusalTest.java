@@ -106,6 +106,9 @@ class RefusalTest {
         assertTrue(m.contains("await inside a synchronized block"), m);
         assertTrue(m.contains("Fix: Move the await out of the synchronized block"), m);
         assertEquals(1, count(logged, m), "logged once at load: " + logged);
+        StackTraceElement top = inBlock.exception().getStackTrace()[1];
+        assertEquals("inBlock", top.getMethodName());
+        assertEquals(10, top.getLineNumber(), "the refusal's own trace points at the refused await");
         assertTrue(logged.contains("[squall-agent]"), logged);
 
         Future<?> inMethod = (Future<?>) invoke(locks, "inMethod", Future.of("x"));
