@@ -82,6 +82,8 @@ public final class IOLoop {
 
     private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
     private static final int COMPACT_THRESHOLD = 512;
+    /** The longest a busy loop goes without polling the selector (see {@link #lastPoll}). */
+    private static final long POLL_INTERVAL_NANOS = 50_000;
     private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
     private static volatile ExecutorService defaultExecutor;
 
@@ -99,6 +101,13 @@ public final class IOLoop {
     private volatile boolean closed;
     /** True while the loop is about to block in select; a producer that sees it wakes the selector. */
     private volatile boolean sleeping;
+    /**
+     * When the selector was last polled ({@link #time()} scale). While callbacks keep the loop busy, an
+     * iteration polls I/O only once {@link #POLL_INTERVAL_NANOS} have passed since then, so a callback-driven
+     * suspend/resume does not pay a syscall per step and I/O still waits at most that long plus one
+     * iteration.
+     */
+    private long lastPoll;
     /** Roughly how many cancelled timers the heap still holds; decides when to compact it. */
     private int cancelledTimers;
     private long timerSequence;
@@ -111,6 +120,7 @@ public final class IOLoop {
     public IOLoop() {
         try {
             selector = Selector.open();
+            lastPoll = System.nanoTime() - POLL_INTERVAL_NANOS;
         } catch (IOException e) {
             throw new UncheckedIOException("IOLoop: cannot open a Selector: " + e.getMessage(), e);
         }
@@ -707,17 +717,21 @@ public final class IOLoop {
     // The iteration
 
     private void runOnce() {
-        drainIncoming();
+        if (!incoming.isEmpty()) {
+            drainIncoming();
+        }
         int n = ready.size();
         long now = time();
-        Timeout next;
-        while ((next = timers.peek()) != null && next.deadline - now <= 0) {
-            timers.poll();
-            next.queued = false;
-            if (next.isPending()) {
-                dueTimers.add(next);
-            } else {
-                cancelledTimers = Math.max(0, cancelledTimers - 1);
+        if (!timers.isEmpty()) {
+            Timeout next;
+            while ((next = timers.peek()) != null && next.deadline - now <= 0) {
+                timers.poll();
+                next.queued = false;
+                if (next.isPending()) {
+                    dueTimers.add(next);
+                } else {
+                    cancelledTimers = Math.max(0, cancelledTimers - 1);
+                }
             }
         }
         for (int i = 0; i < n; i++) {
@@ -733,7 +747,12 @@ public final class IOLoop {
             }
             dueTimers.clear();
         }
-        select(pollTimeoutMillis());
+        long timeout = pollTimeoutMillis();
+        if (timeout == 0 && now - lastPoll < POLL_INTERVAL_NANOS) {
+            // Work is ready and I/O was polled moments ago: skip the selectNow() syscall this iteration.
+            return;
+        }
+        select(timeout);
     }
 
     /** 0 when work is ready, -1 to block until woken, else milliseconds until the next timer. */
@@ -777,6 +796,7 @@ public final class IOLoop {
             Log.error("Unexpected exception in the IOLoop selector", e);
             return;
         }
+        lastPoll = time();
         if (selected == 0 && selector.selectedKeys().isEmpty()) {
             return;
         }
