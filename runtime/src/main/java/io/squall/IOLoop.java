@@ -81,6 +81,12 @@ public final class IOLoop {
     }
 
     private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
+    /**
+     * The attachment of a key whose handler was removed: {@link #removeHandler} keeps the key (interest 0)
+     * so that adding a handler again reuses it instead of waiting for the cancelled key to be flushed by a
+     * select. The JDK cancels the key when the channel closes.
+     */
+    private static final IOHandler REMOVED = (ch, ops) -> { };
     private static final int COMPACT_THRESHOLD = 512;
     /** The longest a busy loop goes without polling the selector (see {@link #lastPoll}). */
     private static final long POLL_INTERVAL_NANOS = 50_000;
@@ -245,7 +251,9 @@ public final class IOLoop {
         int handlers = 0;
         for (SelectionKey key : selector.keys()) {
             if (key.isValid()) {
-                handlers++;
+                if (key.attachment() != REMOVED) {
+                    handlers++;
+                }
                 key.cancel();
             }
         }
@@ -631,6 +639,18 @@ public final class IOLoop {
         try {
             ch.configureBlocking(false);
             SelectionKey key = ch.keyFor(selector);
+            if (key != null && key.isValid() && key.attachment() == REMOVED) {
+                // Reuse the key removeHandler kept; if the channel was closed meanwhile it is cancelled now.
+                try {
+                    key.interestOps(toNio(ch, ops));
+                    key.attach(handler);
+                    return;
+                } catch (java.nio.channels.CancelledKeyException closed) {
+                    if (!ch.isOpen()) {
+                        throw new ClosedChannelException();
+                    }
+                }
+            }
             if (key != null && !key.isValid()) {
                 // A key cancelled earlier in this iteration stays registered until the next select.
                 selector.selectNow();
@@ -662,7 +682,7 @@ public final class IOLoop {
             return;
         }
         SelectionKey key = ch.keyFor(selector);
-        if (key == null || !key.isValid()) {
+        if (key == null || !key.isValid() || key.attachment() == REMOVED) {
             throw new IllegalStateException("updateHandler: channel " + ch + " has no handler on this IOLoop"
                     + " (addHandler it first)");
         }
@@ -671,7 +691,9 @@ public final class IOLoop {
 
     /**
      * Stops calling the channel's handler. Removing a channel that has none does nothing. The channel is
-     * not closed.
+     * not closed. Its selection key is kept, with no interest, until the channel is closed or the loop is,
+     * so that adding a handler again (as a stream taking over a connection does) costs no extra select; a
+     * channel cannot be switched back to blocking mode until then.
      *
      * @param ch the channel
      */
@@ -681,9 +703,20 @@ public final class IOLoop {
             return;
         }
         SelectionKey key = ch.keyFor(selector);
-        if (key != null) {
-            key.cancel();
+        if (key == null || !key.isValid()) {
+            return;
         }
+        try {
+            key.interestOps(0);
+            key.attach(REMOVED);
+        } catch (java.nio.channels.CancelledKeyException closed) {
+            // The channel was closed meanwhile, which cancelled the key: nothing left to remove.
+        }
+    }
+
+    /** How many channels the selector still holds keys for, removed handlers included; for tests. */
+    int registeredKeys() {
+        return selector.keys().size();
     }
 
     private static int toNio(SelectableChannel ch, int ops) {
@@ -816,6 +849,9 @@ public final class IOLoop {
                 continue;
             }
             IOHandler handler = (IOHandler) key.attachment();
+            if (handler == REMOVED) {
+                continue;
+            }
             int ops;
             try {
                 // Readiness the handler has since lost interest in is not reported.

@@ -225,6 +225,78 @@ class IOLoopHandlerTest extends AsyncTestCase {
     }
 
     @Test
+    void removeThenAddReusesTheKeyAndTheNewHandlerGetsTheData() {
+        write(pipe.sink(), "xyz");
+        List<String> calls = new ArrayList<>();
+        String data = runSync(() -> {
+            Future<String> f = new Future<>();
+            loop.addHandler(pipe.source(), (ch, ops) -> calls.add("old"), IOLoop.READ);
+            loop.removeHandler(pipe.source());
+            loop.addHandler(pipe.source(), (ch, ops) -> {
+                calls.add("new");
+                loop.removeHandler(ch);
+                f.setResult(readAvailable(ch));
+            }, IOLoop.READ);
+            return f;
+        });
+        assertEquals("xyz", data);
+        assertEquals(List.of("new"), calls);
+        assertEquals(1, loop.registeredKeys(), "one key, reused");
+    }
+
+    @Test
+    void aRemovedChannelIsNeverDispatchedAndCannotBeUpdated() {
+        write(pipe.sink(), "waiting");
+        AtomicInteger calls = new AtomicInteger();
+        loop.addHandler(pipe.source(), (ch, ops) -> calls.incrementAndGet(), IOLoop.READ);
+        loop.removeHandler(pipe.source());
+        // Blocking selects poll the ready pipe several times; the removed handler must never run.
+        runSync(() -> Gen.sleep(java.time.Duration.ofMillis(5)));
+        runSync(() -> iterations(3));
+        runSync(() -> Gen.sleep(java.time.Duration.ofMillis(5)));
+        assertEquals(0, calls.get());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> loop.updateHandler(pipe.source(), IOLoop.READ));
+        assertTrue(e.getMessage().contains("no handler"), e.getMessage());
+        assertEquals("waiting", readAvailable(pipe.source()));
+    }
+
+    @Test
+    void closingARemovedChannelReleasesItsKey() throws IOException {
+        loop.addHandler(pipe.source(), (ch, ops) -> {}, IOLoop.READ);
+        loop.removeHandler(pipe.source());
+        assertEquals(1, loop.registeredKeys());
+        pipe.source().close();
+        runSync(() -> Gen.sleep(java.time.Duration.ofMillis(5)));
+        assertEquals(0, loop.registeredKeys(), "the closed channel's key is gone after a select");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> loop.addHandler(pipe.source(), (ch, ops) -> {}, IOLoop.READ));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void addingAfterRemovingAClosedChannelFailsClearly() throws IOException {
+        loop.addHandler(pipe.source(), (ch, ops) -> {}, IOLoop.READ);
+        loop.removeHandler(pipe.source());
+        pipe.source().close();
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> loop.addHandler(pipe.source(), (ch, ops) -> {}, IOLoop.READ));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void closeDoesNotCountRemovedHandlers() {
+        IOLoop other = new IOLoop();
+        other.makeCurrent();
+        other.addHandler(pipe.source(), (ch, ops) -> {}, IOLoop.READ);
+        other.removeHandler(pipe.source());
+        other.close();
+        loop.makeCurrent();
+        assertEquals(List.of(), logs.matching(Level.WARNING, "IOLoop closed"), "no handler is left to report");
+        assertTrue(pipe.source().isOpen(), "close() leaves channels open");
+    }
+
+    @Test
     void removeHandlerOfAnUnregisteredChannelDoesNothing() {
         loop.removeHandler(pipe.source());
         IllegalStateException e = assertThrows(IllegalStateException.class,
