@@ -90,6 +90,8 @@ public final class IOLoop {
     private static final int COMPACT_THRESHOLD = 512;
     /** The longest a busy loop goes without polling the selector (see {@link #lastPoll}). */
     private static final long POLL_INTERVAL_NANOS = 50_000;
+    /** A busy loop reads the clock for {@link #POLL_INTERVAL_NANOS} every 8 iterations. */
+    private static final int BUSY_CLOCK_MASK = 7;
     private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
     private static volatile ExecutorService defaultExecutor;
 
@@ -108,12 +110,14 @@ public final class IOLoop {
     /** True while the loop is about to block in select; a producer that sees it wakes the selector. */
     private volatile boolean sleeping;
     /**
-     * When the selector was last polled ({@link #time()} scale). While callbacks keep the loop busy, an
-     * iteration polls I/O only once {@link #POLL_INTERVAL_NANOS} have passed since then, so a callback-driven
-     * suspend/resume does not pay a syscall per step and I/O still waits at most that long plus one
-     * iteration.
+     * When the selector was last polled ({@link #time()} scale). While callbacks keep the loop busy, it
+     * polls I/O only once {@link #POLL_INTERVAL_NANOS} have passed since then, looking at the clock every
+     * {@code BUSY_CLOCK_MASK + 1} iterations: a callback-driven suspend/resume pays neither a syscall nor a
+     * clock read per step, and ready I/O waits at most that long plus that many iterations.
      */
     private long lastPoll;
+    /** Iterations run with work ready since the selector was last polled. */
+    private int busyIterations;
     /** Roughly how many cancelled timers the heap still holds; decides when to compact it. */
     private int cancelledTimers;
     private long timerSequence;
@@ -183,6 +187,7 @@ public final class IOLoop {
         IOLoop previous = CURRENT.get();
         CURRENT.set(this);
         running = true;
+        busyIterations = 0;
         try {
             do {
                 runOnce();
@@ -754,8 +759,8 @@ public final class IOLoop {
             drainIncoming();
         }
         int n = ready.size();
-        long now = time();
         if (!timers.isEmpty()) {
+            long now = time();
             Timeout next;
             while ((next = timers.peek()) != null && next.deadline - now <= 0) {
                 timers.poll();
@@ -781,10 +786,11 @@ public final class IOLoop {
             dueTimers.clear();
         }
         long timeout = pollTimeoutMillis();
-        if (timeout == 0 && now - lastPoll < POLL_INTERVAL_NANOS) {
+        if (timeout == 0 && ((busyIterations++ & BUSY_CLOCK_MASK) != 0 || time() - lastPoll < POLL_INTERVAL_NANOS)) {
             // Work is ready and I/O was polled moments ago: skip the selectNow() syscall this iteration.
             return;
         }
+        busyIterations = 0;
         select(timeout);
     }
 
