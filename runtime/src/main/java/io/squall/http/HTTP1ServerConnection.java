@@ -84,7 +84,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
         } catch (RuntimeException e) {
             io.squall.internal.Log.debug("Cannot set TCP_NODELAY on " + stream + ": " + e);
         }
-        setDeadline(server.idleConnectionTimeoutNanos(), "idle");
+        // A new connection must start its first request within the header timeout (as nginx's
+        // client_header_timeout): one that connects and sends nothing does not hold a descriptor for the
+        // whole idle timeout. Between keep-alive requests the idle timeout applies.
+        setDeadline(Math.min(server.idleConnectionTimeoutNanos(), server.headerTimeoutNanos()), "header");
         process();
         return closedFuture;
     }
@@ -122,6 +125,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 n = parser.feed(in, inStart, inEnd - inStart);
                 inStart += n;
                 if (parser.isHeadComplete()) {
+                    checkHost();
                     parser.beginRequestBody();
                     if (parser.isReadingBody()) {
                         setDeadline(server.bodyTimeoutNanos(), "body");
@@ -138,6 +142,17 @@ final class HTTP1ServerConnection implements HTTPConnection {
             if (parser.isMessageComplete()) {
                 dispatch();
             }
+        }
+    }
+
+    /** RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host header; more than one is never valid. */
+    private void checkHost() throws HTTPInputException {
+        int hosts = parser.headers().getAll("Host").size();
+        if (hosts > 1) {
+            throw new HTTPInputException(400, "Request has " + hosts + " Host headers; exactly one is allowed");
+        }
+        if (hosts == 0 && "HTTP/1.1".equals(parser.version())) {
+            throw new HTTPInputException(400, "HTTP/1.1 request without a Host header");
         }
     }
 

@@ -96,7 +96,7 @@ class HTTPServerTest extends HTTPTestCase {
         crc.update(body);
         RawClient.Response r = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("PUT /big HTTP/1.1\r\nContent-Length: " + body.length + "\r\n\r\n");
+                c.send("PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n");
                 for (int off = 0; off < body.length; off += 100_000) {
                     c.send(java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 100_000)));
                 }
@@ -129,12 +129,12 @@ class HTTPServerTest extends HTTPTestCase {
     @Test
     void pipelinedRequestsAreAnsweredInOrder() {
         startDefault();
-        String pipeline = "GET /slow?a HTTP/1.1\r\n\r\n"
-                + "POST /p1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
-                + "POST /p2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n"
-                + "HEAD /h HTTP/1.1\r\n\r\n"
-                + "GET /slow?b HTTP/1.1\r\n\r\n"
-                + "GET /last HTTP/1.1\r\nConnection: close\r\n\r\n";
+        String pipeline = "GET /slow?a HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "POST /p1 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                + "POST /p2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n"
+                + "HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /slow?b HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /last HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
         List<String> got = blocking(() -> {
             List<String> out = new ArrayList<>();
             try (RawClient c = new RawClient(port)) {
@@ -156,10 +156,10 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<Object> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+                c.send("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
                 c.sendByteByByte("4\r\nwiki\r\n5;ext=1\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n");
                 RawClient.Response up = c.read();
-                c.send("GET /stream HTTP/1.1\r\n\r\n");
+                c.send("GET /stream HTTP/1.1\r\nHost: t\r\n\r\n");
                 RawClient.Response down = c.read();
                 return List.of(up.text(), down.headers.get("Transfer-Encoding"), down.text(),
                         String.valueOf(down.headers.get("Content-Length")));
@@ -179,17 +179,17 @@ class HTTPServerTest extends HTTPTestCase {
         String[][] cases = {
             {"400", "GET /\r\n\r\n"},
             {"400", "GET / HTTP/1.1 extra\r\n\r\n"},
-            {"400", "GET / HTTP/1.1\r\nNo colon here\r\n\r\n"},
-            {"400", "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"},
-            {"400", "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc"},
-            {"400", "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"},
-            {"400", "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
-            {"400", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\nabc\r\n0\r\n\r\n"},
-            {"400", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n"},
-            {"413", "POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n"},
-            {"413", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + "a".repeat(1000) + "\r\n1\r\nb\r\n"},
+            {"400", "GET / HTTP/1.1\r\nHost: t\r\nNo colon here\r\n\r\n"},
+            {"400", "GET / HTTP/1.1\r\nHost: t\r\nBad Name: x\r\n\r\n"},
+            {"400", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc"},
+            {"400", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n"},
+            {"400", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
+            {"400", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\nabc\r\n0\r\n\r\n"},
+            {"400", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcdef\r\n0\r\n\r\n"},
+            {"413", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n"},
+            {"413", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + "a".repeat(1000) + "\r\n1\r\nb\r\n"},
             {"414", "GET /" + "a".repeat(300) + " HTTP/1.1\r\n\r\n"},
-            {"431", "GET / HTTP/1.1\r\nX-Big: " + "b".repeat(1100) + "\r\n\r\n"},
+            {"431", "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(1100) + "\r\n\r\n"},
             {"505", "GET / HTTP/2.0\r\n\r\n"},
             {"505", "GET / HTTP/3.1\r\n\r\n"},
         };
@@ -206,7 +206,7 @@ class HTTPServerTest extends HTTPTestCase {
             assertEquals(true, got.get(2), "connection closed after " + c[1]);
             RawClient.Response ok = blocking(() -> {
                 try (RawClient good = new RawClient(port)) {
-                    good.send("GET /ok HTTP/1.1\r\n\r\n");
+                    good.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n");
                     return good.read();
                 }
             });
@@ -219,7 +219,7 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<Object> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /first HTTP/1.1\r\n\r\nBROKEN\r\n\r\n");
+                c.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\nBROKEN\r\n\r\n");
                 return List.of(c.read().text(), c.read().code, c.closedByServer());
             }
         });
@@ -231,9 +231,9 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<String> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("HEAD /x HTTP/1.1\r\n\r\n");
+                c.send("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\n");
                 RawClient.Response h = c.read(true);
-                c.send("GET /y HTTP/1.1\r\n\r\n");
+                c.send("GET /y HTTP/1.1\r\nHost: t\r\n\r\n");
                 RawClient.Response g = c.read();
                 return List.of(h.statusLine, h.headers.get("Content-Length"), g.text());
             }
@@ -246,7 +246,7 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<String> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("POST /c HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+                c.send("POST /c HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
                 String interim = c.readLine();
                 String blank = c.readLine();
                 c.send("12345");
@@ -287,7 +287,7 @@ class HTTPServerTest extends HTTPTestCase {
         start(new HTTPServer(this::handle).idleConnectionTimeout(Duration.ofMillis(100)));
         List<Object> got = blocking(() -> {
             try (RawClient silent = new RawClient(port); RawClient used = new RawClient(port)) {
-                used.send("GET /once HTTP/1.1\r\n\r\n");
+                used.send("GET /once HTTP/1.1\r\nHost: t\r\n\r\n");
                 String first = used.read().text();
                 return List.of(silent.closedByServer(), first, used.closedByServer());
             }
@@ -296,19 +296,56 @@ class HTTPServerTest extends HTTPTestCase {
     }
 
     @Test
+    void silentNewConnectionIsClosedAtTheHeaderTimeoutNotTheIdleOne() {
+        start(new HTTPServer(this::handle).idleConnectionTimeout(Duration.ofHours(1)).headerTimeout(Duration.ofMillis(100)));
+        List<Object> got = blocking(() -> {
+            try (RawClient silent = new RawClient(port); RawClient used = new RawClient(port)) {
+                used.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\n");
+                return List.of(silent.closedByServer(), used.read().text());
+            }
+        });
+        assertEquals(List.of(true, "GET /first q= len=0 crc=0"), got);
+    }
+
+    @Test
+    void http11RequestNeedsExactlyOneHostHeader() {
+        startDefault();
+        for (String bad : List.of("GET /nohost HTTP/1.1\r\n\r\n",
+                "GET /twohosts HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET /twohosts10 HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n")) {
+            List<Object> got = blocking(() -> {
+                try (RawClient c = new RawClient(port)) {
+                    c.send(bad);
+                    RawClient.Response r = c.read();
+                    return List.of(r.code, c.closedByServer());
+                }
+            });
+            assertEquals(List.of(400, true), got, bad);
+        }
+        RawClient.Response ok = blocking(() -> {
+            try (RawClient c = new RawClient(port)) {
+                c.send("GET /ok10 HTTP/1.0\r\n\r\n");
+                return c.read();
+            }
+        });
+        assertEquals(200, ok.code);
+        assertEquals("GET /ok10 q= len=0 crc=0", ok.text());
+    }
+
+    @Test
     void headerAndBodyTimeoutsCloseSlowClients() {
         start(new HTTPServer(this::handle).headerTimeout(Duration.ofMillis(100)).bodyTimeout(Duration.ofMillis(100)));
         List<Boolean> got = blocking(() -> {
             try (RawClient slowHead = new RawClient(port); RawClient slowBody = new RawClient(port)) {
                 slowHead.send("GET / HTTP/1.1\r\nHost: exa");
-                slowBody.send("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+                slowBody.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
                 return List.of(slowHead.closedByServer(), slowBody.closedByServer());
             }
         });
         assertEquals(List.of(true, true), got);
         RawClient.Response ok = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /after HTTP/1.1\r\n\r\n");
+                c.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n");
                 return c.read();
             }
         });
@@ -330,12 +367,12 @@ class HTTPServerTest extends HTTPTestCase {
         }));
         String after = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /huge HTTP/1.1\r\n\r\n");
+                c.send("GET /huge HTTP/1.1\r\nHost: t\r\n\r\n");
                 InputStream in = c.socket.getInputStream();
                 in.readNBytes(100_000);
             }
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /next HTTP/1.1\r\n\r\n");
+                c.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
                 return c.read().text();
             }
         });
@@ -365,9 +402,9 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<Object> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /fail HTTP/1.1\r\n\r\n");
+                c.send("GET /fail HTTP/1.1\r\nHost: t\r\n\r\n");
                 RawClient.Response r = c.read();
-                c.send("GET /again HTTP/1.1\r\n\r\n");
+                c.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n");
                 return List.of(r.code, r.text().contains("boom"), c.read().text());
             }
         });
@@ -385,7 +422,7 @@ class HTTPServerTest extends HTTPTestCase {
                 for (int i = 0; i < 50; i++) {
                     RawClient c = new RawClient(port);
                     clients.add(c);
-                    c.send("GET /c" + i + " HTTP/1.1\r\n\r\n");
+                    c.send("GET /c" + i + " HTTP/1.1\r\nHost: t\r\n\r\n");
                 }
                 for (RawClient c : clients) {
                     out.add(c.read().text());
@@ -408,7 +445,7 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         byte[] raw = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /exact HTTP/1.1\r\nConnection: close\r\n\r\n");
+                c.send("GET /exact HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 c.socket.getInputStream().transferTo(all);
                 return all.toByteArray();
@@ -452,7 +489,7 @@ class HTTPServerTest extends HTTPTestCase {
                     for (int i = 0; i < 8; i++) {
                         RawClient c = new RawClient(multiPort);
                         clients.add(c);
-                        c.send("GET /t/" + i + " HTTP/1.1\r\n\r\n");
+                        c.send("GET /t/" + i + " HTTP/1.1\r\nHost: t\r\n\r\n");
                     }
                     for (RawClient c : clients) {
                         out.add(c.read().text());
@@ -477,7 +514,7 @@ class HTTPServerTest extends HTTPTestCase {
         startDefault();
         List<Object> got = blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+                c.send("GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n");
                 RawClient.Response r = c.read();
                 return List.of(r.text(), r.headers.get("Connection"), c.closedByServer());
             }

@@ -478,7 +478,7 @@ class WebTest extends HTTPTestCase {
     void clientGoingAwayCallsOnConnectionClose() {
         blocking(() -> {
             try (RawClient c = new RawClient(port)) {
-                c.send("GET /poll HTTP/1.1\r\n\r\n");
+                c.send("GET /poll HTTP/1.1\r\nHost: t\r\n\r\n");
             }
             return null;
         });
