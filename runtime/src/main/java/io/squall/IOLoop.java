@@ -187,6 +187,8 @@ public final class IOLoop {
         IOLoop previous = CURRENT.get();
         CURRENT.set(this);
         running = true;
+        // The first iteration of every run polls I/O, as the one iteration after an early stop() must.
+        lastPoll = time() - POLL_INTERVAL_NANOS;
         busyIterations = 0;
         try {
             do {

@@ -297,6 +297,25 @@ class IOLoopHandlerTest extends AsyncTestCase {
     }
 
     @Test
+    void everyRunPollsIOInItsFirstIteration() {
+        write(pipe.sink(), "now");
+        List<String> seen = new ArrayList<>();
+        loop.addHandler(pipe.source(), (ch, ops) -> seen.add(readAvailable(ch)), IOLoop.READ);
+        for (int i = 0; i < 3; i++) {
+            // stop() before start(): exactly one iteration, busy with a callback, and it still polls I/O.
+            loop.addCallback(() -> seen.add("callback"));
+            loop.stop();
+            loop.start();
+            if (i == 0) {
+                assertEquals(List.of("callback", "now"), seen);
+                write(pipe.sink(), "again");
+            }
+        }
+        loop.removeHandler(pipe.source());
+        assertEquals(List.of("callback", "now", "callback", "again", "callback"), seen);
+    }
+
+    @Test
     void removeHandlerOfAnUnregisteredChannelDoesNothing() {
         loop.removeHandler(pipe.source());
         IllegalStateException e = assertThrows(IllegalStateException.class,
