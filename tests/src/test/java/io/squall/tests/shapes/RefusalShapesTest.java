@@ -102,6 +102,15 @@ class RefusalShapesTest extends ShapeTest {
         int end = SourceLines.lineOf("RefusalShapesTest.java", endMarker);
         assertTrue(line >= start && line <= end, "line " + line + " must be inside " + method + " (" + start + "-"
                 + end + "): " + msg);
+        StackTraceElement frame = null;
+        for (StackTraceElement e : failure.getStackTrace()) {
+            if (e.getMethodName().equals(method) && e.getClassName().endsWith("$Refused")) {
+                frame = e;
+                break;
+            }
+        }
+        assertNotNull(frame, "the refusal's trace shows the refused method");
+        assertEquals(line, frame.getLineNumber(), "the refusal's trace points at the refused line: " + frame);
     }
 
     @Test
