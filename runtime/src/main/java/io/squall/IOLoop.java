@@ -51,7 +51,9 @@ import io.squall.internal.Log;
  *
  * <p>One iteration: run the callbacks that were queued when it began (later ones wait for the next
  * iteration, so I/O is never starved), run the timers that are due, then wait for I/O (without blocking if
- * work is ready, else until the next timer) and call the handlers of the ready channels. An exception
+ * work is ready, else until the next timer) and call the handlers of the ready channels. While callbacks
+ * keep it busy, the loop polls I/O only every 50 microseconds or so instead of in every iteration (the first
+ * iteration of each {@link #start} always polls), so a callback-driven suspend/resume costs no syscall. An exception
  * thrown by any callback, timer or handler is logged with its trace, and the loop goes on.
  *
  * <pre>
