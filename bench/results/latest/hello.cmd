@@ -1,1 +1,1 @@
-env JAVA=/usr/bin/java bench/compare-http.sh --duration 2 --warmup 1
+env JAVA=/usr/bin/java bench/compare-http.sh --duration 10 --warmup 5

@@ -1,1 +1,1 @@
-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -jar bench/target/squall-bench.jar jmh -f 1 -wi 1 -w 300ms -i 2 -r 300ms -prof gc -rf json -rff bench/results/latest/jmh25.json
+/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -jar bench/target/squall-bench.jar jmh -f 1 -wi 5 -w 1s -i 5 -r 1s -prof gc -rf json -rff bench/results/latest/jmh25.json

@@ -1,1 +1,1 @@
-/usr/bin/java -XX:+UseSerialGC -jar bench/target/squall-bench.jar memory --count 20000
+/usr/bin/java -XX:+UseSerialGC -jar bench/target/squall-bench.jar memory --count 100000

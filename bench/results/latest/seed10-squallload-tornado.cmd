@@ -1,1 +1,1 @@
-/usr/bin/java -jar bench/target/squall-bench.jar http-load --parallel 200 --seconds 4 http://127.0.0.1:18901/
+/usr/bin/java -jar bench/target/squall-bench.jar http-load --parallel 200 --seconds 10 http://127.0.0.1:18901/

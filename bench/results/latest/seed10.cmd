@@ -1,1 +1,1 @@
-/usr/bin/java -jar bench/target/squall-bench.jar seed --parallel 200 --seconds 4
+/usr/bin/java -jar bench/target/squall-bench.jar seed --parallel 200 --seconds 10
