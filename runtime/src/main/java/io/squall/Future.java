@@ -3,7 +3,6 @@ package io.squall;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -45,10 +44,15 @@ public class Future<T> {
     private static final Object NIL = new Object();
 
     private static final VarHandle OUTCOME;
+    private static final VarHandle CALLBACKS;
+
+    /** What {@link #callbacks} holds once the completing thread has taken the callbacks to run them. */
+    private static final Object TAKEN = new Object();
 
     static {
         try {
             OUTCOME = MethodHandles.lookup().findVarHandle(Future.class, "outcome", Object.class);
+            CALLBACKS = MethodHandles.lookup().findVarHandle(Future.class, "callbacks", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,8 +72,12 @@ public class Future<T> {
         final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
     }
 
-    /** null, one callback, or an {@code ArrayList} of callbacks; guarded by {@code this}. */
-    private Object callbacks;
+    /**
+     * null, one callback, a {@link Node} stack of callbacks (newest first), or {@link #TAKEN} once the
+     * completing thread took them. Changed only by CAS, so adding and completing need no lock: a callback is
+     * either in what the completer takes (and run by it) or sees TAKEN and runs itself: exactly once.
+     */
+    private volatile Object callbacks;
 
     /** Creates a pending future. */
     public Future() {}
@@ -308,24 +316,15 @@ public class Future<T> {
         addCallback(new Quiet(Objects.requireNonNull(cb, "callback")));
     }
 
-    @SuppressWarnings("unchecked")
     private void addCallback(Consumer<?> cb) {
         if (outcome == null) {
-            synchronized (this) {
-                if (outcome == null) {
-                    Object c = callbacks;
-                    if (c == null) {
-                        callbacks = cb;
-                    } else if (c instanceof CallbackList) {
-                        ((CallbackList) c).add(cb);
-                    } else {
-                        CallbackList list = new CallbackList();
-                        list.add((Consumer<Object>) c);
-                        list.add(cb);
-                        callbacks = list;
-                    }
+            Object cur = callbacks;
+            while (cur != TAKEN) {
+                Object next = cur == null ? cb : Node.push(cb, cur);
+                if (CALLBACKS.compareAndSet(this, cur, next)) {
                     return;
                 }
+                cur = callbacks;
             }
         }
         if (!(cb instanceof Quiet)) {
@@ -353,18 +352,14 @@ public class Future<T> {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
-        Object c;
-        synchronized (this) {
-            c = callbacks;
-            callbacks = null;
-        }
+        Object c = CALLBACKS.getAndSet(this, TAKEN);
         if (c == null) {
             return true;
         }
-        if (c instanceof CallbackList) {
-            CallbackList list = (CallbackList) c;
-            for (Consumer<Object> cb : list) {
-                if (!(cb instanceof Quiet)) {
+        if (c instanceof Node) {
+            c = Node.inOrder((Node) c);
+            for (Node n = (Node) c; n != null; n = n.next) {
+                if (!(n.callback instanceof Quiet)) {
                     markObserved();
                     break;
                 }
@@ -403,9 +398,9 @@ public class Future<T> {
     }
 
     private void runCallbacksNow(Object c) {
-        if (c instanceof CallbackList) {
-            for (Consumer<Object> cb : (CallbackList) c) {
-                runCallback(cb);
+        if (c instanceof Node) {
+            for (Node n = (Node) c; n != null; n = n.next) {
+                runCallback(n.callback);
             }
         } else {
             runCallback(c);
@@ -474,13 +469,31 @@ public class Future<T> {
         }
     }
 
-    /** The list form of {@link #callbacks}, a type of its own so a user's list is never mistaken for it. */
-    private static final class CallbackList extends ArrayList<Consumer<Object>> {
-        private static final long serialVersionUID = 1L;
+    /**
+     * A cell of the callback stack in {@link #callbacks}: immutable once published, a type of its own so a
+     * user's callback is never mistaken for it.
+     */
+    private static final class Node {
+        final Object callback;
+        final Node next;
 
-        @SuppressWarnings("unchecked")
-        boolean add(Consumer<?> cb) {
-            return super.add((Consumer<Object>) cb);
+        Node(Object cb, Node next) {
+            this.callback = cb;
+            this.next = next;
+        }
+
+        /** Pushes {@code cb} on {@code rest}: a single callback, or a stack. */
+        static Node push(Object cb, Object rest) {
+            return new Node(cb, rest instanceof Node ? (Node) rest : new Node(rest, null));
+        }
+
+        /** The stack reversed into a new list, oldest first, so callbacks run in the order they were added. */
+        static Node inOrder(Node newestFirst) {
+            Node out = null;
+            for (Node n = newestFirst; n != null; n = n.next) {
+                out = new Node(n.callback, out);
+            }
+            return out;
         }
     }
 
