@@ -40,9 +40,7 @@ final class HTTP1ClientConnection {
     final IOStream stream;
     private final HTTP1Parser parser;
     private int uses;
-    private byte[] in = new byte[0];
-    private int inStart;
-    private int inEnd;
+    private final InputBuffer in = new InputBuffer(READ_SIZE);
     private boolean headRequest;
     private boolean wantsClose;
     private boolean receivedAny;
@@ -125,13 +123,12 @@ final class HTTP1ClientConnection {
 
     private void step() {
         while (current != null && !current.isDone()) {
-            if (inStart == inEnd) {
+            if (in.isEmpty()) {
                 readMore();
                 return;
             }
             try {
-                int n = parser.feed(in, inStart, inEnd - inStart);
-                inStart += n;
+                in.feed(parser);
                 receivedAny = true;
                 if (parser.isHeadComplete()) {
                     parser.beginResponseBody(headRequest);
@@ -176,21 +173,7 @@ final class HTTP1ClientConnection {
             onReadFailure(t);
             return;
         }
-        byte[] data = f.result();
-        if (inStart == inEnd) {
-            inStart = 0;
-            inEnd = 0;
-        }
-        if (in.length - inEnd < data.length) {
-            int live = inEnd - inStart;
-            byte[] target = new byte[Math.max(live + data.length, READ_SIZE)];
-            System.arraycopy(in, inStart, target, 0, live);
-            in = target;
-            inStart = 0;
-            inEnd = live;
-        }
-        System.arraycopy(data, 0, in, inEnd, data.length);
-        inEnd += data.length;
+        in.append(f.result());
         process();
     }
 
@@ -230,7 +213,7 @@ final class HTTP1ClientConnection {
         HTTPHeaders h = x.headers;
         boolean keepAlive = "HTTP/1.1".equals(parser.version()) ? !h.containsToken("Connection", "close")
                 : h.containsToken("Connection", "keep-alive");
-        x.reusable = !closedByPeer && keepAlive && !wantsClose && inStart == inEnd && !stream.isClosed();
+        x.reusable = !closedByPeer && keepAlive && !wantsClose && in.isEmpty() && !stream.isClosed();
         parser.reset();
         Future<Exchange> f = current;
         f.trySetResult(x);

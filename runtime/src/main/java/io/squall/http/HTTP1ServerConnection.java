@@ -43,9 +43,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private final HTTP1Parser parser;
     private final Future<Void> closedFuture = new Future<>();
 
-    private byte[] in = new byte[0];
-    private int inStart;
-    private int inEnd;
+    private final InputBuffer in = new InputBuffer(READ_SIZE);
     private boolean reading;
     private boolean handling;
     private boolean processing;
@@ -113,17 +111,15 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void step() {
         while (!handling && !closed) {
-            if (inStart == inEnd) {
+            if (in.isEmpty()) {
                 readMore();
                 return;
             }
             if (!parser.hasStarted()) {
                 setDeadline(server.headerTimeoutNanos(), "header");
             }
-            int n;
             try {
-                n = parser.feed(in, inStart, inEnd - inStart);
-                inStart += n;
+                in.feed(parser);
                 if (parser.isHeadComplete()) {
                     checkHost();
                     parser.beginRequestBody();
@@ -183,25 +179,8 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
-        append(f.result());
+        in.append(f.result());
         process();
-    }
-
-    private void append(byte[] data) {
-        if (inStart == inEnd) {
-            inStart = 0;
-            inEnd = 0;
-        }
-        if (in.length - inEnd < data.length) {
-            int live = inEnd - inStart;
-            byte[] target = in.length - live >= data.length ? in : new byte[Math.max(live + data.length, READ_SIZE)];
-            System.arraycopy(in, inStart, target, 0, live);
-            in = target;
-            inStart = 0;
-            inEnd = live;
-        }
-        System.arraycopy(data, 0, in, inEnd, data.length);
-        inEnd += data.length;
     }
 
     private void dispatch() {
@@ -403,7 +382,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return;
         }
         if (!keepAlive) {
-            if (inStart < inEnd) {
+            if (!in.isEmpty()) {
                 lingeringClose(); // the client sent more than we will read: don't answer it with a reset
             } else {
                 close();
@@ -484,7 +463,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
-        inStart = inEnd;
+        in.discard();
         setDeadline(LINGER_NANOS, "linger");
         drain(0);
     }

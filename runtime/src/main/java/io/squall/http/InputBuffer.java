@@ -1,0 +1,49 @@
+package io.squall.http;
+
+/**
+ * The bytes a connection has read but its parser has not consumed yet: appended as reads complete, fed to the
+ * parser from {@link #start()} to {@link #end()}. Consumed space is reused before the array grows.
+ */
+final class InputBuffer {
+    private final int minCapacity;
+    private byte[] bytes = new byte[0];
+    private int start;
+    private int end;
+
+    /** @param minCapacity the smallest array allocated when the buffer must grow */
+    InputBuffer(int minCapacity) {
+        this.minCapacity = minCapacity;
+    }
+
+    /** Appends {@code data} after the unconsumed bytes, compacting or growing the array if needed. */
+    void append(byte[] data) {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+        if (bytes.length - end < data.length) {
+            int live = end - start;
+            byte[] target = bytes.length - live >= data.length ? bytes : new byte[Math.max(live + data.length, minCapacity)];
+            System.arraycopy(bytes, start, target, 0, live);
+            bytes = target;
+            start = 0;
+            end = live;
+        }
+        System.arraycopy(data, 0, bytes, end, data.length);
+        end += data.length;
+    }
+
+    /** Feeds the unconsumed bytes to {@code parser} and consumes what it took. */
+    void feed(HTTP1Parser parser) throws HTTPInputException {
+        start += parser.feed(bytes, start, end - start);
+    }
+
+    boolean isEmpty() {
+        return start == end;
+    }
+
+    /** Drops every unconsumed byte. */
+    void discard() {
+        start = end;
+    }
+}
