@@ -144,8 +144,9 @@ WHY = {
     "hop": "A `hop` step allocates the step's Future and its completing lambda (40 B, the same for the "
            "hand-written `callback` floor) and goes through one loop iteration: the callback queue, the "
            "completion, the continuation's resume (`Continuation.run`, which re-enters the rewritten method "
-           "through a `MethodHandle`). On this machine the floor alone ({cb_hop} ns with `addCallback`, {cb_hd} ns "
-           "with `dispatch`) is above the 60 ns target; Squall's coroutine adds {sq_over} ns to it. cf and ea "
+           "through a `MethodHandle`). The hand-written floor costs {cb_hop} ns with `addCallback` ({cb_hd} ns with "
+           "`dispatch`); Squall's coroutine adds {sq_over} ns to it (suspending, registering the continuation "
+           "on the future, resuming it), which puts the step over the 60 ns target. cf and ea "
            "hop through a `ThreadPoolExecutor` queue.",
     "seed10": "Every Squall variant finishes all 800 fetches (the window's ceiling). The mean first-response "
               "of the cold `seed` run is above 2,010 ms because of the first round: all 200 connections "
@@ -164,9 +165,14 @@ WHY = {
             "costs under 33 ms more than the echo's 2 s. Here a fetch took {total} ms on average (connect "
             "{connect} ms, first-response {first} ms): the load generator, the HTTP server and the echo server, "
             "three processes on 2 cores, each handle 10,000 connections per round, and connections beyond the "
-            "accept backlog wait for SYN retransmissions (1 s, 3 s).",
-    "hello": "The HTTP/1.1 server path (parser, handler dispatch, response assembly, IOStream writes) does more "
-             "work per request than Netty's codec on a single loop; measured on the same loop count.",
+            "accept backlog wait for SYN retransmissions (1 s, 3 s). A JFR profile of this scenario (03:09 UTC, "
+            "before this run) put about half of the HTTP server's and of http-load's samples in allocating and "
+            "zeroing a 64 KiB read buffer per new IOStream (`ReadBuffer`), noted for the runtime in "
+            "/work/notes/bench-findings.md.",
+    "hello": "Same loop count (1), same response headers (Content-Type, Content-Length, Date, Server). Squall's "
+             "HTTP/1.1 path does more per request than Netty's codec: a JFR profile (02:04 UTC) showed the "
+             "response head and body written as separate IOStream writes and a RequestHandler built "
+             "reflectively per request; noted for the runtime in /work/notes/bench-findings.md.",
 }
 
 
