@@ -3,19 +3,10 @@ package io.squall.bench.memory;
 import java.util.concurrent.CompletableFuture;
 
 /** CompletableFuture: each coroutine is a recursion of {@code thenCompose} steps. */
-final class CfSystem extends SuspendedSystem {
-    private static final Integer ONE = 1;
-
+final class CfSystem extends CompletableFutureGates {
     @Override
     String name() {
         return "cf";
-    }
-
-    @Override
-    void fillGates(Object[] slots) {
-        for (int k = 0; k < slots.length; k++) {
-            slots[k] = new CompletableFuture<Integer>();
-        }
     }
 
     @Override
@@ -32,19 +23,5 @@ final class CfSystem extends SuspendedSystem {
         CompletableFuture<Integer> gate = new CompletableFuture<>();
         slots[k] = gate;
         return gate.thenCompose(v -> step(slots, k, i + 1, rounds, sum + v));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    void advance(Object[] slots, boolean lastRound) {
-        for (Object gate : slots.clone()) {
-            ((CompletableFuture<Integer>) gate).complete(ONE);
-        }
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    int result(Object[] results, int k) {
-        return ((CompletableFuture<Integer>) results[k]).getNow(-1);
     }
 }

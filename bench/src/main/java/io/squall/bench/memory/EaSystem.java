@@ -4,19 +4,10 @@ import io.squall.bench.ea.EaSteps;
 import java.util.concurrent.CompletableFuture;
 
 /** ea-async 1.2.3: {@link EaSteps#waiter} awaits its gates in a loop. */
-final class EaSystem extends SuspendedSystem {
-    private static final Integer ONE = 1;
-
+final class EaSystem extends CompletableFutureGates {
     @Override
     String name() {
         return "ea";
-    }
-
-    @Override
-    void fillGates(Object[] slots) {
-        for (int k = 0; k < slots.length; k++) {
-            slots[k] = new CompletableFuture<Integer>();
-        }
     }
 
     @Override
@@ -28,19 +19,5 @@ final class EaSystem extends SuspendedSystem {
                 return gate;
             }, k, rounds);
         }
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    void advance(Object[] slots, boolean lastRound) {
-        for (Object gate : slots.clone()) {
-            ((CompletableFuture<Integer>) gate).complete(ONE);
-        }
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    int result(Object[] results, int k) {
-        return ((CompletableFuture<Integer>) results[k]).getNow(-1);
     }
 }
