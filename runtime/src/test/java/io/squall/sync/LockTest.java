@@ -49,17 +49,23 @@ class LockTest extends SyncTestCase {
         Lock lock = new Lock();
         lock.acquire();
         List<Integer> order = new ArrayList<>();
+        Future<Void> last = new Future<>();
         for (int i = 0; i < 5; i++) {
             int index = i;
             // Each holder records itself and releases on the next loop iteration, as a coroutine would.
             lock.acquire().addDoneCallback(f -> {
                 order.add(index);
-                loop.addCallback(() -> f.result().close());
+                loop.addCallback(() -> {
+                    f.result().close();
+                    if (index == 4) {
+                        last.setResult(null);
+                    }
+                });
             });
         }
         assertTrue(order.isEmpty());
         lock.release();
-        sleep(20);
+        runSync(() -> last);
         assertEquals(List.of(0, 1, 2, 3, 4), order);
         assertFalse(lock.isLocked());
     }

@@ -142,6 +142,7 @@ class SemaphoreTest extends SyncTestCase {
     void contendedHoldersRunOneAfterAnother() {
         Semaphore sem = new Semaphore(1);
         List<String> order = new ArrayList<>();
+        Future<Void> last = new Future<>();
         for (int i = 0; i < 2; i++) {
             int index = i;
             sem.acquire().addDoneCallback(f -> {
@@ -149,10 +150,13 @@ class SemaphoreTest extends SyncTestCase {
                 loop.callLater(Duration.ofMillis(2), () -> {
                     order.add("release " + index);
                     f.result().close();
+                    if (index == 1) {
+                        last.setResult(null);
+                    }
                 });
             });
         }
-        sleep(30);
+        runSync(() -> last);
         assertEquals(List.of("acquired 0", "release 0", "acquired 1", "release 1"), order);
         assertEquals(1, sem.value());
     }
