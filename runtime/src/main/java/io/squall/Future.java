@@ -206,6 +206,34 @@ public class Future<T> {
     }
 
     /**
+     * Completes this future as cancelled with {@code e}, unless it is already done: for subclasses whose
+     * {@link #cancel()} is a request that takes effect later (a coroutine unwinding, a {@link Scope} waiting
+     * for its children), so that they can finish with a cancellation that carries what was thrown while
+     * unwinding as suppressed exceptions.
+     *
+     * @param e the cancellation to complete with, not null
+     * @return true if this call completed the future
+     */
+    protected final boolean completeCancelled(CancellationException e) {
+        Objects.requireNonNull(e, "exception");
+        if (outcome != null) {
+            return false;
+        }
+        // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
+        // nobody ever looks at it, it is logged rather than lost.
+        boolean watch = e.getSuppressed().length > 0;
+        Failure failure = new Failure(e, watch);
+        if (watch) {
+            failure.cleanable = Failure.CLEANER.register(this, failure);
+        }
+        if (!complete(failure)) {
+            failure.retrieve();
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * Completes this future with {@code value} and runs its callbacks.
      *
      * @param value the value, may be null

@@ -302,8 +302,13 @@ public final class IOLoop {
     }
 
     /**
-     * As {@link #runSync(Supplier)}, giving up after {@code timeout}: the future is then cancelled and a
-     * {@link TimeoutException} is thrown.
+     * As {@link #runSync(Supplier)}, giving up after {@code timeout}: the future is then cancelled (a
+     * coroutine, and every coroutine it awaits down the chain, unwinds: its {@code catch} and {@code finally}
+     * blocks run, on this loop) and, once it has unwound, a {@link TimeoutException} is thrown whose cause is
+     * the future's {@code CancellationException}. Unwinding is given at most {@code timeout} again (at least
+     * 100 ms); a body still not unwound then (say, one awaiting a long {@link Gen#shield}ed job) stays
+     * suspended and the TimeoutException says so. If the future completes in another way despite the
+     * cancellation (it was already completing), that outcome is returned or thrown instead.
      *
      * @param fn supplies the future to wait for
      * @param timeout how long to wait, or null to wait for ever
@@ -337,7 +342,14 @@ public final class IOLoop {
         }));
         Timeout timer = timeout == null ? null : callLater(timeout, () -> {
             s.timedOut = true;
-            s.finish(this);
+            Future<?> f = s.future;
+            if (f == null || f.isDone() || !f.cancel() || f.isDone()) {
+                s.finish(this);
+            } else {
+                // Cancelled: the future's done callback stops the loop once the coroutine has unwound.
+                Duration grace = timeout.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : timeout;
+                s.grace = callLater(grace, () -> s.finish(this));
+            }
         });
         try {
             start();
@@ -346,9 +358,21 @@ public final class IOLoop {
             if (timer != null) {
                 removeTimeout(timer);
             }
+            removeTimeout(s.grace);
         }
         @SuppressWarnings("unchecked")
         Future<T> f = (Future<T>) s.future;
+        if (s.timedOut && f != null && f.isCancelled()) {
+            TimeoutException e = new TimeoutException("runSync timed out after " + timeout + "; the future was"
+                    + " cancelled and has unwound");
+            e.initCause(f.exception());
+            throw sneaky(e);
+        }
+        if (s.timedOut && f != null && !f.isDone()) {
+            throw sneaky(new TimeoutException("runSync timed out after " + timeout + "; the future was cancelled"
+                    + " but had not finished unwinding after a grace period (" + f + "): it stays suspended"
+                    + " on this loop"));
+        }
         if (f == null || !f.isDone()) {
             String pending = String.valueOf(f);
             if (f != null) {
@@ -369,6 +393,8 @@ public final class IOLoop {
         volatile Future<?> future;
         volatile boolean timedOut;
         volatile boolean active = true;
+        /** The timer that bounds unwinding after a timeout, or null. */
+        Timeout grace;
 
         void finish(IOLoop loop) {
             if (active) {
@@ -726,6 +752,28 @@ public final class IOLoop {
     /** How many channels the selector still holds keys for, removed handlers included; for tests. */
     int registeredKeys() {
         return selector.keys().size();
+    }
+
+    /** How many channels have a handler (keys not removed, still valid); loop thread; for tests. */
+    int activeHandlers() {
+        int n = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() != REMOVED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many timers in the heap are still pending (not fired, not removed); loop thread; for tests. */
+    int pendingTimers() {
+        int n = 0;
+        for (Timeout t : timers) {
+            if (t.isPending()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static int toNio(SelectableChannel ch, int ops) {
