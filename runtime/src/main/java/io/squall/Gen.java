@@ -38,7 +38,7 @@ public final class Gen {
         Objects.requireNonNull(d, "duration");
         IOLoop loop = IOLoop.current();
         Future<Void> f = new Future<>();
-        Timeout t = loop.callLater(d, () -> f.trySetResult(null));
+        Timeout t = loop.callLater(d, new Wakeup(f));
         f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 loop.removeTimeout(t);
@@ -55,8 +55,35 @@ public final class Gen {
      */
     public static Future<Void> moment() {
         Future<Void> f = new Future<>();
-        IOLoop.current().addCallback(() -> f.trySetResult(null));
+        IOLoop.current().addCallback(new Wakeup(f));
         return f;
+    }
+
+    /**
+     * The loop task behind {@link #sleep} and {@link #moment}: completes the future when it runs; if the
+     * loop is closed first, cancels it, so that a coroutine awaiting it unwinds instead of staying suspended.
+     */
+    private static final class Wakeup implements IOLoop.CancelOnClose {
+        private final Future<Void> future;
+
+        Wakeup(Future<Void> future) {
+            this.future = future;
+        }
+
+        @Override
+        public void run() {
+            future.trySetResult(null);
+        }
+
+        @Override
+        public void cancelOnClose() {
+            future.cancel();
+        }
+
+        @Override
+        public String toString() {
+            return "wake up " + future;
+        }
     }
 
     /**
@@ -212,9 +239,22 @@ public final class Gen {
         IOLoop loop = IOLoop.current();
         Follower<T> result = new Follower<>(inner);
         boolean[] timedOut = {false};
-        Timeout timer = loop.callLater(d, () -> {
-            timedOut[0] = true;
-            inner.cancel();
+        Timeout timer = loop.callLater(d, new IOLoop.CancelOnClose() {
+            @Override
+            public void run() {
+                timedOut[0] = true;
+                inner.cancel();
+            }
+
+            @Override
+            public void cancelOnClose() {
+                inner.cancel();
+            }
+
+            @Override
+            public String toString() {
+                return "Gen.timeout(" + d + ") for " + inner;
+            }
         });
         inner.addDoneCallback(done -> {
             loop.removeTimeout(timer);

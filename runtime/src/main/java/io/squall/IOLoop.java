@@ -82,6 +82,16 @@ public final class IOLoop {
         void handle(SelectableChannel ch, int readyOps);
     }
 
+    /**
+     * A callback or timer that stands for a future a coroutine may await (a sleep, a moment, a deadline):
+     * when the loop is closed before it runs, {@link #close()} calls {@link #cancelOnClose()} instead, so
+     * that the coroutine is cancelled and unwinds rather than staying suspended for ever.
+     */
+    interface CancelOnClose extends Runnable {
+        /** Cancels the future this task would have completed. */
+        void cancelOnClose();
+    }
+
     private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
     /**
      * The attachment of a key whose handler was removed: {@link #removeHandler} keeps the key (interest 0)
@@ -228,8 +238,15 @@ public final class IOLoop {
     }
 
     /**
-     * Releases the selector. Registered handlers are removed (their channels stay open); callbacks and
-     * timers that are still pending will never run, and a warning saying how many is logged. After this,
+     * Releases the selector. First, coroutines still suspended on this loop's timers and callbacks (a
+     * {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#timeout}, directly or down a chain of coroutines
+     * awaiting each other) and coroutines whose resumption is queued are cancelled, and the loop runs just
+     * their resumptions until they have unwound (their {@code catch} and {@code finally} blocks run here, on
+     * this thread; a body that then awaits something else that needs the loop is left suspended); how many
+     * were cancelled is logged at debug level. Coroutines suspended on other futures (a socket read, another
+     * thread's work) are not reachable from the loop and stay suspended. Then registered handlers are
+     * removed (their channels stay open); other callbacks and timers that are still pending will never run,
+     * and a warning saying how many is logged. After this,
      * {@link #addCallback}, {@link #callLater} and {@link #addHandler} throw {@link IllegalStateException}.
      * Closing twice does nothing.
      *
@@ -247,6 +264,12 @@ public final class IOLoop {
         if (t != null && t != Thread.currentThread() && t.isAlive()) {
             throw new IllegalStateException("IOLoop.close() must be called on the loop's thread " + t.getName()
                     + " (or after that thread has ended), not on " + Thread.currentThread().getName());
+        }
+        if (t == null || t == Thread.currentThread()) {
+            int cancelled = cancelCoroutines();
+            if (cancelled > 0) {
+                Log.debug("IOLoop.close(): cancelled " + cancelled + " suspended coroutine(s) and let them unwind");
+            }
         }
         closed = true;
         drainIncoming();
@@ -284,6 +307,63 @@ public final class IOLoop {
             Log.warning("IOLoop closed with " + callbacks + " pending callback(s), " + pendingTimers
                     + " pending timer(s) and " + handlers + " registered handler(s): they will never run");
         }
+    }
+
+    /**
+     * For {@link #close()}: cancels the futures behind pending {@link CancelOnClose} timers and callbacks and
+     * the coroutines whose resumption is queued, then runs only those resumptions (and what they dispatch)
+     * until none is left, for a bounded number of rounds.
+     *
+     * @return how many coroutines were cancelled
+     */
+    private int cancelCoroutines() {
+        drainIncoming();
+        List<CancelOnClose> cancels = new ArrayList<>();
+        for (Timeout timeout : timers) {
+            if (timeout.isPending() && timeout.callback instanceof CancelOnClose) {
+                cancels.add((CancelOnClose) timeout.callback);
+            }
+        }
+        for (Runnable r : ready) {
+            if (r instanceof CancelOnClose) {
+                cancels.add((CancelOnClose) r);
+            }
+        }
+        ready.removeIf(r -> r instanceof CancelOnClose);
+        for (CancelOnClose c : cancels) {
+            try {
+                c.cancelOnClose();
+            } catch (Throwable e) {
+                Log.error("IOLoop.close(): cancelling " + Log.describe(c) + " failed", e);
+            }
+        }
+        int count = 0;
+        for (int round = 0; round < 10_000; round++) {
+            drainIncoming();
+            int n = ready.size();
+            boolean ran = false;
+            for (int i = 0; i < n; i++) {
+                Runnable r = ready.pollFirst();
+                if (r instanceof io.squall.internal.Continuation) {
+                    io.squall.internal.Continuation c = (io.squall.internal.Continuation) r;
+                    if (!c.isDone() && !c.isCancelRequested()) {
+                        count++;
+                        c.cancel();
+                    }
+                    runTask(r);
+                    ran = true;
+                } else if (r instanceof CancelOnClose) {
+                    ((CancelOnClose) r).cancelOnClose();
+                    ran = true;
+                } else {
+                    ready.addLast(r);
+                }
+            }
+            if (!ran) {
+                break;
+            }
+        }
+        return count;
     }
 
     /**
@@ -597,6 +677,12 @@ public final class IOLoop {
      * Runs blocking {@code fn} on {@code executor} and returns a future completed on this loop with its
      * result or failure. A null executor means a shared pool of daemon threads.
      *
+     * <p>Cancelling the returned future (as a cancelled coroutine awaiting it does) does not interrupt the
+     * thread: blocking code rarely survives an interrupt cleanly, and a pooled thread must not keep one. If
+     * {@code fn} has not started yet it never runs; if it is running, it runs to the end and its result (or
+     * failure) is dropped. Code that must stop early can check {@link Future#isDone()} of the returned
+     * future.
+     *
      * @param executor where to run {@code fn}, or null for the default pool
      * @param fn the blocking work
      * @param <T> the type of the value
@@ -610,6 +696,9 @@ public final class IOLoop {
         Future<T> result = new Future<>();
         try {
             ex.execute(() -> {
+                if (result.isDone()) {
+                    return; // cancelled before it started
+                }
                 T value;
                 try {
                     value = fn.call();

@@ -218,6 +218,12 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 }
             });
         }
+        if (!finished && !closed && in.isEmpty()) {
+            // Notice a client that leaves while the request is handled (its close callback then runs and a
+            // RequestHandler's pending work is cancelled); bytes read meanwhile wait in `in` for the next
+            // request, at most one read's worth, since step() reads no more while handling.
+            readMore();
+        }
     }
 
     private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {

@@ -53,6 +53,10 @@ public class RequestHandler {
     private boolean headersWritten;
     private boolean finished;
     private final Future<Void> done = new Future<>();
+    /** The future of prepare() or the method while the request waits on it; cancelled if the client leaves. */
+    private Future<?> running;
+    /** True once the client closed the connection before the response was finished. */
+    private boolean clientGone;
 
     /** Creates a handler; the {@link Application} does this once per request. */
     public RequestHandler() {
@@ -77,7 +81,11 @@ public class RequestHandler {
 
     /**
      * Called if the client closes the connection before the response is finished, e.g. while a long poll
-     * waits; override to stop work nobody will see. Exceptions are logged.
+     * waits; override to stop work nobody will see. Exceptions are logged. Right after it, the future that
+     * {@link #prepare()} or the method returned, if still pending, is cancelled: a coroutine handler's
+     * pending await (a fetch, a sleep, a queue wait) throws {@code CancellationException}, its
+     * {@code finally} blocks run, and the cancellation is logged at debug level only. A request whose
+     * response was finished is never cancelled.
      */
     protected void onConnectionClose() {}
 
@@ -638,10 +646,15 @@ public class RequestHandler {
         this.loop = IOLoop.current();
         connection.setCloseCallback(() -> {
             if (!finished) {
+                clientGone = true;
                 try {
                     onConnectionClose();
                 } catch (Throwable t) {
                     Log.error("Exception in onConnectionClose() of " + getClass().getName() + " for " + request, t);
+                }
+                Future<?> r = running;
+                if (r != null && !finished) {
+                    r.cancel();
                 }
             }
         });
@@ -670,6 +683,7 @@ public class RequestHandler {
             handleException(f.exception());
             return;
         }
+        running = f;
         f.addDoneCallback(d -> {
             Runnable step = () -> {
                 Throwable t = d.exception();
@@ -696,6 +710,12 @@ public class RequestHandler {
     }
 
     private void handleException(Throwable t) {
+        if (clientGone && t instanceof CancellationException) {
+            Log.debug("Handler " + getClass().getName() + " for " + request + " cancelled: the client closed the"
+                    + " connection");
+            done.trySetResult(null);
+            return;
+        }
         int code;
         if (t instanceof HTTPError) {
             code = ((HTTPError) t).status();
