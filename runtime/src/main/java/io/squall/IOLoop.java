@@ -317,7 +317,8 @@ public final class IOLoop {
      * @return how many coroutines were cancelled
      */
     private int cancelCoroutines() {
-        drainIncoming();
+        // Only this thread's queue: other threads may still be adding to `incoming` (the loop is not closed
+        // yet), and draining it could then never end. Resumptions dispatched here go to `ready` directly.
         List<CancelOnClose> cancels = new ArrayList<>();
         for (Timeout timeout : timers) {
             if (timeout.isPending() && timeout.callback instanceof CancelOnClose) {
@@ -339,7 +340,6 @@ public final class IOLoop {
         }
         int count = 0;
         for (int round = 0; round < 10_000; round++) {
-            drainIncoming();
             int n = ready.size();
             boolean ran = false;
             for (int i = 0; i < n; i++) {

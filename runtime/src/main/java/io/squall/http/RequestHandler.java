@@ -711,8 +711,14 @@ public class RequestHandler {
 
     private void handleException(Throwable t) {
         if (clientGone && t instanceof CancellationException) {
-            Log.debug("Handler " + getClass().getName() + " for " + request + " cancelled: the client closed the"
-                    + " connection");
+            if (t.getSuppressed().length > 0) {
+                // The handler threw while unwinding: a bug in its cleanup, not the client's leaving.
+                Log.warning("Handler " + getClass().getName() + " for " + request + " threw while it was cancelled"
+                        + " (the client closed the connection)", t);
+            } else {
+                Log.debug("Handler " + getClass().getName() + " for " + request + " cancelled: the client closed"
+                        + " the connection");
+            }
             done.trySetResult(null);
             return;
         }
