@@ -85,7 +85,8 @@ public class RequestHandler {
      * {@link #prepare()} or the method returned, if still pending, is cancelled: a coroutine handler's
      * pending await (a fetch, a sleep, a queue wait) throws {@code CancellationException}, its
      * {@code finally} blocks run, and the cancellation is logged at debug level only. A request whose
-     * response was finished is never cancelled.
+     * response was finished is never cancelled. A handler that returns a plain {@code Future} and completes
+     * it later (a long poll) should complete it with {@code trySetResult}, since it may have been cancelled.
      */
     protected void onConnectionClose() {}
 
