@@ -29,9 +29,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * frame into the continuation and the suspension; at the body's start a {@code tableswitch} over the sites
  * that restores the frame and jumps back to the site. See {@link MethodRewriter} for the emitted shape.
  *
- * <p>Three passes: analyse (verifier types at each site from the method's own frames, after moving
- * {@code NEW}/{@code DUP} out of the way, and liveness), plan (which values go to which continuation slot),
- * emit (site code, then the prologue).
+ * <p>Three passes: analyse (verifier types at each site and before each {@code NEW} from the method's own
+ * frames, and liveness), plan (which values go to which continuation slot; {@link UninitializedObjects} plans
+ * how the uninitialized objects live at a site are re-created), emit (site code, the prologue, then the
+ * re-creation stubs).
  */
 final class StateMachine {
 
@@ -128,10 +129,6 @@ final class StateMachine {
     }
 
     void emit() throws Refusal {
-        List<MethodInsnNode> awaits = new ArrayList<>();
-        for (Site s : sites) {
-            awaits.add(s.insn);
-        }
         UninitializedObjects.labelNews(body);
         FrameTypes types = analyze();
         List<Site> live = new ArrayList<>();
