@@ -36,7 +36,7 @@ public final class WovenMarker {
      * @return true if it has the {@value #ATTRIBUTE} attribute; false otherwise or if it is malformed
      */
     public static boolean isWoven(byte[] classBytes) {
-        Layout l = Layout.of(classBytes);
+        Layout l = Layout.of(classBytes, true);
         return l != null && l.markerIndex() >= 0;
     }
 
@@ -47,7 +47,7 @@ public final class WovenMarker {
      * @return the stamp, or null if the class is not marked
      */
     public static String stamp(byte[] classBytes) {
-        Layout l = Layout.of(classBytes);
+        Layout l = Layout.of(classBytes, false);
         if (l == null || l.markerIndex() < 0) {
             return null;
         }
@@ -66,7 +66,7 @@ public final class WovenMarker {
      *     full
      */
     public static byte[] mark(byte[] classBytes, String stamp) {
-        Layout l = Layout.of(classBytes);
+        Layout l = Layout.of(classBytes, false);
         if (l == null) {
             throw new IllegalArgumentException("not a well-formed class file");
         }
@@ -109,7 +109,7 @@ public final class WovenMarker {
      * @throws IllegalArgumentException if the class file is malformed or was not marked by {@link #mark}
      */
     public static byte[] strip(byte[] classBytes) {
-        Layout l = Layout.of(classBytes);
+        Layout l = Layout.of(classBytes, false);
         if (l == null) {
             throw new IllegalArgumentException("not a well-formed class file");
         }
@@ -177,7 +177,13 @@ public final class WovenMarker {
             return -1;
         }
 
-        static Layout of(byte[] b) {
+        /**
+         * Parses the offsets.
+         *
+         * @param quick stop after the constant pool when it has no constant named like the marker (the
+         *     result then has no attributes offset and no marker)
+         */
+        static Layout of(byte[] b, boolean quick) {
             if (b == null || b.length < 10 || u4(b, 0) != 0xCAFEBABE) {
                 return null;
             }
@@ -214,6 +220,9 @@ public final class WovenMarker {
                     }
                 }
                 int poolEnd = p;
+                if (quick && marker == 0) {
+                    return new Layout(b, count, poolEnd, -1, 0);
+                }
                 p += 6;
                 p += 2 + 2 * u2(b, p);
                 for (int members = 0; members < 2; members++) {
