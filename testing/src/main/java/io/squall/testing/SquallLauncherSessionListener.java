@@ -1,5 +1,7 @@
 package io.squall.testing;
 
+import java.util.List;
+
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -8,6 +10,10 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * discovered, so that their coroutines are rewritten without {@code -javaagent}. Registered through
  * {@code META-INF/services}: Maven Surefire, Gradle, IDEs and the console launcher pick it up by
  * themselves. A JVM that refuses to attach is reported by the first {@link SquallTest} instead.
+ *
+ * <p>Maven Surefire loads the first test class of each fork before JUnit starts, so that one class cannot be
+ * rewritten. If it has coroutine tests, opening the session fails with an exception that names them and
+ * the fix (run the agent with {@code -javaagent}), rather than letting JUnit skip them quietly.
  */
 public final class SquallLauncherSessionListener implements LauncherSessionListener {
 
@@ -30,7 +36,13 @@ public final class SquallLauncherSessionListener implements LauncherSessionListe
             installedBySessionListener = true;
         } catch (RuntimeException | LinkageError e) {
             // Not fatal here: tests without coroutines still run; @SquallTest reports the failure.
-            System.err.println("[squall-testing] WARNING: could not install the Squall agent: " + e.getMessage());
+            System.err.println("[squall-testing] WARNING: could not install the Squall agent: " + e);
+            return;
+        }
+        List<String> late = AgentInstaller.lateCoroutineTests();
+        if (!late.isEmpty()) {
+            // Fail loudly: JUnit would otherwise skip these tests with a mere discovery warning.
+            throw new IllegalStateException(AgentInstaller.lateClassAdvice("the coroutine test(s) " + late + " were"));
         }
     }
 }

@@ -40,9 +40,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the timeouts of io.squall.sync) fire as soon as the loop is idle, so a test of a 30 s timeout takes
  * milliseconds; see {@link VirtualClock} for what "idle" means when sockets are open.
  *
- * <p>Coroutine test methods need the agent to have seen their class: the kit installs it from a JUnit
- * {@code LauncherSessionListener}, before discovery. Maven Surefire loads the first test class of a run
- * before JUnit starts; if that class has coroutine tests, the kit reports it and names the fix.
+ * <p>Coroutine test methods need the agent to have rewritten their class (it gives each a {@code void}
+ * stand-in, the method JUnit sees; the Future-returning original is renamed {@code name$squall$test}). The kit
+ * installs the agent from a JUnit {@code LauncherSessionListener}, before discovery, which covers Gradle,
+ * IDEs and the console launcher. Maven Surefire loads the first test class of each fork before JUnit starts:
+ * if that class has coroutine tests, opening the session fails with a message naming them and the fix
+ * ({@code -javaagent} in Surefire's {@code argLine}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -98,12 +98,8 @@ public final class SquallTestExtension implements BeforeEachCallback, AfterEachC
         AgentInstaller.ensureInstalled();
         Method late = AgentInstaller.unrewrittenCoroutineTest(context.getRequiredTestClass());
         if (late != null) {
-            throw new ExtensionConfigurationException("@SquallTest: " + late.getDeclaringClass().getName() + "."
-                    + late.getName() + " is a coroutine test, but its class was loaded before the Squall agent was"
-                    + " installed, so it was not rewritten and JUnit cannot run it. Maven Surefire loads the first"
-                    + " test class of a run before JUnit starts: add -javaagent:<path to squall-agent.jar> to"
-                    + " Surefire's argLine, or make sure another test class is loaded first. Other launchers"
-                    + " (Gradle, IDEs, the console launcher) need nothing.");
+            throw new ExtensionConfigurationException(AgentInstaller.lateClassAdvice("the class of the coroutine"
+                    + " test " + late.getDeclaringClass().getName() + "." + late.getName() + " was"));
         }
         SquallTest config = AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), SquallTest.class)
                 .orElseThrow(() -> new ExtensionConfigurationException("SquallTestExtension is registered by"
