@@ -19,7 +19,7 @@ class LateLoadTest {
 
     private static String run(String className) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Djdk.attach.allowAttachSelf=true", "-cp", System.getProperty("java.class.path"),
                 LateLoadMain.class.getName(), className).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);

@@ -58,6 +58,16 @@ class SquallTestTest {
     }
 
     @Test
+    void theReadmeExample() throws Exception {
+        assertAllPass(Class.forName("io.squall.testing.fixtures.HelloHandlerTest"), 1);
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/java/io/squall/testing/fixtures/HelloHandlerTest.java"));
+        String code = example.substring(example.indexOf("import static io.squall.Async.await;")).strip();
+        assertTrue(readme.contains(code), "README.md shows HelloHandlerTest verbatim from its imports on");
+    }
+
+    @Test
     void bindUnusedPortHandsOverABoundSocket() throws IOException {
         try (ServerSocketChannel ch = Ports.bindUnusedPort()) {
             int port = Ports.portOf(ch);
