@@ -3,7 +3,6 @@ package io.squall.testing;
 import java.lang.reflect.Method;
 
 import io.squall.agent.SquallAgent;
-import io.squall.internal.AwaitSites;
 
 /** Installs the Squall agent once per JVM, and turns on await-site recording for timeout messages. */
 final class AgentInstaller {
@@ -18,7 +17,6 @@ final class AgentInstaller {
      * @throws IllegalStateException if the JVM refuses to attach, with the agent's advice
      */
     static synchronized void ensureInstalled() {
-        AwaitSites.enable();
         if (!SquallAgent.isInstalled() && !"true".equals(System.getProperty("io.squall.agent.installed"))) {
             SquallAgent.install();
         }

@@ -28,6 +28,7 @@ import org.opentest4j.AssertionFailedError;
 
 import io.squall.Future;
 import io.squall.IOLoop;
+import io.squall.internal.AwaitSites;
 
 /**
  * The JUnit Jupiter extension behind {@link SquallTest}; registered by the annotation itself, so there is
@@ -105,6 +106,8 @@ public final class SquallTestExtension implements BeforeEachCallback, AfterEachC
                 .orElseThrow(() -> new ExtensionConfigurationException("SquallTestExtension is registered by"
                         + " @SquallTest; use the annotation rather than @ExtendWith"));
         TestState s = new TestState(config);
+        // Record await sites only while a @SquallTest runs: other tests in the JVM pay nothing.
+        AwaitSites.enable();
         s.loop.makeCurrent();
         CURRENT.set(s);
         context.getStore(NAMESPACE).put(TestState.class, s);
@@ -234,6 +237,7 @@ public final class SquallTestExtension implements BeforeEachCallback, AfterEachC
                 sweepUnretrieved(s.capture);
             }
         } finally {
+            AwaitSites.disable();
             CURRENT.remove();
             s.capture.close();
             if (!s.loop.isClosed()) {
