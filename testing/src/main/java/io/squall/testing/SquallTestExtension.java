@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.LogRecord;
 import java.util.regex.Pattern;
 
@@ -27,8 +28,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.AssertionFailedError;
 
 import io.squall.Future;
+import io.squall.Gen;
 import io.squall.IOLoop;
 import io.squall.internal.AwaitSites;
+import io.squall.internal.Log;
 
 /**
  * The JUnit Jupiter extension behind {@link SquallTest}; registered by the annotation itself, so there is
@@ -234,7 +237,7 @@ public final class SquallTestExtension implements BeforeEachCallback, AfterEachC
         try {
             closeResources(s);
             if (s.config.failOnUnexpectedLogs()) {
-                sweepUnretrieved(s.capture);
+                sweepUnretrieved();
             }
         } finally {
             AwaitSites.disable();
@@ -258,26 +261,26 @@ public final class SquallTestExtension implements BeforeEachCallback, AfterEachC
             try {
                 r.close();
             } catch (Exception e) {
-                io.squall.internal.Log.warning("@SquallTest: closing " + r + " after the test failed", e);
+                Log.warning("@SquallTest: closing " + r + " after the test failed", e);
             }
         }
         if (any && !s.loop.isClosed() && !s.loop.isRunning()) {
             // One more iteration so that closed channels are flushed from the selector.
             try {
-                s.loop.runSync(io.squall.Gen::moment, Duration.ofSeconds(1));
+                s.loop.runSync(Gen::moment, Duration.ofSeconds(1));
             } catch (Throwable ignored) {
                 // best effort
             }
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger SWEEPS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger SWEEPS = new AtomicInteger();
 
     /**
      * Collects garbage until a failed Future dropped on purpose is reported by the Future cleaner, twice:
      * the Futures the test dropped before, unretrieved, have been reported by then.
      */
-    private static void sweepUnretrieved(LogCapture capture) throws InterruptedException {
+    private static void sweepUnretrieved() throws InterruptedException {
         // Two rounds: the second collection happens after the first one's reports were handled.
         for (int round = 0; round < 2; round++) {
             String marker = "squall-testing garbage sweep " + SWEEPS.incrementAndGet();
