@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -450,6 +451,47 @@ public class IOStream {
         }
         boolean wasIdle = writeQueue.isEmpty();
         writeQueue.add(buffers, f);
+        if (wasIdle) {
+            flushWrites();
+        }
+        updateInterest();
+        return f;
+    }
+
+    /**
+     * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
+     * write. On a plain socket they are sent with {@link FileChannel#transferTo} ({@code sendfile(2)} on
+     * Linux): the bytes go from the page cache to the socket without passing through the Java heap. Reading
+     * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
+     * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
+     * the returned future is done (it always completes, also when the stream closes).
+     *
+     * @param file an open file channel, readable
+     * @param position the first byte to send
+     * @param count how many bytes to send
+     * @return completes when the bytes are written to the socket; fails with {@link StreamClosedException}
+     *     if the stream is or becomes closed first, or an {@link IOException} cause if the file cannot be
+     *     read or shrank
+     * @throws IllegalArgumentException if position or count is negative
+     * @throws IllegalStateException if called off the loop thread while the loop runs
+     */
+    public Future<Void> writeFile(FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw new IllegalStateException("IOStream.writeFile must be called on the loop thread of " + loop
+                    + ", not on " + Thread.currentThread().getName());
+        }
+        Future<Void> f = newWriteFuture();
+        if (closed) {
+            f.setException(closedException("writeFile"));
+            return f;
+        }
+        boolean wasIdle = writeQueue.isEmpty();
+        writeQueue.add(new FileRegion(file, position, count), f);
         if (wasIdle) {
             flushWrites();
         }
