@@ -189,6 +189,44 @@ class StaticFileHandlerTest extends HTTPTestCase {
         assertArrayEquals(big, r.body());
     }
 
+    /** A client that leaves in the middle of a big file: the transfer stops and the server goes on. */
+    @Test
+    void clientLeavingMidTransfer() throws Exception {
+        Files.write(root.resolve("huge.bin"), new byte[32 * 1024 * 1024]);
+        for (int i = 0; i < 3; i++) {
+            blocking(() -> {
+                try (RawClient c = new RawClient(port)) {
+                    c.socket.setReceiveBufferSize(4096);
+                    c.send("GET /static/huge.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+                    c.readLine();
+                    c.socket.setSoLinger(true, 0); // a reset, as a client that crashed
+                }
+                return null;
+            });
+        }
+        assertEquals("Hello, static world!", raw("GET", "/static/hello.txt").text());
+        RawClient.Response whole = raw("GET", "/static/big.bin");
+        assertArrayEquals(big, whole.body);
+        // The file is not held open by the abandoned transfers (on Linux a held file would still be listed).
+        runSync(() -> io.squall.Gen.sleep(java.time.Duration.ofMillis(50)));
+        Path fds = Path.of("/proc/self/fd");
+        if (Files.isDirectory(fds)) {
+            long open = 0;
+            try (var list = Files.list(fds)) {
+                for (Path fd : (Iterable<Path>) list::iterator) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().endsWith("huge.bin")) {
+                            open++;
+                        }
+                    } catch (IOException gone) {
+                        // closed while listing
+                    }
+                }
+            }
+            assertEquals(0, open, "file descriptors of huge.bin still open");
+        }
+    }
+
     @Test
     void hostilePathsAreRefusedAndTheServerKeepsServing() {
         String[][] cases = {
