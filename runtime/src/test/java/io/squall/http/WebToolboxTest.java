@@ -380,6 +380,68 @@ class WebToolboxTest extends HTTPTestCase {
         assertEquals("456789abcd|tail", r.bodyAsString());
     }
 
+    /** The default writeFile (for connections that cannot send zero-copy) copies in pieces, one flushed at a time. */
+    @Test
+    void defaultWriteFileCopiesInPieces() throws IOException {
+        byte[] data = new byte[200_000];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(tmp.resolve("copy.bin"), data);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        List<Future<Void>> pending = new java.util.ArrayList<>();
+        HTTPConnection recording = new HTTPConnection() {
+            @Override
+            public Future<Void> writeHeaders(int code, String reason, HTTPHeaders headers, byte[] chunk) {
+                return Future.of(null);
+            }
+
+            @Override
+            public Future<Void> write(byte[] chunk) {
+                assertTrue(pending.stream().allMatch(Future::isDone), "one piece at a time");
+                got.write(chunk, 0, chunk.length);
+                Future<Void> f = new Future<>();
+                pending.add(f);
+                loop.callLater(java.time.Duration.ofMillis(1), () -> f.setResult(null));
+                return f;
+            }
+
+            @Override
+            public Future<Void> finish() {
+                return Future.of(null);
+            }
+
+            @Override
+            public boolean headersWritten() {
+                return true;
+            }
+
+            @Override
+            public boolean isFinished() {
+                return false;
+            }
+
+            @Override
+            public boolean isClosed() {
+                return false;
+            }
+
+            @Override
+            public void close() {}
+
+            @Override
+            public void setCloseCallback(Runnable cb) {}
+        };
+        try (FileChannel ch = FileChannel.open(tmp.resolve("copy.bin"), StandardOpenOption.READ)) {
+            runSync(() -> recording.writeFile(ch, 1000, 150_000));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 151_000),
+                got.toByteArray());
+        assertEquals(3, pending.size(), "64 KiB pieces");
+        try (FileChannel ch = FileChannel.open(tmp.resolve("copy.bin"), StandardOpenOption.READ)) {
+            IOException e = assertThrows(IOException.class, () -> runSync(() -> recording.writeFile(ch, 150_000, 100_000)));
+            assertTrue(e.getMessage().contains("File shrank"), e.getMessage());
+        }
+    }
+
     @Test
     void noSecretsOrSettingsLeakInLogs() {
         app.settings().defaultHandler(null);
