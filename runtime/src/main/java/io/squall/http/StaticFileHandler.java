@@ -52,8 +52,9 @@ import io.squall.internal.Log;
  * {@link #staticUrl}) are cacheable for a year ({@code Cache-Control: public, max-age=31536000, immutable});
  * others carry no Cache-Control, so clients revalidate with the ETag, as Tornado does.
  *
- * <p><b>Sending.</b> The body goes out with {@link HTTPConnection#writeFile}: zero-copy
- * ({@code FileChannel.transferTo}) on a plain connection, never loaded whole into memory. When the
+ * <p><b>Sending.</b> A body over 32 KiB goes out with {@link HTTPConnection#writeFile}: zero-copy
+ * ({@code FileChannel.transferTo}) on a plain connection, never loaded whole into memory; a smaller one is
+ * read and sent in the same write as the headers (one system call instead of two). When the
  * application compresses responses, a textual file of 1 KiB to 1 MiB requested whole is read and
  * gzipped instead (larger ones are sent as they are). File system calls run on the loop thread, as in
  * Tornado; serve from local disk.
@@ -63,6 +64,8 @@ public class StaticFileHandler extends RequestHandler {
     public static final Duration VERSIONED_MAX_AGE = Duration.ofDays(365);
     /** Files larger than this get an ETag from their modification time and size, not their content. */
     static final long HASH_LIMIT = 16L << 20;
+    /** Bodies up to this size are read and sent with the headers in one write instead of zero-copy. */
+    static final long SMALL_FILE = 32 * 1024;
     /** Textual files up to this size are gzipped when the application compresses responses. */
     static final long GZIP_LIMIT = 1L << 20;
 
@@ -231,6 +234,13 @@ public class StaticFileHandler extends RequestHandler {
         }
         disableTransforms();
         setHeader("Content-Length", Long.toString(length));
+        if (length <= SMALL_FILE) {
+            // One write for headers and body: cheaper than a header write followed by a sendfile call.
+            if (includeBody) {
+                write(readRange(channel, start, (int) length, relPath));
+            }
+            return false;
+        }
         flush();
         if (!includeBody || length == 0) {
             return false;
@@ -434,10 +444,14 @@ public class StaticFileHandler extends RequestHandler {
     }
 
     private static byte[] readAll(FileChannel channel, long size, String relPath) {
-        ByteBuffer b = ByteBuffer.allocate((int) size);
+        return readRange(channel, 0, (int) size, relPath);
+    }
+
+    private static byte[] readRange(FileChannel channel, long start, int length, String relPath) {
+        ByteBuffer b = ByteBuffer.allocate(length);
         try {
             while (b.hasRemaining()) {
-                if (channel.read(b, b.position()) < 0) {
+                if (channel.read(b, start + b.position()) < 0) {
                     throw new HTTPError(500, relPath + " shrank while it was read");
                 }
             }
