@@ -40,6 +40,11 @@ public class RequestHandler {
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
+    /** The gzip transform of this response, or null; and whether transforms are off (zero-copy files). */
+    private GzipOutput gzip;
+    private boolean noTransform;
+    /** This request's masked XSRF token, once asked for. */
+    private String xsrfToken;
     private Application application;
     private HTTPServerRequest request;
     private HTTPConnection connection;
@@ -53,9 +58,6 @@ public class RequestHandler {
     private boolean headersWritten;
     private boolean finished;
     private final Future<Void> done = new Future<>();
-    private GzipOutput gzip;
-    private boolean noTransform;
-    private String xsrfToken;
 
     /** Creates a handler; the {@link Application} does this once per request. */
     public RequestHandler() {

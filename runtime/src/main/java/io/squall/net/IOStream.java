@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -460,7 +459,7 @@ public class IOStream {
 
     /**
      * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
-     * write. On a plain socket they are sent with {@link FileChannel#transferTo} ({@code sendfile(2)} on
+     * write. On a plain socket they are sent with {@link java.nio.channels.FileChannel#transferTo} ({@code sendfile(2)} on
      * Linux): the bytes go from the page cache to the socket without passing through the Java heap. Reading
      * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
      * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
@@ -475,7 +474,7 @@ public class IOStream {
      * @throws IllegalArgumentException if position or count is negative
      * @throws IllegalStateException if called off the loop thread while the loop runs
      */
-    public Future<Void> writeFile(FileChannel file, long position, long count) {
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
         Objects.requireNonNull(file, "file");
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
