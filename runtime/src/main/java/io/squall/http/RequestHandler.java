@@ -462,7 +462,7 @@ public class RequestHandler {
             if (t == null) {
                 t = Xsrf.newToken(now);
                 xsrfToken = Xsrf.encode(t);
-                setCookie(Xsrf.NAME, xsrfToken, new CookieOptions().sameSite("Lax"));
+                setCookie(Xsrf.NAME, xsrfToken, application.settings().xsrfCookieOptions());
             } else {
                 xsrfToken = Xsrf.encode(t);
             }

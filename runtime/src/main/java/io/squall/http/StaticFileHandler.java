@@ -542,6 +542,9 @@ public class StaticFileHandler extends RequestHandler {
         }
         String prefix = s.staticUrlPrefix();
         String path = request.path();
+        if (path.equals("/favicon.ico") || path.equals("/robots.txt")) {
+            return new StaticFileHandler(dir).execute(app, request, new String[] {path.substring(1)});
+        }
         if (!path.startsWith(prefix)) {
             return null;
         }

@@ -28,6 +28,7 @@ public final class WebSettings {
     private volatile Map<Integer, byte[]> cookieSecrets = Map.of();
     private volatile int cookieKeyVersion;
     private volatile boolean xsrfCookies;
+    private volatile CookieOptions xsrfCookieOptions = new CookieOptions().sameSite("Lax");
     private volatile Path staticPath;
     private volatile String staticUrlPrefix = "/static/";
     private volatile boolean compressResponse;
@@ -111,9 +112,28 @@ public final class WebSettings {
     }
 
     /**
+     * Sets the attributes of the {@code _xsrf} cookie (Tornado's {@code xsrf_cookie_kwargs}), e.g.
+     * {@code new CookieOptions().secure(true).sameSite("Strict")} on an HTTPS site. Default: path "/",
+     * SameSite=Lax, a session cookie. Not HttpOnly: a script reads it to send the X-XSRFToken header.
+     *
+     * @param options the attributes
+     * @return this
+     */
+    public WebSettings xsrfCookieOptions(CookieOptions options) {
+        this.xsrfCookieOptions = java.util.Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** @return the attributes of the {@code _xsrf} cookie */
+    public CookieOptions xsrfCookieOptions() {
+        return xsrfCookieOptions;
+    }
+
+    /**
      * Serves the files under {@code dir} at {@link #staticUrlPrefix(String)} (default {@code /static/})
      * with a {@link StaticFileHandler}, before any route (Tornado's {@code static_path}), and makes
-     * {@link RequestHandler#staticUrl(String)} work.
+     * {@link RequestHandler#staticUrl(String)} work. As in Tornado, {@code /favicon.ico} and
+     * {@code /robots.txt} are served from the same directory.
      *
      * @param dir the directory, or null to serve none
      * @return this

@@ -329,6 +329,13 @@ class SecureCookiesTest extends HTTPTestCase {
     }
 
     @Test
+    void xsrfCookieOptions() {
+        app.settings().xsrfCookies(true).xsrfCookieOptions(new CookieOptions().secure(true).sameSite("Strict"));
+        String set = fetch(new HTTPRequest(url("/form"))).headers().get("Set-Cookie");
+        assertTrue(set.matches("_xsrf=2\\|[0-9a-f]{8}\\|[0-9a-f]{32}\\|[0-9]+; Path=/; Secure; SameSite=Strict"), set);
+    }
+
+    @Test
     void xsrfOffByDefault() {
         assertEquals("posted", post(null, "a=1").bodyAsString());
     }

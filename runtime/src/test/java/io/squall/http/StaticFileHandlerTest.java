@@ -311,6 +311,9 @@ class StaticFileHandlerTest extends HTTPTestCase {
         String[] after = raw("GET", "/page").text().split("\n");
         assertNotEquals(urls[0], after[0], "new content, new URL");
         assertEquals(403, raw("GET", "/static/../secret.txt").code, "the settings route is confined too");
+        Files.writeString(root.resolve("robots.txt"), "User-agent: *");
+        assertEquals("User-agent: *", raw("GET", "/robots.txt").text());
+        assertEquals(404, raw("GET", "/favicon.ico").code);
     }
 
     @Test
