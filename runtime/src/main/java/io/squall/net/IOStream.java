@@ -459,8 +459,10 @@ public class IOStream {
 
     /**
      * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
-     * write. On a plain socket they are sent with {@link java.nio.channels.FileChannel#transferTo} ({@code sendfile(2)} on
-     * Linux): the bytes go from the page cache to the socket without passing through the Java heap. Reading
+     * write, with {@link java.nio.channels.FileChannel#transferTo}: on a plain socket that is {@code sendfile(2)}
+     * on Linux, and the bytes go from the page cache to the socket without passing through the Java heap;
+     * when the stream writes through another channel (such as a TLS layer) the JDK copies them into it
+     * through a small buffer, so the file is still never loaded whole. Reading
      * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
      * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
      * the returned future is done (it always completes, also when the stream closes).
