@@ -396,6 +396,10 @@ public class AsyncHTTPClient {
         if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
         }
+        if (body != null && r.method().equals("POST") && !h.contains("Content-Type")) {
+            // Tornado's default: a POST body without a type is taken for a form.
+            head.appendLatin1("Content-Type: application/x-www-form-urlencoded\r\n");
+        }
         h.writeTo(head);
         head.appendLatin1("\r\n");
         Future<HTTP1ClientConnection.Exchange> f;

@@ -327,6 +327,33 @@ final class HTTP1ServerConnection implements HTTPConnection {
         return sendBody(null, chunk);
     }
 
+    /** Sends the file region zero-copy through the stream (inside a chunk when the body is chunked). */
+    @Override
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        if (!headersWritten || finished) {
+            throw new IllegalStateException("writeFile: " + (finished ? "the response was already finished"
+                    : "call writeHeaders() before writing the body"));
+        }
+        if (count == 0 || noBodyOutput) {
+            return lastWrite != null ? lastWrite : Future.of(null);
+        }
+        if (declaredLength >= 0 && written + count > declaredLength) {
+            throw new IllegalStateException("Tried to write " + (written + count) + " bytes, more than the "
+                    + declaredLength + " bytes declared in Content-Length");
+        }
+        written += count;
+        if (closed) {
+            return send();
+        }
+        if (chunkedOutput) {
+            send(ByteBuffer.wrap((Long.toHexString(count) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        Future<Void> f = stream.writeFile(file, position, count);
+        lastWrite = f;
+        observe(f);
+        return chunkedOutput ? send(ByteBuffer.wrap(CRLF)) : f;
+    }
+
     private Future<Void> sendBody(ByteBuffer head, byte[] chunk) {
         if (declaredLength >= 0 && written + chunk.length > declaredLength) {
             throw new IllegalStateException("Tried to write " + (written + chunk.length) + " bytes, more than the "

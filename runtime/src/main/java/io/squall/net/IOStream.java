@@ -498,6 +498,49 @@ public class IOStream {
     }
 
     /**
+     * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
+     * write, with {@link java.nio.channels.FileChannel#transferTo}: on a plain socket that is {@code sendfile(2)}
+     * on Linux, and the bytes go from the page cache to the socket without passing through the Java heap;
+     * when the stream writes through another channel (such as a TLS layer) the JDK copies them into it
+     * through a small buffer, so the file is still never loaded whole. Reading
+     * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
+     * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
+     * the returned future is done (it always completes, also when the stream closes).
+     *
+     * @param file an open file channel, readable
+     * @param position the first byte to send
+     * @param count how many bytes to send
+     * @return completes when the bytes are written to the socket; fails with {@link StreamClosedException}
+     *     if the stream is or becomes closed first, or an {@link IOException} cause if the file cannot be
+     *     read or shrank
+     * @throws IllegalArgumentException if position or count is negative
+     * @throws IllegalStateException if called off the loop thread while the loop runs
+     */
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw new IllegalStateException("IOStream.writeFile must be called on the loop thread of " + loop
+                    + ", not on " + Thread.currentThread().getName());
+        }
+        Future<Void> f = newWriteFuture();
+        if (closed) {
+            f.setException(closedException("writeFile"));
+            return f;
+        }
+        boolean wasIdle = writeQueue.isEmpty();
+        writeQueue.add(new FileRegion(file, position, count), f);
+        if (wasIdle) {
+            flushWrites();
+        }
+        updateInterest();
+        return f;
+    }
+
+    /**
      * A write's future counts its failure as seen (as Tornado does): writing and not waiting is common,
      * and when the stream closes, the reader or the close callback reports why; a log record for every
      * abandoned write would only be noise.
