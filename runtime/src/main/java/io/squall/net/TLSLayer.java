@@ -126,11 +126,16 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         int produced = 0;
         boolean indirect = false;
         for (;;) {
-            if (engine.isInboundDone()) {
-                return produced > 0 ? produced : -1; // the peer's close_notify
-            }
+            // first, so that a failure stored by a delegated task (a refused certificate) is thrown here
             if (!handshakeStep()) {
                 return produced;
+            }
+            if (engine.isInboundDone()) {
+                if (!handshakeDone && produced == 0) {
+                    engine.wrap(NO_DATA, ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+                    throw new SSLHandshakeException("TLS: the handshake ended without completing");
+                }
+                return produced > 0 ? produced : -1; // the peer's close_notify
             }
             netIn.flip();
             SSLEngineResult r;
