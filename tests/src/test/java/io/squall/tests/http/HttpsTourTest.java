@@ -66,6 +66,8 @@ class HttpsTourTest {
 
     @AfterEach
     void close() {
+        AsyncHTTPClient.shared().close();
+        loop.runSync(() -> io.squall.Gen.sleep(Duration.ofMillis(5)), Duration.ofSeconds(10));
         if (server != null) {
             server.stop();
             server.closeAllConnections();
