@@ -458,7 +458,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return;
         }
         try {
-            stream.channel().shutdownOutput();
+            stream.shutdownOutput(); // on TLS, close_notify first
         } catch (IOException | RuntimeException e) {
             close();
             return;

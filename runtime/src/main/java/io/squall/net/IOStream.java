@@ -662,6 +662,19 @@ public class IOStream {
         return tls == null ? null : tls.engine();
     }
 
+    /**
+     * Half-closes the connection: on TLS sends close_notify first, then shuts down the socket's output (the
+     * peer reads an end of stream); reading goes on. Call on the loop thread once writes are flushed.
+     *
+     * @throws IOException if the socket's output cannot be shut down
+     */
+    public void shutdownOutput() throws IOException {
+        if (tls != null) {
+            tls.shutdownOutput();
+        }
+        channel.shutdownOutput();
+    }
+
     /** A delegated TLS task finished: retry what waited for it. */
     private void resumeAfterTask() {
         if (!closed) {

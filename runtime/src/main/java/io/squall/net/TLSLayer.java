@@ -57,6 +57,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
     private boolean taskRunning;
     private boolean socketEof;
     private boolean closed;
+    /** A failure found outside a read or write (after a delegated task), thrown by the next one. */
+    private IOException failure;
 
     /**
      * @param engine a configured engine (client or server mode set); the handshake begins at once
@@ -117,6 +119,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        throwFailure();
         if (appIn.hasRemaining()) {
             return drainAppIn(dst);
         }
@@ -231,6 +234,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         if (closed) {
             throw new SSLException("TLS: the stream is closed");
         }
+        throwFailure();
         if (!flushNetOut()) {
             return 0;
         }
@@ -264,6 +268,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
 
     /** Sends queued encrypted bytes and handshake messages the engine wants to send; called by the stream's flush. */
     void flush() throws IOException {
+        throwFailure();
         if (!closed && handshakeStep()) {
             flushNetOut();
         }
@@ -317,6 +322,12 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         }
     }
 
+    private void throwFailure() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     private void afterOperation(SSLEngineResult r, boolean unwrapped) throws SSLException {
         HandshakeStatus hs = r.getHandshakeStatus();
         if (!handshakeDone) {
@@ -329,7 +340,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         }
         // In TLS 1.2 a client has no business sending handshake messages once the handshake is done, except to
         // renegotiate, which costs the server a full handshake each time (a denial-of-service lever).
-        if (unwrapped && !engine.getUseClientMode() && hs != HandshakeStatus.NOT_HANDSHAKING
+        if (unwrapped && !engine.getUseClientMode() && !engine.isOutboundDone() && hs != HandshakeStatus.NOT_HANDSHAKING
                 && hs != HandshakeStatus.FINISHED && "TLSv1.2".equals(engine.getSession().getProtocol())) {
             throw new SSLException("TLS: client-initiated renegotiation refused; closing the connection");
         }
@@ -365,6 +376,16 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             if (f.exception() != null) {
                 Log.debug("TLS: a delegated task failed: " + f.exception()); // the engine reports it next
             }
+            if (!closed && !handshakeDone) {
+                // The engine keeps a task's failure (a refused certificate) until the next wrap or unwrap, and an
+                // unwrap that lacks input returns before looking: probe with a wrap, which sends nothing otherwise.
+                try {
+                    afterOperation(wrap(NO_DATA, 0, 1), false);
+                    flushNetOut();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
             if (!closed) {
                 resume.run();
             }
@@ -373,6 +394,27 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
 
     // ---------------------------------------------------------------------------------------------------
     // Closing
+
+    /**
+     * Sends close_notify (best effort, without waiting) and keeps reading: the first half of a TLS half-close,
+     * before the socket's output is shut down.
+     */
+    void shutdownOutput() {
+        if (closed) {
+            return;
+        }
+        try {
+            engine.closeOutbound();
+            if (!taskRunning) {
+                for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                    wrap(NO_DATA, 0, 1);
+                }
+            }
+            flushNetOut();
+        } catch (IOException | RuntimeException e) {
+            Log.debug("TLS: sending close_notify on " + channel + " failed: " + e);
+        }
+    }
 
     /** Sends close_notify (best effort, without waiting) and forgets the buffers; the stream closes the socket. */
     void closeOutbound() {
