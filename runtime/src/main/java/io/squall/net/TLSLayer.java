@@ -160,7 +160,9 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             afterOperation(r, true);
             switch (r.getStatus()) {
                 case OK:
-                    if (produced > 0 && dst.remaining() < engine.getSession().getApplicationBufferSize()) {
+                    // nothing left to unwrap: return rather than ask the socket again (one read call per message)
+                    if (produced > 0 && (netIn.position() == 0
+                            || dst.remaining() < engine.getSession().getApplicationBufferSize())) {
                         return produced;
                     }
                     continue;
