@@ -570,4 +570,9 @@ final class HTTP1ServerConnection implements HTTPConnection {
     public String toString() {
         return "HTTP1ServerConnection(" + remote + (closed ? ", closed" : "") + ")";
     }
+
+    /** @return true if this connection speaks TLS */
+    boolean isTls() {
+        return stream.isTls();
+    }
 }

@@ -58,6 +58,9 @@ import io.squall.internal.Log;
  *   closed   StreamClosedException (cause null)
  * </pre>
  *
+ * <p>TLS: {@link #startTls} puts an {@code SSLEngine} stage between the buffers and the socket; reads and
+ * writes then carry plaintext and everything above the stream works unchanged (see {@link TLS}).
+ *
  * <p>Half-closed is reached only in half-close mode ({@link #setCloseOnEof setCloseOnEof(false)}), when the
  * peer ends its side of the connection.
  *

@@ -40,7 +40,7 @@ class HTTPSTest extends HTTPTestCase {
     private Future<?> handle(HTTPServerRequest req) {
         clientPorts.add(req.remoteAddress().getPort());
         return req.connection().respond(200, new HTTPHeaders().set("Content-Type", "text/plain"),
-                ("hello " + req.path()).getBytes(StandardCharsets.UTF_8));
+                ("hello " + req.path() + (req.protocol().equals("https") ? "" : " (not https?)")).getBytes(StandardCharsets.UTF_8));
     }
 
     @BeforeEach
