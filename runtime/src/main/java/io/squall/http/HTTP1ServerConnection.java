@@ -491,7 +491,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return;
         }
         try {
-            stream.channel().shutdownOutput();
+            stream.shutdownOutput(); // on TLS, close_notify first
         } catch (IOException | RuntimeException e) {
             close();
             return;
@@ -602,5 +602,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     @Override
     public String toString() {
         return "HTTP1ServerConnection(" + remote + (closed ? ", closed" : "") + ")";
+    }
+
+    /** @return true if this connection speaks TLS */
+    boolean isTls() {
+        return stream.isTls();
     }
 }
