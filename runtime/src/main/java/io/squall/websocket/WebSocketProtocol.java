@@ -459,7 +459,7 @@ final class WebSocketProtocol {
         closeCode = code;
         closeReason = reason;
         if (!closeSent) {
-            sendClose(code == 1005 ? -1 : code, "");
+            sendClose(code == 1005 ? -1 : code, reason); // echo the peer's code and reason (section 5.5.1)
         }
         if (client) {
             startCloseTimer(); // the server closes the TCP connection (section 7.1.1); this cuts one that does not
