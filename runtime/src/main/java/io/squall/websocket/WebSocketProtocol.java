@@ -290,11 +290,11 @@ final class WebSocketProtocol {
 
     private void append(byte[] data) {
         if (start == end) {
+            // Nothing unparsed: parse the received array itself (it is ours), no copy.
+            in = data;
             start = 0;
-            end = 0;
-            if (in.length > 4 * READ_SIZE) {
-                in = new byte[0]; // a large message passed: don't keep its buffer for an idle connection
-            }
+            end = data.length;
+            return;
         }
         reserve(end - start + data.length);
         System.arraycopy(data, 0, in, end, data.length);
@@ -307,7 +307,7 @@ final class WebSocketProtocol {
             return;
         }
         int live = end - start;
-        byte[] target = in.length >= needed ? in : new byte[Math.max(needed, READ_SIZE)];
+        byte[] target = in.length >= needed ? in : new byte[Math.max(needed, Math.max(1024, 2 * in.length))];
         System.arraycopy(in, start, target, 0, live);
         in = target;
         start = 0;

@@ -49,7 +49,7 @@ final class EchoHandlers {
     }
 
     /** {@link Echo} with permessage-deflate. */
-    static final class DeflateEcho extends Echo {
+    static class DeflateEcho extends Echo {
         DeflateEcho(Queue<String> closes) {
             super(closes);
         }
