@@ -69,6 +69,11 @@ final class PerMessageDeflate {
         if (n >= 4 && out[n - 4] == 0 && out[n - 3] == 0 && out[n - 2] == (byte) 0xFF && out[n - 1] == (byte) 0xFF) {
             n -= 4;
         }
+        if (n == 0) {
+            // Nothing new to flush (an empty message): send an empty stored block's first byte, which with
+            // the receiver's 00 00 FF FF makes a whole block (section 7.2.3.6). An empty payload would not.
+            return new byte[] {0};
+        }
         return Arrays.copyOf(out, n);
     }
 
@@ -81,6 +86,9 @@ final class PerMessageDeflate {
      * @throws DataFormatException if the payload is not a valid deflate stream
      */
     byte[] decompress(byte[] data, int off, int len, long max) throws DataFormatException, MessageTooBigException {
+        if (len == 0) {
+            return new byte[0]; // an empty payload is an empty message; 00 00 FF FF alone would not be a block
+        }
         inflated = new byte[(int) Math.min(max + 1, Math.max(256L, 4L * len))];
         inflatedSize = 0;
         try {

@@ -340,6 +340,10 @@ public class WebSocketHandler extends RequestHandler {
             setHeader("Sec-WebSocket-Extensions", deflate.response);
         }
         finish();
+        if (req.connection().isClosed()) {
+            Log.debug("WebSocket client " + req.remoteAddress() + " went away during the handshake");
+            return null;
+        }
         DetachedStream detached = req.connection().detach();
         protocol = new WebSocketProtocol(detached.stream(), false, settings, deflate == null ? null : deflate.deflate);
         protocol.start(new Events(), detached.buffered());
