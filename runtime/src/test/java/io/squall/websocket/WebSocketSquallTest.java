@@ -64,8 +64,11 @@ class WebSocketSquallTest extends WebSocketTestCase {
             clients.add(pipelined(url("/echo"), new WebSocketOptions(), c, messages));
         }
         long t0 = System.nanoTime();
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         List<List<Object>> results = runSync(() -> Gen.multi(clients));
-        System.out.println("1000 sockets x 100 messages echoed in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        System.out.println("1000 sockets x 100 messages echoed in " + (System.nanoTime() - t0) / 1_000_000
+                + " ms, loop thread CPU " + (java.lang.management.ManagementFactory.getThreadMXBean()
+                .getCurrentThreadCpuTime() - cpu0) / 1_000_000 + " ms");
         int received = 0;
         for (int c = 0; c < sockets; c++) {
             List<Object> got = results.get(c);
