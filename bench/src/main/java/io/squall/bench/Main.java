@@ -50,6 +50,9 @@ public final class Main {
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
                             + "      http_load work-alike on Squall's own IOStream", true),
+            new Entry("ws-echo", "io.squall.bench.websocket.WsEchoCommand",
+                    "ws-echo [--sockets 100] [--seconds 5] [--warmup-seconds 2] [--window 1] [--size 64] [--rounds 2]\n"
+                            + "      WebSocket echo, Squall's WebSocketHandler vs Netty's WebSocket server, same run", false),
             new Entry("memory", "io.squall.bench.memory.MemoryCommand",
                     "memory [--count 100000] [--systems squall,cf,ea,vt]\n"
                             + "      heap bytes per suspended coroutine, Squall and its peers", true),

@@ -49,6 +49,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean processing;
     private boolean processAgain;
     private boolean closed;
+    private boolean detached;
 
     private HTTPServerRequest request;
     private boolean requestKeepAlive;
@@ -286,7 +287,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         keepAlive = requestKeepAlive && !server.noKeepAlive() && !closeDelimited
                 && !headers.containsToken("Connection", "close");
-        if (!keepAlive && request.supportsHttp11()) {
+        if (!keepAlive && request.supportsHttp11() && code != 101) { // a 101 keeps its Connection: Upgrade
             headers.set("Connection", "close");
         } else if (keepAlive && !request.supportsHttp11()) {
             headers.set("Connection", "keep-alive");
@@ -541,6 +542,19 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         Log.debug("HTTP connection from " + remote + ": " + phase + " timeout, closing");
         close();
+    }
+
+    @Override
+    public DetachedStream detach() {
+        if (closed) {
+            throw new IllegalStateException("detach: the HTTP connection from " + remote + " is "
+                    + (detached ? "already detached" : "closed"));
+        }
+        detached = true;
+        closeCallback = null;
+        stream.setCloseCallback(null);
+        markClosed(); // no more reads, timers or keep-alive; the stream itself stays open
+        return new DetachedStream(stream, in.takeAll());
     }
 
     @Override

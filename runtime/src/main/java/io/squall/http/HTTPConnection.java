@@ -110,4 +110,19 @@ public interface HTTPConnection {
      * @param cb the callback, or null
      */
     void setCloseCallback(Runnable cb);
+
+    /**
+     * Hands the connection's stream over to the caller (Tornado's {@code detach}), for protocols that take
+     * over after a response such as 101 Switching Protocols (WebSocket): the connection stops reading and
+     * timing, forgets the stream without closing it, and no longer counts as one of the server's HTTP
+     * connections. Call on the loop thread after {@link #finish()} of the upgrade response; bytes written
+     * before stay queued on the stream, in order.
+     *
+     * @return the stream and the bytes the client sent after the request that were already read
+     * @throws UnsupportedOperationException if this connection cannot hand its stream over
+     * @throws IllegalStateException if the connection is closed or was detached already
+     */
+    default DetachedStream detach() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot hand its stream over (detach)");
+    }
 }
