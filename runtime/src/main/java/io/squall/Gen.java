@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import io.squall.internal.Log;
 
@@ -37,7 +38,7 @@ public final class Gen {
         Objects.requireNonNull(d, "duration");
         IOLoop loop = IOLoop.current();
         Future<Void> f = new Future<>();
-        Timeout t = loop.callLater(d, () -> f.trySetResult(null));
+        Timeout t = loop.callLater(d, new Wakeup(f));
         f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 loop.removeTimeout(t);
@@ -54,13 +55,44 @@ public final class Gen {
      */
     public static Future<Void> moment() {
         Future<Void> f = new Future<>();
-        IOLoop.current().addCallback(() -> f.trySetResult(null));
+        IOLoop.current().addCallback(new Wakeup(f));
         return f;
+    }
+
+    /**
+     * The loop task behind {@link #sleep} and {@link #moment}: completes the future when it runs; if the
+     * loop is closed first, cancels it, so that a coroutine awaiting it unwinds instead of staying suspended.
+     */
+    private static final class Wakeup implements IOLoop.CancelOnClose {
+        private final Future<Void> future;
+
+        Wakeup(Future<Void> future) {
+            this.future = future;
+        }
+
+        @Override
+        public void run() {
+            future.trySetResult(null);
+        }
+
+        @Override
+        public void cancelOnClose() {
+            future.cancel();
+        }
+
+        @Override
+        public String toString() {
+            return "wake up " + future;
+        }
     }
 
     /**
      * Waits for all of {@code fs}: the result lists their values in order. If any fails, the result fails
      * with the failure that happened first in time; failures after it are logged, not lost.
+     *
+     * <p>As Tornado's {@code multi}, a failure cancels nothing: the other futures go on, and cancelling the
+     * result does not cancel them. For a group whose first failure cancels the rest, and which completes only
+     * once every member has unwound, use {@link Scope#run} (or {@link Scope#supervisor}).
      *
      * @param fs the futures
      * @param <T> the type of the values
@@ -194,8 +226,11 @@ public final class Gen {
 
     /**
      * Returns a future that follows {@code f}, or fails with {@link TimeoutException} if {@code f} is not
-     * done within {@code d} (timed on the current loop). {@code f} itself is not cancelled; if it fails after
-     * the timeout, its failure is logged. Cancelling the returned future removes the timer.
+     * done within {@code d} (timed on the current loop). This keeps Tornado's meaning of
+     * {@code gen.with_timeout}: {@code f} itself is not cancelled, neither at the deadline nor when the
+     * returned future is cancelled, and goes on running; if it fails after the timeout, its failure is logged.
+     * Cancelling the returned future removes the timer. To cancel the work at the deadline and wait for it to
+     * unwind, use {@link #timeout(Duration, Supplier)}.
      *
      * @param d the time limit
      * @param f the future to wait for
@@ -220,6 +255,99 @@ public final class Gen {
             }
         });
         return result;
+    }
+
+    /**
+     * Runs {@code fn} with a deadline (asyncio's {@code timeout}, Kotlin's {@code withTimeout}): calls
+     * {@code fn} at once and follows the future it returns. If that future is not done after {@code d}
+     * (timed on the current loop), it is cancelled, and once it is done (a coroutine has unwound: its
+     * {@code catch} and {@code finally} blocks ran) the returned future fails with a
+     * {@link TimeoutException} whose cause is the inner future's {@link CancellationException} (which carries,
+     * as suppressed exceptions, anything thrown while unwinding). If the inner future completes in some other
+     * way despite the cancellation (it was already completing), the returned future takes that outcome.
+     *
+     * <p>Cancelling the returned future cancels the inner one and removes the timer; the returned future is
+     * then done once the inner one is, and is cancelled. A {@code fn} that throws gives a failed future.
+     *
+     * @param d the time limit
+     * @param fn starts the work and returns its future (usually a coroutine call)
+     * @param <T> the type of the value
+     * @return the future
+     * @throws NullPointerException if {@code d} or {@code fn} is null
+     */
+    public static <T> Future<T> timeout(Duration d, Supplier<? extends Future<T>> fn) {
+        Objects.requireNonNull(d, "duration");
+        Objects.requireNonNull(fn, "fn");
+        Future<T> inner;
+        try {
+            inner = fn.get();
+        } catch (Throwable t) {
+            return Future.failed(t);
+        }
+        if (inner == null) {
+            return Future.of(null);
+        }
+        if (inner.isDone()) {
+            return inner;
+        }
+        IOLoop loop = IOLoop.current();
+        Follower<T> result = new Follower<>(inner);
+        boolean[] timedOut = {false};
+        Timeout timer = loop.callLater(d, new IOLoop.CancelOnClose() {
+            @Override
+            public void run() {
+                timedOut[0] = true;
+                inner.cancel();
+            }
+
+            @Override
+            public void cancelOnClose() {
+                inner.cancel();
+            }
+
+            @Override
+            public String toString() {
+                return "Gen.timeout(" + d + ") for " + inner;
+            }
+        });
+        inner.addDoneCallback(done -> {
+            loop.removeTimeout(timer);
+            if (timedOut[0] && done.isCancelled()) {
+                TimeoutException e = new TimeoutException("Gen.timeout: the work was not done after " + d
+                        + "; it was cancelled and has unwound");
+                e.initCause(done.exception());
+                result.trySetException(e);
+            } else {
+                result.copy(done);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Returns a future that follows {@code f}, except that cancelling it does not cancel {@code f}; and a
+     * cancelled coroutine that awaits it waits for {@code f} (its value or failure is returned or thrown as
+     * usual) instead of throwing at once. This is the one way for a cancelled coroutine's {@code finally}
+     * or {@code catch} to await real cleanup work:
+     *
+     * <pre>
+     *   } finally {
+     *       await(Gen.shield(connection.close()));   // runs to the end even though we are cancelled
+     *   }
+     * </pre>
+     *
+     * <p>A coroutine cancelled while it awaits a shield keeps waiting for {@code f}; the cancellation
+     * stays requested (level-triggered) and is thrown at its next await of a pending future that is not
+     * shielded, and its Future still ends cancelled. Cancelling the shield itself (calling
+     * {@code cancel()} on the returned future) cancels only the shield.
+     *
+     * @param f the future to shield
+     * @param <T> the type of the value
+     * @return a future following {@code f}
+     * @throws NullPointerException if {@code f} is null
+     */
+    public static <T> Future<T> shield(Future<T> f) {
+        return new io.squall.internal.Shield<>(f);
     }
 
     /**
