@@ -53,7 +53,9 @@ public final class Async {
     }
 
     private static IllegalStateException notRewritten() {
-        StackTraceElement caller = callerFrame();
+        StackWalker.StackFrame frame = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(s -> s.filter(f -> f.getDeclaringClass() != Async.class).findFirst().orElse(null));
+        StackTraceElement caller = frame == null ? null : frame.toStackTraceElement();
         String where = caller == null ? "this method" : caller.getClassName() + "." + caller.getMethodName()
                 + (caller.getFileName() != null && caller.getLineNumber() > 0
                         ? " (" + caller.getFileName() + ":" + caller.getLineNumber() + ")" : "");
@@ -63,6 +65,13 @@ public final class Async {
                     + " -javaagent:squall-agent.jar, or call io.squall.agent.SquallAgent.install() before the"
                     + " coroutine's class is loaded.");
         }
+        if (frame != null && declaredAsCoroutine(frame.getDeclaringClass(), frame.getMethodName())) {
+            return new IllegalStateException("await() called in " + where + ", a @Coroutine that was not"
+                    + " rewritten: its class was loaded before the Squall agent was installed (for example because"
+                    + " SquallAgent.install() was called from that class itself). Call install() from a class"
+                    + " without coroutines before this class is loaded, or start the JVM with"
+                    + " -javaagent:squall-agent.jar.");
+        }
         return new IllegalStateException("await() called in " + where + ", which is not a coroutine."
                 + " Annotate the method with @io.squall.annotations.Coroutine and make it return"
                 + " io.squall.Future, CompletionStage or CompletableFuture (a lambda qualifies when its"
@@ -70,13 +79,18 @@ public final class Async {
                 + " agent was installed.");
     }
 
-    private static StackTraceElement callerFrame() {
-        StackTraceElement[] trace = new Throwable().getStackTrace();
-        for (StackTraceElement e : trace) {
-            if (!e.getClassName().equals(Async.class.getName())) {
-                return e;
+    private static boolean declaredAsCoroutine(Class<?> c, String method) {
+        try {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(method)
+                        && m.isAnnotationPresent(io.squall.annotations.Coroutine.class)) {
+                    return true;
+                }
             }
+        } catch (Throwable ignored) {
+            // not visible from here: fall back to the general message
         }
-        return null;
+        return false;
     }
+
 }

@@ -54,6 +54,8 @@ public final class SquallAgent {
         if (instrumentation != null) {
             return;
         }
+        warnIfCalledFromACoroutineClass(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(s -> s.skip(1).findFirst().map(StackWalker.StackFrame::getDeclaringClass).orElse(null)));
         synchronized (SquallAgent.class) {
             if (instrumentation != null) {
                 return;
@@ -66,6 +68,36 @@ public final class SquallAgent {
                         + "). Start it with -javaagent:squall-agent.jar instead.", e);
             }
             install(inst);
+        }
+    }
+
+    /**
+     * The class that calls {@code install()} is already loaded, so its own coroutines can never be rewritten:
+     * say so first and plainly (the later "loaded before the agent" and "not a coroutine" messages are the
+     * consequences).
+     */
+    private static void warnIfCalledFromACoroutineClass(Class<?> caller) {
+        if (caller == null) {
+            return;
+        }
+        List<String> own = new ArrayList<>();
+        try {
+            for (Method m : caller.getDeclaredMethods()) {
+                for (java.lang.annotation.Annotation a : m.getDeclaredAnnotations()) {
+                    if (a.annotationType().getName().equals("io.squall.annotations.Coroutine")) {
+                        own.add(m.getName());
+                    }
+                }
+            }
+        } catch (Throwable ignored) {
+            return;
+        }
+        if (!own.isEmpty()) {
+            AgentLog.warning("SquallAgent.install() was called from " + caller.getName() + ", which declares the"
+                    + " coroutines " + own + ": that class was loaded before the agent was installed, so these"
+                    + " coroutines are not rewritten and their await calls will fail. Call install() from a class"
+                    + " without coroutines (e.g. a separate Main), or start the JVM with"
+                    + " -javaagent:squall-agent.jar.");
         }
     }
 

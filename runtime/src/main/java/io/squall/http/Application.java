@@ -42,6 +42,8 @@ public class Application implements RequestCallback {
         private final Supplier<? extends RequestHandler> factory;
         private final String handlerName;
         private final String name;
+        /** The handler class of a route made with a class, or null: checked for coroutines at start. */
+        private Class<?> handlerClass;
 
         private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName) {
             this(pattern, factory, handlerName, null);
@@ -63,7 +65,9 @@ public class Application implements RequestCallback {
          * @return a named copy of this route
          */
         public Route named(String routeName) {
-            return new Route(pattern, factory, handlerName, Objects.requireNonNull(routeName, "name"));
+            Route r = new Route(pattern, factory, handlerName, Objects.requireNonNull(routeName, "name"));
+            r.handlerClass = handlerClass;
+            return r;
         }
 
         /** @return the route's name, or null */
@@ -114,7 +118,9 @@ public class Application implements RequestCallback {
      * @throws IllegalArgumentException if the regex is invalid or the class cannot be instantiated
      */
     public static Route route(String regex, Class<? extends RequestHandler> handlerClass) {
-        return new Route(compile(regex), factoryOf(handlerClass), handlerClass.getName());
+        Route r = new Route(compile(regex), factoryOf(handlerClass), handlerClass.getName());
+        r.handlerClass = handlerClass;
+        return r;
     }
 
     /**
@@ -195,6 +201,20 @@ public class Application implements RequestCallback {
         }
         throw new IllegalArgumentException("No route named " + name + "; name one with route(...).named(\"" + name
                 + "\")");
+    }
+
+    /**
+     * Logs a warning for each handler class (routes made with a class, and the default handler once it was
+     * made) that has {@code @Coroutine} methods that were not rewritten because the Squall agent is not
+     * installed: they would answer 500 at their first {@code await}. Called by {@link HTTPServer}'s
+     * constructor; any thread.
+     */
+    void checkCoroutinesRewritten() {
+        for (Route r : routes) {
+            if (r.handlerClass != null) {
+                io.squall.internal.AgentCheck.warnIfNotRewritten(r.handlerClass, "route " + r.pattern.pattern());
+            }
+        }
     }
 
     /** @return the routes in matching order; unmodifiable */

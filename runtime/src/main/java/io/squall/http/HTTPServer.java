@@ -61,13 +61,18 @@ public class HTTPServer extends TCPServer {
     private volatile boolean xheaders;
 
     /**
-     * Creates a server that hands every request to {@code callback}.
+     * Creates a server that hands every request to {@code callback}. For an {@link Application}, each handler
+     * class routed so far that has {@code @Coroutine} methods the Squall agent did not rewrite (the agent is not
+     * installed) is reported with a warning now, rather than as a 500 at the first request.
      *
      * @param callback an {@link Application} or any {@link RequestCallback}
      * @throws NullPointerException if {@code callback} is null
      */
     public HTTPServer(RequestCallback callback) {
         this.callback = Objects.requireNonNull(callback, "callback");
+        if (callback instanceof Application) {
+            ((Application) callback).checkCoroutinesRewritten();
+        }
     }
 
     /** @return the request callback */
