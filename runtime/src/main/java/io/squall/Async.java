@@ -72,6 +72,13 @@ public final class Async {
                     + " without coroutines before this class is loaded, or start the JVM with"
                     + " -javaagent:squall-agent.jar.");
         }
+        if (frame != null && frame.getMethodName().startsWith("lambda$")) {
+            return new IllegalStateException("await() called in a lambda, " + where + ", whose functional interface"
+                    + " does not return a Future (e.g. list.forEach(x -> await(...))): that lambda is not a coroutine"
+                    + " and cannot be annotated. Use a plain for loop in the enclosing @Coroutine method, or a lambda"
+                    + " whose functional interface returns a Future (e.g. Function<T, Future<R>>, then await what it"
+                    + " returns).");
+        }
         return new IllegalStateException("await() called in " + where + ", which is not a coroutine."
                 + " Annotate the method with @io.squall.annotations.Coroutine and make it return"
                 + " io.squall.Future, CompletionStage or CompletableFuture (a lambda qualifies when its"

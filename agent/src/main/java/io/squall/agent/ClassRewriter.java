@@ -78,12 +78,23 @@ final class ClassRewriter {
                 throw new MalformedClassException("malformed class file (" + e + ")", e);
             }
             List<MethodNode> coroutines = new ArrayList<>();
+            List<MethodNode> others = new ArrayList<>();
             for (MethodNode m : cn.methods) {
                 if (m.name.endsWith(Names.RESUME_SUFFIX) || m.desc.contains(Names.CONTINUATION_DESC)) {
                     return null; // already rewritten
                 }
                 if (isCoroutine(m)) {
                     coroutines.add(m);
+                } else {
+                    others.add(m);
+                }
+            }
+            if (tooLarge.isEmpty()) {
+                for (MethodNode m : others) {
+                    String stray = StrayAwaits.warning(cn, m);
+                    if (stray != null) {
+                        AgentLog.warning(stray);
+                    }
                 }
             }
             if (coroutines.isEmpty()) {
