@@ -25,7 +25,9 @@ import io.squall.internal.Log;
  * the stack.
  *
  * <p>A future that failed and whose exception nobody retrieved ({@link #result}, {@link #exception},
- * {@code await}, or a done callback) is logged as "Future exception was never retrieved" when it is
+ * {@code await}, or a done callback) is logged as "Future exception was never retrieved" (also when the loop
+ * it failed on closes, and at JVM exit; {@code -Dio.squall.debug.futureOrigins=true} adds where the future was
+ * created) when it is
  * garbage-collected, with the exception's stack trace.
  *
  * <pre>
@@ -78,6 +80,9 @@ public class Future<T> {
      * either in what the completer takes (and run by it) or sees TAKEN and runs itself: exactly once.
      */
     private volatile Object callbacks;
+
+    /** Where this future was created, only with {@code -Dio.squall.debug.futureOrigins=true}; else null. */
+    private final Throwable origin = io.squall.internal.LostFailures.ORIGINS ? new Throwable("Future created here") : null;
 
     /** Creates a pending future. */
     public Future() {}
@@ -212,7 +217,7 @@ public class Future<T> {
      * @return true if the future was pending and is now cancelled, false if it was already done
      */
     public boolean cancel() {
-        Failure f = new Failure(new io.squall.internal.Cancellation("Future was cancelled"), false);
+        Failure f = new Failure(new io.squall.internal.Cancellation("Future was cancelled"), false, null);
         return complete(f);
     }
 
@@ -233,7 +238,7 @@ public class Future<T> {
         // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
         // nobody ever looks at it, it is logged rather than lost.
         boolean watch = e.getSuppressed().length > 0;
-        Failure failure = new Failure(e, watch);
+        Failure failure = new Failure(e, watch, origin);
         if (watch) {
             failure.cleanable = Failure.CLEANER.register(this, failure);
         }
@@ -292,7 +297,7 @@ public class Future<T> {
         if (outcome != null) {
             return false;
         }
-        Failure failure = new Failure(t, true);
+        Failure failure = new Failure(t, true, origin);
         failure.cleanable = Failure.CLEANER.register(this, failure);
         if (!complete(failure)) {
             failure.retrieve();
@@ -549,17 +554,23 @@ public class Future<T> {
         private static final Cleaner CLEANER = Cleaner.create();
 
         final Throwable cause;
+        private final Throwable origin;
         private volatile boolean retrieved;
         private Cleaner.Cleanable cleanable;
 
-        Failure(Throwable cause, boolean watch) {
+        Failure(Throwable cause, boolean watch, Throwable origin) {
             this.cause = cause;
+            this.origin = origin;
             this.retrieved = !watch;
+            if (watch) {
+                io.squall.internal.LostFailures.watch(this);
+            }
         }
 
         Throwable retrieve() {
             if (!retrieved) {
                 retrieved = true;
+                io.squall.internal.LostFailures.forget(this);
                 Cleaner.Cleanable c = cleanable;
                 if (c != null) {
                     c.clean();
@@ -568,12 +579,16 @@ public class Future<T> {
             return cause;
         }
 
-        /** Runs when the future was collected (or on retrieval, via clean(), when it does nothing). */
+        /**
+         * Runs when the future was collected, when its loop closes or at JVM exit (or on retrieval, via
+         * clean(), when it does nothing): reports the failure once.
+         */
         @Override
-        public void run() {
+        public synchronized void run() {
             if (!retrieved) {
                 retrieved = true;
-                Log.error("Future exception was never retrieved: " + Log.describe(cause), cause);
+                io.squall.internal.LostFailures.forget(this);
+                io.squall.internal.LostFailures.log(cause, origin);
             }
         }
 

@@ -263,7 +263,8 @@ public final class IOLoop {
      * removed (their channels stay open); other callbacks and timers that are still pending will never run,
      * and a warning saying how many is logged. After this,
      * {@link #addCallback}, {@link #callLater} and {@link #addHandler} throw {@link IllegalStateException}.
-     * Closing twice does nothing.
+     * Failed futures completed on this loop's thread that nobody retrieved are logged now ("Future exception
+     * was never retrieved", once each). Closing twice does nothing.
      *
      * @throws IllegalStateException if the loop is running, or if it is called from another thread than
      *     the loop's own while that thread is still alive
@@ -318,6 +319,8 @@ public final class IOLoop {
         if (CURRENT.get() == this) {
             CURRENT.remove();
         }
+        // failures completed on this loop that nobody retrieved are lost now: say so, rather than at a GC
+        io.squall.internal.LostFailures.reportCompletedOn(t == null ? Thread.currentThread() : t);
         if (callbacks + pendingTimers + handlers > 0) {
             Log.warning("IOLoop closed with " + callbacks + " pending callback(s), " + pendingTimers
                     + " pending timer(s) and " + handlers + " registered handler(s): they will never run");

@@ -1,0 +1,86 @@
+package io.squall.tests.mistakes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+
+/** Issue 13 item 4: unretrieved failures are reported at loop close and at JVM exit, once, with their origin. */
+@Timeout(120)
+class LostFailuresTest {
+
+    @Test
+    void reportedOnceWhenTheLoopCloses() throws Exception {
+        List<String> logged = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (logged) {
+                    logged.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger squall = Logger.getLogger("io.squall");
+        squall.addHandler(h);
+        List<Future<String>> keep = new ArrayList<>();
+        try {
+            Thread t = new Thread(() -> {
+                IOLoop loop = IOLoop.current();
+                Future<String> dropped = new Future<>();
+                loop.addCallback(() -> dropped.setException(new IllegalStateException("dropped on the loop")));
+                Future<String> retrieved = new Future<>();
+                loop.addCallback(() -> retrieved.setException(new IllegalStateException("looked at")));
+                loop.addCallback(loop::stop);
+                loop.start();
+                retrieved.exception();
+                keep.add(dropped);
+                loop.close();
+                loop.close();
+            });
+            t.start();
+            t.join(30_000);
+        } finally {
+            squall.removeHandler(h);
+        }
+        synchronized (logged) {
+            long lost = logged.stream().filter(m -> m.startsWith("Future exception was never retrieved")).count();
+            assertEquals(1, lost, logged.toString());
+            assertTrue(logged.stream().anyMatch(m -> m.contains("dropped on the loop")), logged.toString());
+            assertTrue(logged.stream().noneMatch(m -> m.contains("looked at")), logged.toString());
+        }
+        assertEquals(1, keep.size());
+    }
+
+    @Test
+    void reportedAtJvmExitWithWhereTheFutureWasCreated() throws Exception {
+        List<String> cmd = List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-Dio.squall.debug.futureOrigins=true", "-cp", System.getProperty("java.class.path"),
+                LostFailureMain.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(100, TimeUnit.SECONDS));
+        assertTrue(out.contains("[squall] at exit: Future exception was never retrieved:"
+                + " java.lang.IllegalStateException: lost at exit; the Future was created at "
+                + LostFailureMain.class.getName() + ".fetchSomething(LostFailureMain.java:11)"), out);
+        assertEquals(out.indexOf("never retrieved"), out.lastIndexOf("never retrieved"), out);
+    }
+}
