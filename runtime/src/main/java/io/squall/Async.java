@@ -75,7 +75,7 @@ public final class Async {
         if (frame != null && frame.getMethodName().startsWith("lambda$")) {
             return new IllegalStateException("await() called in a lambda, " + where + ", whose functional interface"
                     + " does not return a Future (e.g. list.forEach(x -> await(...))): that lambda is not a coroutine"
-                    + " and cannot be annotated. Use a plain for loop in the enclosing @Coroutine method, or a lambda"
+                    + " (@io.squall.annotations.Coroutine applies to methods, not lambdas). Use a plain for loop in the enclosing @Coroutine method, or a lambda"
                     + " whose functional interface returns a Future (e.g. Function<T, Future<R>>, then await what it"
                     + " returns).");
         }

@@ -399,6 +399,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             Log.warning(e.getMessage());
             close();
             Future<Void> failed = Future.failed(e);
+            failed.exception(); // logged just above: not a lost failure if the handler drops finish()'s future
             return failed;
         }
         Future<Void> f = chunkedOutput ? send(ByteBuffer.wrap(LAST_CHUNK)) : lastWrite;
