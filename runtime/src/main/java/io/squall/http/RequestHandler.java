@@ -592,9 +592,14 @@ public class RequestHandler {
      *
      * @param bytes the bytes
      * @throws IllegalStateException if the response is finished
+     * @throws java.io.UncheckedIOException (of a {@link io.squall.net.StreamClosedException}) if the client
+     *     closed the connection: stop producing output (override {@link #onConnectionClose()} to notice at once)
      */
     public void write(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        if (clientGone && !finished) {
+            throw new java.io.UncheckedIOException(clientGoneException("write()"));
+        }
         if (finished) {
             throw new IllegalStateException("Cannot write() after finish() for " + request);
         }
@@ -622,10 +627,15 @@ public class RequestHandler {
      * Sends the buffered output now: the first flush sends the headers, and the body is then sent chunked
      * (HTTP/1.1) unless a Content-Length header was set.
      *
-     * @return completes when the bytes are flushed to the socket; fails if the client went away
+     * @return completes when the bytes are flushed to the socket; once the client closed the connection,
+     *     a future already failed with {@link io.squall.net.StreamClosedException} (logged at debug level only,
+     *     and never reported as "never retrieved" when nobody awaits it)
      * @throws IllegalStateException if the response is finished
      */
     public Future<Void> flush() {
+        if (clientGone && !finished) {
+            return failedAlreadySeen(clientGoneException("flush()"));
+        }
         if (finished) {
             throw new IllegalStateException("Cannot flush() after finish() for " + request);
         }
@@ -899,7 +909,31 @@ public class RequestHandler {
         }
     }
 
+    /** A write after the client left: fails at once; a disconnect is not a server error. */
+    private io.squall.net.StreamClosedException clientGoneException(String what) {
+        Log.debug(what + " in " + getClass().getName() + " for " + request + " after the client closed the connection");
+        return new io.squall.net.StreamClosedException(what + " for " + request + ": the client closed the"
+                + " connection; stop writing (override onConnectionClose() to notice at once)");
+    }
+
+    private static Future<Void> failedAlreadySeen(Throwable t) {
+        Future<Void> f = Future.failed(t);
+        f.exception(); // the caller may drop it: the disconnect is already logged, at debug level
+        return f;
+    }
+
+    private static boolean isDisconnect(Throwable t) {
+        return t instanceof io.squall.net.StreamClosedException
+                || (t instanceof java.io.UncheckedIOException && t.getCause() instanceof io.squall.net.StreamClosedException);
+    }
+
     private void handleException(Throwable t) {
+        if (isDisconnect(t) && (clientGone || connection.isClosed())) {
+            Log.debug("Handler " + getClass().getName() + " for " + request + " stopped: the client closed the"
+                    + " connection (" + t.getMessage() + ")");
+            done.trySetResult(null);
+            return;
+        }
         if (clientGone && t instanceof CancellationException) {
             if (t.getSuppressed().length > 0) {
                 // The handler threw while unwinding: a bug in its cleanup, not the client's leaving.
