@@ -96,6 +96,8 @@ public class Application implements RequestCallback {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final WebSettings settings = new WebSettings();
     private final java.util.Map<String, ReverseUrl> reversers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per-request deadline in nanoseconds; 0 (the default) means none. */
+    private volatile long requestDeadlineNanos;
 
     /** Creates an application with no routes; add them with {@link #addHandler}. */
     public Application() {}
@@ -217,6 +219,30 @@ public class Application implements RequestCallback {
         }
     }
 
+    /**
+     * Sets a deadline for every request (default: none). A handler that has not finished its response when
+     * it passes is answered with 503 Service Unavailable (503, not 504: the server itself gave up, no gateway
+     * timed out), logged as a warning naming the handler and the {@code await} it is parked on, then
+     * cancelled (its pending await throws {@code CancellationException}, its {@code finally} blocks run).
+     * Setting one turns on {@link io.squall.internal.AwaitSites} recording (a stack walk per suspension) so
+     * the log can name the await. A handler that already sent its headers can only be cut off (the
+     * connection is closed). Any thread; applies to requests that start afterwards.
+     *
+     * @param deadline the deadline, or null or zero for none
+     * @return this
+     * @throws IllegalArgumentException if negative
+     */
+    public Application requestDeadline(java.time.Duration deadline) {
+        if (deadline != null && deadline.isNegative()) {
+            throw new IllegalArgumentException("requestDeadline must not be negative: " + deadline);
+        }
+        requestDeadlineNanos = deadline == null ? 0 : deadline.toNanos();
+        if (requestDeadlineNanos > 0) {
+            io.squall.internal.AwaitSites.enable();
+        }
+        return this;
+    }
+
     /** @return the routes in matching order; unmodifiable */
     public List<Route> routes() {
         return Collections.unmodifiableList(new ArrayList<>(routes));
@@ -297,7 +323,15 @@ public class Application implements RequestCallback {
         if (handler == null) {
             throw new IllegalStateException("The handler factory of route " + route + " returned null");
         }
-        return handler.execute(this, request, args);
+        Future<?> done = handler.execute(this, request, args);
+        long deadline = requestDeadlineNanos;
+        if (deadline > 0 && !done.isDone()) {
+            io.squall.IOLoop loop = io.squall.IOLoop.current();
+            io.squall.Timeout timer = loop.callLater(java.time.Duration.ofNanos(deadline),
+                    () -> handler.deadlineExceeded(java.time.Duration.ofNanos(deadline)));
+            done.addDoneCallback(d -> loop.removeTimeout(timer));
+        }
+        return done;
     }
 
     private static Pattern compile(String regex) {

@@ -909,6 +909,42 @@ public class RequestHandler {
         }
     }
 
+    /** True once the application's request deadline passed: the handler's cancellation is expected. */
+    private boolean deadlinePassed;
+
+    /** Called on the loop by {@link Application} when the request deadline passes before the response is finished. */
+    void deadlineExceeded(java.time.Duration deadline) {
+        if (finished || clientGone) {
+            return;
+        }
+        deadlinePassed = true;
+        Log.warning("Request " + request + " is still unfinished after its deadline of " + deadline + " in handler "
+                + getClass().getName() + parkedAt(running) + "; answering 503 and cancelling the handler");
+        Future<?> r = running;
+        sendError(503);
+        if (r != null && !r.isDone()) {
+            r.cancel();
+        }
+    }
+
+    /** Describes the innermost await a handler's coroutine chain is suspended at, for the deadline log. */
+    private static String parkedAt(Future<?> f) {
+        StackTraceElement site = null;
+        Future<?> waitingOn = f;
+        for (int depth = 0; depth < 64 && waitingOn instanceof io.squall.internal.Continuation; depth++) {
+            io.squall.internal.Continuation c = (io.squall.internal.Continuation) waitingOn;
+            StackTraceElement here = io.squall.internal.AwaitSites.siteOf(c);
+            if (here != null) {
+                site = here;
+            }
+            waitingOn = c.awaiting();
+        }
+        if (f == null) {
+            return " (it returned no future)";
+        }
+        return (site != null ? ", parked at the await in " + site : "") + " waiting for " + Log.describe(waitingOn);
+    }
+
     /** A write after the client left: fails at once; a disconnect is not a server error. */
     private io.squall.net.StreamClosedException clientGoneException(String what) {
         Log.debug(what + " in " + getClass().getName() + " for " + request + " after the client closed the connection");
@@ -931,6 +967,11 @@ public class RequestHandler {
         if (isDisconnect(t) && (clientGone || connection.isClosed())) {
             Log.debug("Handler " + getClass().getName() + " for " + request + " stopped: the client closed the"
                     + " connection (" + t.getMessage() + ")");
+            done.trySetResult(null);
+            return;
+        }
+        if (deadlinePassed && t instanceof CancellationException) {
+            Log.debug("Handler " + getClass().getName() + " for " + request + " cancelled after its deadline");
             done.trySetResult(null);
             return;
         }
