@@ -118,6 +118,9 @@ public final class IOLoop {
 
     private volatile Thread owner;
     private volatile boolean running;
+    /** For {@link NeverStartedWatch}: set once the loop first runs; watched once work is scheduled before. */
+    volatile boolean everStarted;
+    private volatile boolean watched;
     private volatile boolean stopRequested;
     private volatile boolean closed;
     /** True while the loop is about to block in select; a producer that sees it wakes the selector. */
@@ -214,6 +217,7 @@ public final class IOLoop {
         IOLoop previous = CURRENT.get();
         CURRENT.set(this);
         running = true;
+        everStarted = true;
         // The first iteration of every run polls I/O, as the one iteration after an early stop() must.
         lastPoll = time() - POLL_INTERVAL_NANOS;
         busyIterations = 0;
@@ -545,6 +549,9 @@ public final class IOLoop {
         Objects.requireNonNull(cb, "callback");
         checkOpen();
         Timeout t = new Timeout(nanoTime, 0, cb);
+        if (!everStarted && !watched) {
+            watched = NeverStartedWatch.watch(this, cb);
+        }
         if (inLoopThread()) {
             enqueueTimer(t);
         } else {
@@ -607,6 +614,9 @@ public final class IOLoop {
     public void addCallback(Runnable cb) {
         Objects.requireNonNull(cb, "callback");
         checkOpen();
+        if (!everStarted && !watched) {
+            watched = NeverStartedWatch.watch(this, cb);
+        }
         if (inLoopThread()) {
             ready.addLast(cb);
         } else {
