@@ -134,4 +134,52 @@ class WebSocketSquallTest extends WebSocketTestCase {
         assertEquals(null, runSync(ws::readMessage));
         assertEquals(1009, ws.closeCode());
     }
+
+    @Test
+    void writeMessageFuturesWaitForASlowReader() throws Exception {
+        int[] flushed = {0};
+        byte[] mib = new byte[1 << 20];
+        start(new Application().addHandler("/flood", () -> new WebSocketHandler() {
+            @Override
+            public Future<?> open(String... args) {
+                writeMore();
+                return null;
+            }
+
+            private void writeMore() {
+                if (flushed[0] == 64 || isClosed()) {
+                    return;
+                }
+                writeMessage(mib).addDoneCallback(f -> {
+                    if (f.exception() == null) {
+                        flushed[0]++;
+                        writeMore();
+                    }
+                });
+            }
+        }));
+        try (RawWebSocket ws = blocking(() -> {
+            RawWebSocket raw = new RawWebSocket(port);
+            raw.socket.setReceiveBufferSize(64 * 1024);
+            raw.handshake("/flood", "");
+            return raw;
+        })) {
+            runSync(() -> Gen.sleep(Duration.ofMillis(300)));
+            int whileNotReading = flushed[0];
+            assertTrue(whileNotReading < 16, "a reader that reads nothing holds the writer back: " + whileNotReading
+                    + " MiB flushed");
+            int frames = blocking(() -> {
+                for (int i = 0; i < 64; i++) {
+                    assertEquals(1 << 20, ws.readFrame().payload.length);
+                }
+                return 64;
+            });
+            assertEquals(64, frames);
+            assertEquals(64, flushed[0]);
+            blocking(() -> {
+                ws.send(RawWebSocket.masked(0x88, new byte[] {0x03, (byte) 0xE8}));
+                return ws.readCloseCode();
+            });
+        }
+    }
 }
