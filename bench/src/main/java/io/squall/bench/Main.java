@@ -41,6 +41,9 @@ public final class Main {
             new Entry("hello-server", "io.squall.bench.hello.HelloServerCommand",
                     "hello-server [--port 8080] [--loops 1] [--seconds S]\n"
                             + "      Squall HTTP server: GET /hello answers 'Hello, world'", true),
+            new Entry("static-server", "io.squall.bench.hello.StaticServerCommand",
+                    "static-server --dir DIR [--port 8083] [--loops 1] [--seconds S]\n"
+                            + "      Squall's StaticFileHandler serving DIR at /static/ (bench/compare-static.sh)", true),
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),

@@ -219,6 +219,12 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 }
             });
         }
+        if (!finished && !closed && in.isEmpty()) {
+            // Notice a client that leaves while the request is handled (its close callback then runs and a
+            // RequestHandler's pending work is cancelled); bytes read meanwhile wait in `in` for the next
+            // request, at most one read's worth, since step() reads no more while handling.
+            readMore();
+        }
     }
 
     private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {
@@ -320,6 +326,33 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return lastWrite != null ? lastWrite : Future.of(null);
         }
         return sendBody(null, chunk);
+    }
+
+    /** Sends the file region zero-copy through the stream (inside a chunk when the body is chunked). */
+    @Override
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        if (!headersWritten || finished) {
+            throw new IllegalStateException("writeFile: " + (finished ? "the response was already finished"
+                    : "call writeHeaders() before writing the body"));
+        }
+        if (count == 0 || noBodyOutput) {
+            return lastWrite != null ? lastWrite : Future.of(null);
+        }
+        if (declaredLength >= 0 && written + count > declaredLength) {
+            throw new IllegalStateException("Tried to write " + (written + count) + " bytes, more than the "
+                    + declaredLength + " bytes declared in Content-Length");
+        }
+        written += count;
+        if (closed) {
+            return send();
+        }
+        if (chunkedOutput) {
+            send(ByteBuffer.wrap((Long.toHexString(count) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        Future<Void> f = stream.writeFile(file, position, count);
+        lastWrite = f;
+        observe(f);
+        return chunkedOutput ? send(ByteBuffer.wrap(CRLF)) : f;
     }
 
     private Future<Void> sendBody(ByteBuffer head, byte[] chunk) {
@@ -459,7 +492,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return;
         }
         try {
-            stream.channel().shutdownOutput();
+            stream.shutdownOutput(); // on TLS, close_notify first
         } catch (IOException | RuntimeException e) {
             close();
             return;
@@ -583,5 +616,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     @Override
     public String toString() {
         return "HTTP1ServerConnection(" + remote + (closed ? ", closed" : "") + ")";
+    }
+
+    /** @return true if this connection speaks TLS */
+    boolean isTls() {
+        return stream.isTls();
     }
 }

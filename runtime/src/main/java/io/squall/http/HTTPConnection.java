@@ -37,6 +37,22 @@ public interface HTTPConnection {
     Future<Void> write(byte[] chunk);
 
     /**
+     * Writes {@code count} bytes of {@code file} from {@code position} as more of the body. The HTTP/1.x
+     * server connection sends them zero-copy ({@link io.squall.net.IOStream#writeFile}); this default reads
+     * the file in 64 KiB pieces and {@link #write}s each after the previous one is flushed. The caller
+     * closes the file once the returned future is done.
+     *
+     * @param file an open, readable file channel
+     * @param position the first byte
+     * @param count how many bytes
+     * @return completes when the bytes are flushed; fails if the client went away or the file cannot be read
+     * @throws IllegalStateException as {@link #write}
+     */
+    default Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        return FileCopy.start(this, file, position, count);
+    }
+
+    /**
      * Ends the response. The connection then reads the next request, or closes.
      *
      * @return completes when everything is flushed; fails if fewer bytes than the declared Content-Length
