@@ -127,9 +127,6 @@ class WebSocketClientPythonTest extends WebSocketTestCase {
         assertEquals(404, e.status());
         assertTrue(e.getMessage().contains(url("/nothing-here")) && e.getMessage().contains("404"), e.getMessage());
 
-        UnsupportedOperationException tls = assertThrows(UnsupportedOperationException.class,
-                () -> runSync(() -> WebSocket.connect("wss://127.0.0.1:" + port + "/echo")));
-        assertTrue(tls.getMessage().contains("TLS"), tls.getMessage());
         assertThrows(IllegalArgumentException.class, () -> runSync(() -> WebSocket.connect("http://127.0.0.1/")));
 
         // Offering nothing and getting a subprotocol back is refused.
