@@ -50,6 +50,8 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean processAgain;
     private boolean closed;
     private boolean detached;
+    /** The read in progress while {@code reading}; cancelled (its bytes stay in the stream) by {@link #detach()}. */
+    private Future<byte[]> pendingRead;
 
     private HTTPServerRequest request;
     private boolean requestKeepAlive;
@@ -167,11 +169,16 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
+        pendingRead = f;
         f.addDoneCallback(this::onRead);
     }
 
     private void onRead(Future<byte[]> f) {
         reading = false;
+        pendingRead = null;
+        if (detached) {
+            return; // cancelled by detach(): the stream and its bytes belong to the new owner
+        }
         Throwable t = f.exception();
         if (t != null) {
             if (!(t instanceof StreamClosedException) && !(t instanceof CancellationException)) {
@@ -551,6 +558,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
                     + (detached ? "already detached" : "closed"));
         }
         detached = true;
+        Future<byte[]> read = pendingRead;
+        if (read != null) {
+            read.cancel(); // the read that watched for a disconnect: its bytes stay buffered in the stream
+        }
         closeCallback = null;
         stream.setCloseCallback(null);
         markClosed(); // no more reads, timers or keep-alive; the stream itself stays open
