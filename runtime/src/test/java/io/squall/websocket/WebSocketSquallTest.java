@@ -182,4 +182,28 @@ class WebSocketSquallTest extends WebSocketTestCase {
             });
         }
     }
+
+    @Test
+    void aClientThatVanishesMidWriteIsNoError() throws Exception {
+        Queue<String> closes = new ConcurrentLinkedQueue<>();
+        start(new Application().addHandler("/big", () -> new EchoHandlers.Echo(closes) {
+            @Override
+            public Future<?> onMessage(String message) {
+                return writeMessage(new byte[8 << 20]); // fails once the client is gone; logged at debug only
+            }
+        }));
+        blocking(() -> {
+            try (RawWebSocket ws = new RawWebSocket(port)) {
+                ws.handshake("/big", "");
+                ws.send(RawWebSocket.masked(0x81, "go".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                ws.in.readNBytes(1000);
+                ws.socket.setSoLinger(true, 0); // a reset, not a clean close
+            }
+            return null;
+        });
+        for (int i = 0; i < 200 && closes.isEmpty(); i++) {
+            runSync(() -> Gen.sleep(Duration.ofMillis(10)));
+        }
+        assertEquals("[1006:null]", closes.toString(), "onClose ran, with no close frame received");
+    }
 }
