@@ -322,6 +322,8 @@ class CancellationTest {
             assertEquals(1, finallies.get(), "round " + i);
         }
         assertEquals(rounds, cancelled + completed);
+        System.out.println("cancel() vs completion from two threads, " + rounds + " rounds: " + cancelled
+                + " ended cancelled, " + completed + " completed");
     }
 
     @Test
