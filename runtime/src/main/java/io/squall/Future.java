@@ -349,9 +349,14 @@ public class Future<T> {
     /**
      * Adds a callback that watches this future without taking delivery of its failure: unlike
      * {@link #addDoneCallback}, it does not count as retrieving the exception, so an unobserved failure is
-     * still logged when the future is collected. For plumbing (cancellation propagation, timer cleanup).
+     * still logged when the future is collected. For plumbing (cancellation propagation, timer cleanup, the
+     * waiter lists of {@code io.squall.sync}). Runs like {@link #addDoneCallback}: on the completing thread,
+     * or at once if the future is already done.
+     *
+     * @param cb the callback, not null
+     * @throws NullPointerException if {@code cb} is null
      */
-    final void addQuietCallback(Consumer<? super Future<T>> cb) {
+    public final void addQuietCallback(Consumer<? super Future<T>> cb) {
         addCallback(new Quiet(Objects.requireNonNull(cb, "callback")));
     }
 

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.squall.internal.Log;
+import io.squall.internal.LoopClock;
 
 /**
  * A single-threaded event loop: Tornado's {@code IOLoop}. It runs callbacks, timers and I/O handlers on
@@ -133,6 +134,8 @@ public final class IOLoop {
     /** Roughly how many cancelled timers the heap still holds; decides when to compact it. */
     private int cancelledTimers;
     private long timerSequence;
+    /** The clock {@link #time()} reads, or null for {@link System#nanoTime()}; see {@link #IOLoop(LoopClock)}. */
+    private final LoopClock clock;
 
     /**
      * Creates a loop with its own selector. It belongs to the first thread that starts it.
@@ -140,6 +143,18 @@ public final class IOLoop {
      * @throws UncheckedIOException if the selector cannot be opened
      */
     public IOLoop() {
+        this(null);
+    }
+
+    /**
+     * Creates a loop that reads {@code clock} instead of {@link System#nanoTime()} and lets it skip idle
+     * time (how squall-testing runs timers on virtual time). Internal: {@link LoopClock} is not a stable API.
+     *
+     * @param clock the clock, or null for the system's
+     * @throws UncheckedIOException if the selector cannot be opened
+     */
+    public IOLoop(LoopClock clock) {
+        this.clock = clock;
         try {
             selector = Selector.open();
             lastPoll = System.nanoTime() - POLL_INTERVAL_NANOS;
@@ -489,7 +504,8 @@ public final class IOLoop {
      * @return the current time in nanoseconds
      */
     public long time() {
-        return System.nanoTime();
+        LoopClock c = clock;
+        return c == null ? System.nanoTime() : c.nanoTime();
     }
 
     /**
@@ -932,6 +948,10 @@ public final class IOLoop {
             return;
         }
         busyIterations = 0;
+        if (timeout > 0 && clock != null) {
+            idleOnClock();
+            return;
+        }
         select(timeout);
     }
 
@@ -956,7 +976,8 @@ public final class IOLoop {
         return Math.max(1, (nanos + 999_999) / 1_000_000);
     }
 
-    private void select(long timeoutMillis) {
+    /** Waits for I/O and runs the ready handlers; returns how many handlers were called. */
+    private int select(long timeoutMillis) {
         int selected;
         try {
             if (timeoutMillis == 0) {
@@ -974,11 +995,11 @@ public final class IOLoop {
         } catch (IOException | RuntimeException e) {
             sleeping = false;
             Log.error("Unexpected exception in the IOLoop selector", e);
-            return;
+            return 0;
         }
         lastPoll = time();
         if (selected == 0 && selector.selectedKeys().isEmpty()) {
-            return;
+            return 0;
         }
         Set<SelectionKey> keys = selector.selectedKeys();
         int count = 0;
@@ -989,6 +1010,7 @@ public final class IOLoop {
             readyKeys[count++] = it.next();
         }
         keys.clear();
+        int handled = 0;
         for (int i = 0; i < count; i++) {
             SelectionKey key = readyKeys[i];
             readyKeys[i] = null;
@@ -1009,6 +1031,7 @@ public final class IOLoop {
             if (ops == 0) {
                 continue;
             }
+            handled++;
             try {
                 handler.handle(key.channel(), ops);
             } catch (Throwable t) {
@@ -1016,6 +1039,7 @@ public final class IOLoop {
             }
             drainImmediate();
         }
+        return handled;
     }
 
     private void runTask(Runnable task) {
@@ -1102,6 +1126,41 @@ public final class IOLoop {
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The clock seam (see LoopClock): only loops made with a clock come here
+
+    /**
+     * Nothing runs before the next timer: poll I/O for the clock's grace period; if no handler ran and no
+     * callback arrived, let the clock skip to the timer (a virtual clock does; a real one makes the loop
+     * wait for it as usual).
+     */
+    private void idleOnClock() {
+        if (select(clock.idleGraceMillis(hasWaitingChannels())) > 0) {
+            return;
+        }
+        long timeout = pollTimeoutMillis();
+        if (timeout <= 0) {
+            return;
+        }
+        if (!clock.skipTo(timers.peek().deadline)) {
+            select(timeout);
+        }
+    }
+
+    /** True if a channel is registered with interest, so I/O may still arrive without a callback. */
+    private boolean hasWaitingChannels() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                if (key.isValid() && key.attachment() != REMOVED && key.interestOps() != 0) {
+                    return true;
+                }
+            } catch (java.nio.channels.CancelledKeyException cancelled) {
+                // closed meanwhile: not waiting
+            }
+        }
+        return false;
     }
 
     /** Describes the loop: its owner thread and state, e.g. {@code IOLoop(main, running)}. */

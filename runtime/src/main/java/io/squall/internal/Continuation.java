@@ -211,6 +211,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (l != current) {
             l = moveTo(l, current);
         }
+        if (AwaitSites.enabled) {
+            AwaitSites.record(this);
+        }
         awaited.addDoneCallback(this);
         if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
             // Level-triggered: a cancelled body suspending on a pending future gives it up at once.
@@ -489,6 +492,20 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         } else {
             finish(f.result(), null);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Diagnostics (read-only; for tools such as squall-testing)
+
+    /**
+     * Returns the future this coroutine is waiting for: the awaited one while suspended at an
+     * {@code await}, or the future its body returned while that one is followed. Safe to call from any
+     * thread for diagnostics; the answer may be stale by the time it is used.
+     *
+     * @return the awaited future, or null if the coroutine is running or done
+     */
+    public Future<?> awaiting() {
+        return awaiting;
     }
 
     /** Describes the state as a Future does, naming the coroutine. */
