@@ -161,13 +161,16 @@ public class AsyncHTTPClient {
     }
 
     /**
-     * Sends {@code request} and reads the response.
+     * Sends {@code request} and reads the response. Cancelling the returned future (from any thread; a
+     * cancelled coroutine awaiting it does) stops the fetch on the loop: its timer is removed, a wait for a
+     * pooled connection is dropped, and a connection in the middle of the exchange is closed rather than
+     * returned to the pool.
      *
      * @param request the request
      * @return the response; fails as described in the class comment
      */
     public Future<HTTPResponse> fetch(HTTPRequest request) {
-        Future<HTTPResponse> result = new Future<>();
+        Future<HTTPResponse> result = new FetchFuture();
         if (loop.inLoopThread()) {
             start(request, result);
         } else {
@@ -261,8 +264,56 @@ public class AsyncHTTPClient {
         }
     }
 
+    /**
+     * A fetch's Future. Cancelling it (a coroutine awaiting the fetch was cancelled) gives the fetch's
+     * resources back on the loop: its timer is removed, a wait for a connection is dropped, and a connection
+     * in the middle of the exchange is closed (never returned to the pool with a response half read).
+     */
+    private final class FetchFuture extends Future<HTTPResponse> {
+        Attempt attempt;
+
+        @Override
+        public boolean cancel() {
+            if (!super.cancel()) {
+                return false;
+            }
+            if (loop.inLoopThread()) {
+                cancelled(attempt);
+            } else {
+                try {
+                    loop.addCallback(() -> cancelled(attempt));
+                } catch (IllegalStateException closedLoop) {
+                    // nothing left to give back on a closed loop
+                }
+            }
+            return true;
+        }
+    }
+
+    /** On the loop: the fetch's Future was cancelled (see {@link FetchFuture}). */
+    private void cancelled(Attempt a) {
+        if (a == null) {
+            return; // cancelled before it started: start() sees the done future
+        }
+        loop.removeTimeout(a.timer);
+        HostPool pool = a.key == null ? null : pools.get(a.key);
+        if (pool != null) {
+            pool.remove(a);
+        }
+        HTTP1ClientConnection c = a.connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
     private void start(HTTPRequest request, Future<HTTPResponse> result) {
         Attempt a = new Attempt(request, result);
+        if (result.isDone()) {
+            return; // cancelled before it started
+        }
+        if (result instanceof FetchFuture) {
+            ((FetchFuture) result).attempt = a;
+        }
         if (closed) {
             result.setException(new IllegalStateException("AsyncHTTPClient is closed; cannot fetch " + request.url()));
             return;
@@ -412,6 +463,10 @@ public class AsyncHTTPClient {
         boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
         if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
+        }
+        if (body != null && r.method().equals("POST") && !h.contains("Content-Type")) {
+            // Tornado's default: a POST body without a type is taken for a form.
+            head.appendLatin1("Content-Type: application/x-www-form-urlencoded\r\n");
         }
         h.writeTo(head);
         head.appendLatin1("\r\n");

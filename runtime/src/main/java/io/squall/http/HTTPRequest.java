@@ -165,6 +165,18 @@ public final class HTTPRequest {
     }
 
     /**
+     * Sets the body to a urlencoded form ({@link HTTPUtil#encodeQueryString}) and Content-Type to
+     * {@code application/x-www-form-urlencoded}.
+     *
+     * @param form names and values (an {@code Iterable} value repeats the name)
+     * @return this
+     */
+    public HTTPRequest form(java.util.Map<String, ?> form) {
+        headers.set("Content-Type", "application/x-www-form-urlencoded");
+        return body(HTTPUtil.encodeQueryString(form));
+    }
+
+    /**
      * Sets the body to {@code text} encoded as UTF-8.
      *
      * @param text the text

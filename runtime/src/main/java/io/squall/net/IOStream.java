@@ -201,6 +201,44 @@ public class IOStream {
     }
 
     /**
+     * Reads up to and including the end of the first match of {@code regex} in the bytes received: Tornado's
+     * {@code read_until_regex}. The pattern sees each byte as one character (ISO-8859-1), so byte offsets and
+     * match offsets agree and ASCII patterns work on UTF-8 text ({@code "\\r?\\n\\r?\\n"}, {@code "END \\d+\\n"}).
+     * The search starts over from the first unread byte each time more bytes arrive, as Tornado's does.
+     *
+     * @param regex the pattern to find
+     * @param maxBytes the most bytes the result (match included) may have
+     * @return a future of the bytes read, match included. It fails with {@link UnsatisfiableReadException}
+     *     (and the stream is closed) if no match ends within {@code maxBytes} bytes; with
+     *     {@link StreamBufferFullException} if the read buffer fills first; with {@link StreamClosedException}
+     *     if the stream closes before a match arrives
+     * @throws NullPointerException if {@code regex} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex, int maxBytes) {
+        Objects.requireNonNull(regex, "regex");
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("readUntilRegex: maxBytes must be positive, got " + maxBytes);
+        }
+        return startRead(new ReadOp(regex, maxBytes));
+    }
+
+    /**
+     * Reads up to and including the end of the first match of {@code regex}, with at most
+     * {@link #maxBufferSize()} bytes; see {@link #readUntilRegex(java.util.regex.Pattern, int)}.
+     *
+     * @param regex the pattern to find
+     * @return a future of the bytes read, match included; fails as
+     *     {@link #readUntilRegex(java.util.regex.Pattern, int)}
+     * @throws NullPointerException if {@code regex} is null
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex) {
+        return readUntilRegex(regex, readBuffer.maxSize());
+    }
+
+    /**
      * Reads exactly {@code n} bytes.
      *
      * @param n how many bytes, zero or more
@@ -297,8 +335,9 @@ public class IOStream {
         int size = readBuffer.size();
         int n;
         switch (op.kind) {
-            case ReadOp.UNTIL: {
-                int found = readBuffer.find(op.delimiter);
+            case ReadOp.UNTIL:
+            case ReadOp.UNTIL_REGEX: {
+                int found = op.kind == ReadOp.UNTIL ? readBuffer.find(op.delimiter) : readBuffer.find(op.regex);
                 if (found > op.limit || (found < 0 && size >= op.limit)) {
                     failUnsatisfiable(found);
                     return true;
@@ -402,10 +441,11 @@ public class IOStream {
     private void failUnsatisfiable(int found) {
         ReadOp op = pendingRead;
         pendingRead = null;
+        String what = op.kind == ReadOp.UNTIL_REGEX ? "a match" : "the delimiter";
         String where = found >= 0 ? "it ends after " + found + " bytes"
                 : "it is not among the first " + readBuffer.size() + " bytes";
         UnsatisfiableReadException e = new UnsatisfiableReadException("IOStream " + describePeer() + ": "
-                + op.describe() + " cannot be satisfied: the delimiter must end within " + op.limit
+                + op.describe() + " cannot be satisfied: " + what + " must end within " + op.limit
                 + " bytes but " + where + "; the stream is closed (raise maxBytes if such input is valid)");
         close(e);
         fail(op.future, e);
@@ -468,6 +508,49 @@ public class IOStream {
         }
         boolean wasIdle = writeQueue.isEmpty();
         writeQueue.add(buffers, f);
+        if (wasIdle) {
+            flushWrites();
+        }
+        updateInterest();
+        return f;
+    }
+
+    /**
+     * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
+     * write, with {@link java.nio.channels.FileChannel#transferTo}: on a plain socket that is {@code sendfile(2)}
+     * on Linux, and the bytes go from the page cache to the socket without passing through the Java heap;
+     * when the stream writes through another channel (such as a TLS layer) the JDK copies them into it
+     * through a small buffer, so the file is still never loaded whole. Reading
+     * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
+     * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
+     * the returned future is done (it always completes, also when the stream closes).
+     *
+     * @param file an open file channel, readable
+     * @param position the first byte to send
+     * @param count how many bytes to send
+     * @return completes when the bytes are written to the socket; fails with {@link StreamClosedException}
+     *     if the stream is or becomes closed first, or an {@link IOException} cause if the file cannot be
+     *     read or shrank
+     * @throws IllegalArgumentException if position or count is negative
+     * @throws IllegalStateException if called off the loop thread while the loop runs
+     */
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw new IllegalStateException("IOStream.writeFile must be called on the loop thread of " + loop
+                    + ", not on " + Thread.currentThread().getName());
+        }
+        Future<Void> f = newWriteFuture();
+        if (closed) {
+            f.setException(closedException("writeFile"));
+            return f;
+        }
+        boolean wasIdle = writeQueue.isEmpty();
+        writeQueue.add(new FileRegion(file, position, count), f);
         if (wasIdle) {
             flushWrites();
         }
@@ -1034,9 +1117,12 @@ public class IOStream {
         static final int BYTES = 1;
         static final int PARTIAL = 2;
         static final int UNTIL_CLOSE = 3;
+        static final int UNTIL_REGEX = 4;
 
         final int kind;
         final byte[] delimiter;
+        /** The pattern of an UNTIL_REGEX read. */
+        final java.util.regex.Pattern regex;
         /** maxBytes for UNTIL and PARTIAL, n for BYTES. */
         final int limit;
         final Future<byte[]> future = new Future<>();
@@ -1045,6 +1131,14 @@ public class IOStream {
             this.kind = kind;
             this.delimiter = delimiter;
             this.limit = limit;
+            this.regex = null;
+        }
+
+        ReadOp(java.util.regex.Pattern regex, int limit) {
+            this.kind = UNTIL_REGEX;
+            this.delimiter = null;
+            this.limit = limit;
+            this.regex = regex;
         }
 
         String describe() {
@@ -1055,6 +1149,8 @@ public class IOStream {
                     return "readBytes(" + limit + ")";
                 case PARTIAL:
                     return "readBytesPartial(" + limit + ")";
+                case UNTIL_REGEX:
+                    return "readUntilRegex(/" + regex.pattern() + "/, maxBytes=" + limit + ")";
                 default:
                     return "readUntilClose()";
             }
