@@ -24,8 +24,9 @@ import io.squall.net.IOStream;
  * Object reply = await(ws.readMessage());   // "hi" from an echo server
  * }</pre>
  *
- * <p>The connection runs on the loop of the thread that calls {@code connect}. {@code wss://} URLs need TLS
- * under {@link IOStream}; until this build has it, they fail with {@link UnsupportedOperationException}.
+ * <p>The connection runs on the loop of the thread that calls {@code connect}. {@code wss://} URLs run over
+ * a TLS {@link IOStream} that verifies the server's certificate chain and host name (the JDK's trust store,
+ * or {@link WebSocketOptions#sslContext}).
  */
 public final class WebSocket {
     private static final int MAX_RESPONSE_HEAD = 64 * 1024;
@@ -49,7 +50,8 @@ public final class WebSocket {
      * @param url a {@code ws://} URL
      * @param options timeouts, headers, subprotocols, compression
      * @return a future of the open connection. It fails with {@link IllegalArgumentException} for a
-     *     malformed URL, {@link UnsupportedOperationException} for {@code wss://} (no TLS in this build yet),
+     *     malformed URL (for {@code wss://} the server's certificate and host name are verified, see
+     *     {@link WebSocketOptions#sslContext}; a refused one fails with an {@code SSLHandshakeException}),
      *     the {@link io.squall.net.TCPClient} errors ({@code UnknownHostException}, {@code ConnectException}),
      *     {@link TimeoutException} when the connect timeout passes, and {@link WebSocketHandshakeException}
      *     when the server refuses or answers wrongly
@@ -72,11 +74,6 @@ public final class WebSocket {
         if (uri.getRawFragment() != null) {
             return Future.failed(new IllegalArgumentException("WebSocket.connect: " + url
                     + " has a fragment (#...), which WebSocket URLs must not have (RFC 6455 section 3)"));
-        }
-        if (scheme.equals("wss")) {
-            return Future.failed(new UnsupportedOperationException("WebSocket.connect: " + url
-                    + " needs TLS, which this build of Squall does not have yet; use ws:// (or a TLS-terminating"
-                    + " proxy)"));
         }
         return new ClientHandshake(uri, url, options).start();
     }
@@ -102,8 +99,11 @@ public final class WebSocket {
             Duration timeout = options.connectTimeout();
             timer = loop.callLater(timeout, () -> fail(new TimeoutException("WebSocket.connect: " + url
                     + " did not complete the opening handshake within " + timeout)));
-            int port = uri.getPort() > 0 ? uri.getPort() : 80;
-            Future<IOStream> connecting = options.tcpClient().connect(uri.getHost(), port, timeout);
+            boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
+            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+            Future<IOStream> connecting = tls
+                    ? options.tcpClient().connect(uri.getHost(), port, timeout, options.sslContext())
+                    : options.tcpClient().connect(uri.getHost(), port, timeout);
             connecting.addDoneCallback(f -> {
                 if (f.exception() != null) {
                     fail(f.exception());

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import javax.net.ssl.SSLContext;
+
 import io.squall.http.HTTPHeaders;
 import io.squall.net.TCPClient;
 
@@ -22,6 +24,7 @@ public final class WebSocketOptions {
     private Duration pingTimeout;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private TCPClient tcpClient;
+    private SSLContext sslContext;
 
     /** Default options: 20 s to connect and shake hands, no subprotocol, no compression, no pings. */
     public WebSocketOptions() {}
@@ -113,6 +116,22 @@ public final class WebSocketOptions {
     public WebSocketOptions tcpClient(TCPClient client) {
         this.tcpClient = client;
         return this;
+    }
+
+    /**
+     * Trusts the server certificates that {@code context} accepts on {@code wss://} URLs, instead of the JDK's
+     * trust store (for instance {@link io.squall.net.TLS#clientContextTrusting}). The host name is still verified.
+     *
+     * @param context the client context, or null for the JDK's default trust
+     * @return these options
+     */
+    public WebSocketOptions sslContext(SSLContext context) {
+        this.sslContext = context;
+        return this;
+    }
+
+    SSLContext sslContext() {
+        return sslContext;
     }
 
     Duration connectTimeout() {
