@@ -68,6 +68,8 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
 
     static final String ASYNC = "io.squall.Async";
     static final String COROUTINE = "io.squall.annotations.Coroutine";
+    /** squall-testing's test annotation: on a method returning a future it makes a coroutine too. */
+    static final String SQUALL_TEST = "io.squall.testing.SquallTest";
     static final String CANCELLATION = "java.util.concurrent.CancellationException";
     private static final List<String> BROAD_CATCHES = Arrays.asList(
             "java.lang.Throwable", "java.lang.Exception", CANCELLATION);
@@ -121,7 +123,10 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
             checkDeclaration(node, (ExecutableElement) e, what);
         }
         boolean sync = node.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED);
-        frames.push(new Frame(annotated, what, sync));
+        // squall-testing: a @SquallTest method returning a future is a coroutine for the agent too.
+        boolean squallTest = !annotated && e instanceof ExecutableElement && hasAnnotation(e, SQUALL_TEST)
+                && isFutureType(((ExecutableElement) e).getReturnType());
+        frames.push(new Frame(annotated || squallTest, what, sync));
         try {
             return super.visitMethod(node, p);
         } finally {
@@ -369,9 +374,13 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
     }
 
     private static boolean hasCoroutineAnnotation(Element e) {
+        return hasAnnotation(e, COROUTINE);
+    }
+
+    private static boolean hasAnnotation(Element e, String name) {
         for (AnnotationMirror a : e.getAnnotationMirrors()) {
             Element type = a.getAnnotationType().asElement();
-            if (type instanceof TypeElement && ((TypeElement) type).getQualifiedName().contentEquals(COROUTINE)) {
+            if (type instanceof TypeElement && ((TypeElement) type).getQualifiedName().contentEquals(name)) {
                 return true;
             }
         }
