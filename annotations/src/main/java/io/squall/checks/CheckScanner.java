@@ -68,7 +68,7 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
 
     static final String ASYNC = "io.squall.Async";
     static final String COROUTINE = "io.squall.annotations.Coroutine";
-    /** squall-testing's test annotation: on a method returning a future it makes a coroutine too. */
+    /** squall-testing's test annotation: the agent rewrites a Future-returning {@code @SquallTest} method as a coroutine. */
     static final String SQUALL_TEST = "io.squall.testing.SquallTest";
     static final String CANCELLATION = "java.util.concurrent.CancellationException";
     private static final List<String> BROAD_CATCHES = Arrays.asList(
@@ -122,11 +122,11 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
         if (annotated) {
             checkDeclaration(node, (ExecutableElement) e, what);
         }
+        // A Future-returning @SquallTest is a coroutine too (a void one is a plain test), as the agent sees it.
+        boolean coroutine = annotated || (e != null && hasAnnotation(e, SQUALL_TEST)
+                && isFutureType(((ExecutableElement) e).getReturnType()));
         boolean sync = node.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED);
-        // squall-testing: a @SquallTest method returning a future is a coroutine for the agent too.
-        boolean squallTest = !annotated && e instanceof ExecutableElement && hasAnnotation(e, SQUALL_TEST)
-                && isFutureType(((ExecutableElement) e).getReturnType());
-        frames.push(new Frame(annotated || squallTest, what, sync));
+        frames.push(new Frame(coroutine, what, sync));
         try {
             return super.visitMethod(node, p);
         } finally {
