@@ -210,6 +210,18 @@ class CoroutineChecksTest {
     }
 
     @Test
+    void squallTestMethodsReturningAFutureAreCoroutines() throws Exception {
+        String src = HEADER + "class T {\n"
+                + "    @io.squall.testing.SquallTest Future<Void> coroutineTest(Future<String> f) { await(f); return null; }\n"
+                + "    @io.squall.testing.SquallTest void plainTest(Future<String> f) {\n"
+                + "        await(f); //! ERROR not-coroutine\n"
+                + "    }\n"
+                + "}\n";
+        List<CheckedJavac.Diag> squall = CheckedJavac.squall(CheckedJavac.compile(ON, "p.T", src));
+        assertEquals(CheckedJavac.expected(src), CheckedJavac.actual(squall), squall.toString());
+    }
+
+    @Test
     void constructorIsRejected() throws Exception {
         String src = HEADER + "class Ctor {\n    @Coroutine Ctor() {} //! ERROR constructor\n}\n";
         List<CheckedJavac.Diag> all = CheckedJavac.compile(ON, "p.Ctor", src);
