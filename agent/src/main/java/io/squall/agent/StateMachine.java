@@ -29,9 +29,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * frame into the continuation and the suspension; at the body's start a {@code tableswitch} over the sites
  * that restores the frame and jumps back to the site. See {@link MethodRewriter} for the emitted shape.
  *
- * <p>Three passes: analyse (verifier types at each site from the method's own frames, after moving
- * {@code NEW}/{@code DUP} out of the way, and liveness), plan (which values go to which continuation slot),
- * emit (site code, then the prologue).
+ * <p>Three passes: analyse (verifier types at each site and before each {@code NEW} from the method's own
+ * frames, and liveness), plan (which values go to which continuation slot; {@link UninitializedObjects} plans
+ * how the uninitialized objects live at a site are re-created), emit (site code, the prologue, then the
+ * re-creation stubs).
  */
 final class StateMachine {
 
@@ -107,6 +108,8 @@ final class StateMachine {
     }
 
     private final List<Site> sites = new ArrayList<>();
+    /** Re-creates the uninitialized objects live at sites (null until planned). */
+    private UninitializedObjects uninit;
     private int tmpSlot;
     private int maxRefs;
     private int maxPrims;
@@ -126,15 +129,8 @@ final class StateMachine {
     }
 
     void emit() throws Refusal {
-        List<MethodInsnNode> awaits = new ArrayList<>();
-        for (Site s : sites) {
-            awaits.add(s.insn);
-        }
-        NewMover.labelNews(body);
+        UninitializedObjects.labelNews(body);
         FrameTypes types = analyze();
-        if (NewMover.moveNews(owner.name, body, awaits, types)) {
-            types = analyze();
-        }
         List<Site> live = new ArrayList<>();
         for (Site s : sites) {
             s.types = types.at.get(s.insn);
@@ -157,18 +153,31 @@ final class StateMachine {
         if (sites.isEmpty()) {
             return;
         }
+        uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
+        if (uninit.any()) {
+            uninit.allocate();
+        }
         for (Site s : sites) {
             emitSite(s);
         }
         emitPrologue();
+        if (uninit.any()) {
+            uninit.emit((state, code) -> restoreFrame(sites.get(state), code));
+            body.instructions.insert(uninit.init());
+        }
     }
 
     private FrameTypes analyze() {
         Set<AbstractInsnNode> chosen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Site s : sites) {
             chosen.add(s.insn);
+        }
+        for (AbstractInsnNode n = body.instructions.getFirst(); n != null; n = n.getNext()) {
+            if (n.getOpcode() == Opcodes.NEW) {
+                chosen.add(n); // the frame before each NEW, to re-create uninitialized objects on resume
+            }
         }
         return FrameTypes.analyze(owner.name, body, chosen);
     }
@@ -177,6 +186,7 @@ final class StateMachine {
     private void plan() throws Refusal {
         Liveness liveness = Liveness.of(body);
         for (Site s : sites) {
+            uninit.plan(s.state, s.types, s.insn);
             BitSet live = liveness.liveAfter(body.instructions.indexOf(s.insn));
             List<Object> locals = s.types.locals;
             for (int slot = 0; slot < locals.size(); slot++) {
@@ -185,12 +195,8 @@ final class StateMachine {
                 if (sort == 'T' || slot == contSlot || (slot == 0 && !isStatic)) {
                     continue;
                 }
-                if (sort == 'U') {
-                    throw new Refusal("an uninitialized object is held in a local variable across an await",
-                            "Create the object after the await", s.insn);
-                }
                 Value v = new Value(t, slot);
-                if (live.get(slot) && sort != 'N') {
+                if (live.get(slot) && sort != 'N' && sort != 'U') {
                     v.index = sort == 'L' ? s.refs++ : s.prims++;
                 }
                 s.locals.add(v);
@@ -202,12 +208,8 @@ final class StateMachine {
                 if (sort == 'T') {
                     continue; // second half of a long or double
                 }
-                if (sort == 'U') {
-                    throw new Refusal("an uninitialized object on the operand stack across an await",
-                            "Assign the awaited value to a local before the 'new' expression", s.insn);
-                }
                 Value v = new Value(t, -1);
-                if (sort != 'N') {
+                if (sort != 'N' && sort != 'U') {
                     v.index = sort == 'L' ? s.refs++ : s.prims++;
                 }
                 s.stack.add(v);
@@ -235,8 +237,8 @@ final class StateMachine {
         for (int i = s.stack.size() - 1; i >= 0; i--) {
             Value v = s.stack.get(i);
             char sort = v.sort();
-            if (sort == 'N') {
-                code.add(new InsnNode(Opcodes.POP));
+            if (sort == 'N' || sort == 'U') {
+                code.add(new InsnNode(Opcodes.POP)); // null needs no saving; an uninitialized object cannot be saved
                 continue;
             }
             code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
@@ -298,41 +300,60 @@ final class StateMachine {
         for (Site s : sites) {
             code.add(s.restore);
             code.add(frame(f0));
-            for (Value v : s.locals) {
-                char sort = v.sort();
-                if (v.index >= 0) {
-                    code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-                    code.add(Bytecode.pushInt(v.index));
-                    code.add(get(sort, v.type));
-                } else {
-                    code.add(Bytecode.defaultValue(sort == 'I' ? Type.INT : sort == 'J' ? Type.LONG : sort == 'F'
-                            ? Type.FLOAT : sort == 'D' ? Type.DOUBLE : Type.OBJECT));
-                }
-                code.add(new VarInsnNode(Bytecode.storeOpcode(sort), v.slot));
+            if (uninit.any() && uninit.hasChain(s.state)) {
+                code.add(uninit.enter(s.state));
+            } else {
+                restoreFrame(s, code);
             }
-            for (Value v : s.stack) {
-                if (v.sort() == 'N') {
-                    code.add(new InsnNode(Opcodes.ACONST_NULL));
-                } else {
-                    code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-                    code.add(Bytecode.pushInt(v.index));
-                    code.add(get(v.sort(), v.type));
-                }
-            }
-            code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "takeAwaiting",
-                    "()Lio/squall/Future;", false));
-            Object awaited = s.types.stack.get(s.types.stack.size() - 1);
-            if (!Names.FUTURE.equals(awaited)) {
-                code.add(new TypeInsnNode(Opcodes.CHECKCAST, (String) awaited));
-            }
-            code.add(new JumpInsnNode(Opcodes.GOTO, s.fast));
         }
         code.add(start);
         if (!startsWithFrame()) {
             code.add(frame(f0));
         }
         body.instructions.insert(code);
+    }
+
+    /**
+     * Restores a site's locals and operand stack from the continuation (uninitialized objects from the
+     * chain's temporaries), pushes the awaited future and jumps to the site's fast path.
+     */
+    private void restoreFrame(Site s, InsnList code) {
+        for (Value v : s.locals) {
+            char sort = v.sort();
+            if (sort == 'U') {
+                code.add(new VarInsnNode(Opcodes.ALOAD, uninit.temp(v.type)));
+                code.add(new VarInsnNode(Opcodes.ASTORE, v.slot));
+                continue;
+            }
+            if (v.index >= 0) {
+                code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
+                code.add(Bytecode.pushInt(v.index));
+                code.add(get(sort, v.type));
+            } else {
+                code.add(Bytecode.defaultValue(sort == 'I' ? Type.INT : sort == 'J' ? Type.LONG : sort == 'F'
+                        ? Type.FLOAT : sort == 'D' ? Type.DOUBLE : Type.OBJECT));
+            }
+            code.add(new VarInsnNode(Bytecode.storeOpcode(sort), v.slot));
+        }
+        for (Value v : s.stack) {
+            if (v.sort() == 'N') {
+                code.add(new InsnNode(Opcodes.ACONST_NULL));
+            } else if (v.sort() == 'U') {
+                code.add(new VarInsnNode(Opcodes.ALOAD, uninit.temp(v.type)));
+            } else {
+                code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
+                code.add(Bytecode.pushInt(v.index));
+                code.add(get(v.sort(), v.type));
+            }
+        }
+        code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
+        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "takeAwaiting",
+                "()Lio/squall/Future;", false));
+        Object awaited = s.types.stack.get(s.types.stack.size() - 1);
+        if (!Names.FUTURE.equals(awaited)) {
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, (String) awaited));
+        }
+        code.add(new JumpInsnNode(Opcodes.GOTO, s.fast));
     }
 
     private boolean startsWithFrame() {

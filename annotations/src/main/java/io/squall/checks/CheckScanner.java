@@ -68,6 +68,8 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
 
     static final String ASYNC = "io.squall.Async";
     static final String COROUTINE = "io.squall.annotations.Coroutine";
+    /** squall-testing's test annotation: the agent rewrites a Future-returning {@code @SquallTest} method as a coroutine. */
+    static final String SQUALL_TEST = "io.squall.testing.SquallTest";
     static final String CANCELLATION = "java.util.concurrent.CancellationException";
     private static final List<String> BROAD_CATCHES = Arrays.asList(
             "java.lang.Throwable", "java.lang.Exception", CANCELLATION);
@@ -120,8 +122,11 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
         if (annotated) {
             checkDeclaration(node, (ExecutableElement) e, what);
         }
+        // A Future-returning @SquallTest is a coroutine too (a void one is a plain test), as the agent sees it.
+        boolean coroutine = annotated || (e != null && hasAnnotation(e, SQUALL_TEST)
+                && isFutureType(((ExecutableElement) e).getReturnType()));
         boolean sync = node.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED);
-        frames.push(new Frame(annotated, what, sync));
+        frames.push(new Frame(coroutine, what, sync));
         try {
             return super.visitMethod(node, p);
         } finally {
@@ -370,9 +375,13 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
     }
 
     private static boolean hasCoroutineAnnotation(Element e) {
+        return hasAnnotation(e, COROUTINE);
+    }
+
+    private static boolean hasAnnotation(Element e, String name) {
         for (AnnotationMirror a : e.getAnnotationMirrors()) {
             Element type = a.getAnnotationType().asElement();
-            if (type instanceof TypeElement && ((TypeElement) type).getQualifiedName().contentEquals(COROUTINE)) {
+            if (type instanceof TypeElement && ((TypeElement) type).getQualifiedName().contentEquals(name)) {
                 return true;
             }
         }

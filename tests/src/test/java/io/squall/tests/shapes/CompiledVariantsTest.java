@@ -63,7 +63,10 @@ class CompiledVariantsTest extends ShapeTest {
                 Arguments.of("Modern", List.of("-g")),
                 Arguments.of("Modern", List.of("-g:none")),
                 Arguments.of("Unnamed", List.of("-g")),
-                Arguments.of("Unnamed", List.of("-g:none")));
+                Arguments.of("Unnamed", List.of("-g:none")),
+                Arguments.of("Uninit", List.of("-g")),
+                Arguments.of("Uninit", List.of("-g:none")),
+                Arguments.of("Uninit", List.of("--release", "17", "-g:none")));
     }
 
     @ParameterizedTest(name = "{0} {1}")

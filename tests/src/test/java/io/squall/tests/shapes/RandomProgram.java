@@ -9,7 +9,9 @@ import java.util.Random;
  * random choices: once as a coroutine where chosen sub-expressions are awaited ({@code await(later(e))}, some of
  * them failing futures) and once as plain code using the values directly ({@code (e)}, or a throw). Loops, ifs,
  * switches, try/catch/finally, ternaries, nested calls and constructors, string concatenation and compound
- * assignments over int, long, double, boolean and String locals.
+ * assignments over int, long, double, boolean and String locals; switch expressions containing try (with awaits,
+ * failing ones too) among constructor arguments, where javac keeps the uninitialized object in locals; and with
+ * {@code modern} (javac 21+) pattern switches whose {@code when} guards await.
  */
 final class RandomProgram {
 
@@ -17,18 +19,32 @@ final class RandomProgram {
 
     private final Random random;
     private final boolean coroutine;
+    private final boolean modern;
+    /**
+     * How many long or double values the code being generated has below it on the operand stack: javac 17 to 25
+     * crash (NullPointerException in Gen.doHandleSwitchExpression) on a switch expression containing a try there.
+     */
+    private int wide;
     private final StringBuilder out = new StringBuilder();
     private final List<String[]> scope = new ArrayList<>();
     private int names;
     private int depth;
 
-    private RandomProgram(long seed, boolean coroutine) {
+    private RandomProgram(long seed, boolean coroutine, boolean modern) {
         this.random = new Random(seed);
         this.coroutine = coroutine;
+        this.modern = modern;
     }
 
     /** The source of class {@code fixture.Fuzz} with {@code methods} random coroutines and their plain twins. */
     static String source(long seed, int methods) {
+        return source(seed, methods, false);
+    }
+
+    /**
+     * As {@link #source(long, int)}; {@code modern} adds pattern switches with {@code when} guards (javac 21+).
+     */
+    static String source(long seed, int methods, boolean modern) {
         StringBuilder sb = new StringBuilder();
         sb.append("package fixture;\n\n")
                 .append("import static io.squall.Async.await;\n\n")
@@ -51,8 +67,8 @@ final class RandomProgram {
                 .append("    static final class Box { final String v; Box(Object a, Object b) { v = a + \"|\" + b; } }\n");
         for (int m = 0; m < methods; m++) {
             long methodSeed = seed * 1000 + m;
-            sb.append(new RandomProgram(methodSeed, true).method("co" + m, true));
-            sb.append(new RandomProgram(methodSeed, false).method("plain" + m, false));
+            sb.append(new RandomProgram(methodSeed, true, modern).method("co" + m, true));
+            sb.append(new RandomProgram(methodSeed, false, modern).method("plain" + m, false));
         }
         sb.append("    @Coroutine\n    public static Future<List<String>> coroutines() {\n")
                 .append("        List<String> out = new ArrayList<>();\n");
@@ -116,7 +132,8 @@ final class RandomProgram {
                 indent(level);
                 if (v[0].equals("int") || v[0].equals("long") || v[0].equals("double")) {
                     String op = new String[] {"+=", "-=", "*="}[random.nextInt(3)];
-                    out.append(v[1]).append(' ').append(op).append(' ').append(expr(v[0], 0)).append(";\n");
+                    String e = v[0].equals("int") ? expr(v[0], 0) : wideExpr(v[0], 0);
+                    out.append(v[1]).append(' ').append(op).append(' ').append(e).append(";\n");
                 } else if (v[0].equals("String")) {
                     out.append(v[1]).append(" += ").append(expr(TYPES[random.nextInt(TYPES.length)], 0)).append(";\n");
                 } else {
@@ -273,16 +290,78 @@ final class RandomProgram {
         return switch (type) {
             case "int" -> "(" + expr("int", d + 1) + (random.nextBoolean() ? " + " : " - ") + expr("int", d + 1) + ")";
             case "long" -> random.nextBoolean()
-                    ? "mix(" + expr("int", d + 1) + ", " + expr("long", d + 1) + ", " + expr("double", d + 1) + ", "
-                            + expr("String", d + 1) + ")"
-                    : "(" + expr("long", d + 1) + " * " + expr("int", d + 1) + ")";
-            case "double" -> "(" + expr("double", d + 1) + " + " + expr("long", d + 1) + ")";
+                    ? "mix(" + expr("int", d + 1) + ", " + expr("long", d + 1) + ", " + wideExpr("double", d + 1) + ", "
+                            + wideExpr("String", d + 1) + ")"
+                    : "(" + expr("long", d + 1) + " * " + wideExpr("int", d + 1) + ")";
+            case "double" -> "(" + expr("double", d + 1) + " + " + wideExpr("long", d + 1) + ")";
             case "boolean" -> random.nextBoolean()
                     ? "(" + expr("int", d + 1) + " < " + expr("int", d + 1) + ")"
                     : "(" + expr("boolean", d + 1) + (random.nextBoolean() ? " && " : " || ") + expr("boolean", d + 1) + ")";
-            default -> random.nextBoolean()
-                    ? "(" + expr("String", d + 1) + " + " + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ")"
-                    : "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1) + ").v";
+            default -> switch (random.nextInt(modern ? 6 : 5)) {
+                case 0, 1 -> "(" + expr("String", d + 1) + " + " + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ")";
+                case 2 -> "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1)
+                        + ").v";
+                case 3, 4 -> wide > 0 || d > 0
+                        ? "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1) + ").v"
+                        : "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + switchWithTry(d + 1) + ").v";
+                default -> d > 0
+                        ? "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1) + ").v"
+                        : "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + patternSwitch(d + 1) + ").v";
+            };
         };
+    }
+
+    /** An expression generated with a long or double below it on the operand stack. */
+    private String wideExpr(String type, int d) {
+        wide++;
+        try {
+            return expr(type, d);
+        } finally {
+            wide--;
+        }
+    }
+
+    /** A failing await in the coroutine, a throw in the plain twin (both IllegalStateException). */
+    private String failure(String type) {
+        String m = "\"x" + names++ + "\"";
+        return coroutine ? "await(Fuzz.<" + type + ">failing(" + m + "))" : "Fuzz.<" + type + ">raise(" + m + ")";
+    }
+
+    /** A String switch expression whose arms hold try/catch and try/finally with (failing) awaits. */
+    private String switchWithTry(int d) {
+        String e = "e" + names++;
+        StringBuilder sb = new StringBuilder();
+        sb.append("switch ((int) ((").append(expr("long", d)).append(") & 3)) { ")
+                .append("case 0 -> { try { yield ").append(expr("String", d)).append("; } catch (IllegalStateException ")
+                .append(e).append(") { yield \"c\" + ").append(e).append(".getMessage(); } } ")
+                .append("case 1 -> { try { yield ").append(expr("boolean", d)).append(" ? ").append(failure("String"))
+                .append(" : ").append(awaited("String", expr("String", d))).append("; } catch (IllegalStateException ")
+                .append(e).append(") { yield ").append(e).append(".getMessage(); } } ")
+                .append("case 2 -> { try { yield ").append(awaited("String", expr("String", d)))
+                .append("; } finally { sb.append('f'); } } ")
+                .append("default -> ").append(expr("String", d)).append("; }");
+        return sb.toString();
+    }
+
+    /**
+     * A String pattern switch over a boxed value whose {@code when} guards await (javac 21+). Guards may read only
+     * effectively final variables, so they use the pattern variable and literals; the arms use anything.
+     */
+    private String patternSwitch(int d) {
+        String type = TYPES[random.nextInt(TYPES.length)];
+        String i = "pi" + names++;
+        String l = "pl" + names++;
+        String x = "px" + names++;
+        String b = "pb" + names++;
+        return "switch ((Object) (" + expr(type, d) + ")) { "
+                + "case Integer " + i + " when " + i + " > " + awaited("int", literal("int")) + " -> \"I\" + " + i
+                + " + " + expr("String", d) + "; "
+                + "case Long " + l + " when (" + l + " != 0L && " + awaited("boolean", literal("boolean")) + ") -> \"L\" + "
+                + l + "; "
+                + "case String " + x + " when " + x + ".length() > " + awaited("int", literal("int")) + " -> " + x + " + "
+                + awaited("String", expr("String", d)) + "; "
+                + "case Boolean " + b + " when " + b + " == " + awaited("boolean", literal("boolean")) + " -> \"B\" + " + b
+                + "; "
+                + "default -> \"D\"; }";
     }
 }

@@ -39,7 +39,7 @@ class RandomShapesTest extends ShapeTest {
     @ValueSource(longs = {1, 2, 3, 4})
     void randomProgramsBehaveLikeTheirPlainTwins(long baseSeed, @TempDir Path dir) throws Throwable {
         long seed = Long.getLong("squall.fuzz.seed", 0L) * 100 + baseSeed;
-        String source = RandomProgram.source(seed, METHODS);
+        String source = RandomProgram.source(seed, METHODS, Runtime.version().feature() >= 21);
         for (List<String> options : List.of(List.of("-g"), List.of("-g:none"))) {
             Path variantDir = dir.resolve(options.get(0).replace(':', '_'));
             Map<String, byte[]> classes = compile(source, options, variantDir);
