@@ -11,6 +11,9 @@ import java.util.concurrent.CompletionStage;
  * {@link IOLoop} when the future completes. {@code await} returns the future's value or throws the exception
  * it failed with, unwrapped (checked exceptions too); a cancelled future throws
  * {@link java.util.concurrent.CancellationException}; {@code await(null)} throws {@link NullPointerException}.
+ * When the coroutine's own Future is cancelled ({@link Future#cancel()}), the {@code await} it is suspended
+ * at throws {@code CancellationException} on its loop, and so does every later {@code await} of a future
+ * that is not yet done (except a {@link Gen#shield}): cancellation is level-triggered.
  *
  * <p>These methods are only ever reached un-rewritten: in a method that is not a coroutine, or when the agent
  * is not installed. Then they throw {@link IllegalStateException} saying which and how to fix it. They never

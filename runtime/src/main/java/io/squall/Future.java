@@ -198,11 +198,50 @@ public class Future<T> {
      * Cancels this future if it is pending: it completes with a {@link CancellationException} and its
      * callbacks run.
      *
+     * <p>Some futures stand for work that must unwind first, and override this to make it a request: the
+     * Future of a suspended coroutine (the {@code await} it is suspended at throws
+     * {@code CancellationException} on its loop, its {@code catch}/{@code finally} blocks run, and the Future
+     * is done, cancelled, once the body has unwound; level-triggered: see {@code io.squall.internal.Continuation}),
+     * the Future of a {@link Scope} (cancels the body and every child, done when all unwound) and that of
+     * {@link Gen#timeout}. Those return true if the work had not finished (also while it is already
+     * unwinding), and are then sure to end cancelled. Cancelling the future of an awaitable gives its
+     * resource back: {@link Gen#sleep} removes its timer, an {@code AsyncHTTPClient} fetch closes its
+     * connection, an {@code IOStream} read is abandoned (the stream stays usable), {@link IOLoop#runInExecutor}
+     * drops the result.
+     *
      * @return true if the future was pending and is now cancelled, false if it was already done
      */
     public boolean cancel() {
-        Failure f = new Failure(new CancellationException("Future was cancelled"), false);
+        Failure f = new Failure(new io.squall.internal.Cancellation("Future was cancelled"), false);
         return complete(f);
+    }
+
+    /**
+     * Completes this future as cancelled with {@code e}, unless it is already done: for subclasses whose
+     * {@link #cancel()} is a request that takes effect later (a coroutine unwinding, a {@link Scope} waiting
+     * for its children), so that they can finish with a cancellation that carries what was thrown while
+     * unwinding as suppressed exceptions.
+     *
+     * @param e the cancellation to complete with, not null
+     * @return true if this call completed the future
+     */
+    protected final boolean completeCancelled(CancellationException e) {
+        Objects.requireNonNull(e, "exception");
+        if (outcome != null) {
+            return false;
+        }
+        // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
+        // nobody ever looks at it, it is logged rather than lost.
+        boolean watch = e.getSuppressed().length > 0;
+        Failure failure = new Failure(e, watch);
+        if (watch) {
+            failure.cleanable = Failure.CLEANER.register(this, failure);
+        }
+        if (!complete(failure)) {
+            failure.retrieve();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -310,9 +349,14 @@ public class Future<T> {
     /**
      * Adds a callback that watches this future without taking delivery of its failure: unlike
      * {@link #addDoneCallback}, it does not count as retrieving the exception, so an unobserved failure is
-     * still logged when the future is collected. For plumbing (cancellation propagation, timer cleanup).
+     * still logged when the future is collected. For plumbing (cancellation propagation, timer cleanup, the
+     * waiter lists of {@code io.squall.sync}). Runs like {@link #addDoneCallback}: on the completing thread,
+     * or at once if the future is already done.
+     *
+     * @param cb the callback, not null
+     * @throws NullPointerException if {@code cb} is null
      */
-    final void addQuietCallback(Consumer<? super Future<T>> cb) {
+    public final void addQuietCallback(Consumer<? super Future<T>> cb) {
         addCallback(new Quiet(Objects.requireNonNull(cb, "callback")));
     }
 

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.squall.internal.Log;
+import io.squall.internal.LoopClock;
 
 /**
  * A single-threaded event loop: Tornado's {@code IOLoop}. It runs callbacks, timers and I/O handlers on
@@ -82,6 +83,16 @@ public final class IOLoop {
         void handle(SelectableChannel ch, int readyOps);
     }
 
+    /**
+     * A callback or timer that stands for a future a coroutine may await (a sleep, a moment, a deadline):
+     * when the loop is closed before it runs, {@link #close()} calls {@link #cancelOnClose()} instead, so
+     * that the coroutine is cancelled and unwinds rather than staying suspended for ever.
+     */
+    interface CancelOnClose extends Runnable {
+        /** Cancels the future this task would have completed. */
+        void cancelOnClose();
+    }
+
     private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
     /**
      * The attachment of a key whose handler was removed: {@link #removeHandler} keeps the key (interest 0)
@@ -123,6 +134,8 @@ public final class IOLoop {
     /** Roughly how many cancelled timers the heap still holds; decides when to compact it. */
     private int cancelledTimers;
     private long timerSequence;
+    /** The clock {@link #time()} reads, or null for {@link System#nanoTime()}; see {@link #IOLoop(LoopClock)}. */
+    private final LoopClock clock;
 
     /**
      * Creates a loop with its own selector. It belongs to the first thread that starts it.
@@ -130,6 +143,18 @@ public final class IOLoop {
      * @throws UncheckedIOException if the selector cannot be opened
      */
     public IOLoop() {
+        this(null);
+    }
+
+    /**
+     * Creates a loop that reads {@code clock} instead of {@link System#nanoTime()} and lets it skip idle
+     * time (how squall-testing runs timers on virtual time). Internal: {@link LoopClock} is not a stable API.
+     *
+     * @param clock the clock, or null for the system's
+     * @throws UncheckedIOException if the selector cannot be opened
+     */
+    public IOLoop(LoopClock clock) {
+        this.clock = clock;
         try {
             selector = Selector.open();
             lastPoll = System.nanoTime() - POLL_INTERVAL_NANOS;
@@ -228,8 +253,15 @@ public final class IOLoop {
     }
 
     /**
-     * Releases the selector. Registered handlers are removed (their channels stay open); callbacks and
-     * timers that are still pending will never run, and a warning saying how many is logged. After this,
+     * Releases the selector. First, coroutines still suspended on this loop's timers and callbacks (a
+     * {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#timeout}, directly or down a chain of coroutines
+     * awaiting each other) and coroutines whose resumption is queued are cancelled, and the loop runs just
+     * their resumptions until they have unwound (their {@code catch} and {@code finally} blocks run here, on
+     * this thread; a body that then awaits something else that needs the loop is left suspended); how many
+     * were cancelled is logged at debug level. Coroutines suspended on other futures (a socket read, another
+     * thread's work) are not reachable from the loop and stay suspended. Then registered handlers are
+     * removed (their channels stay open); other callbacks and timers that are still pending will never run,
+     * and a warning saying how many is logged. After this,
      * {@link #addCallback}, {@link #callLater} and {@link #addHandler} throw {@link IllegalStateException}.
      * Closing twice does nothing.
      *
@@ -247,6 +279,12 @@ public final class IOLoop {
         if (t != null && t != Thread.currentThread() && t.isAlive()) {
             throw new IllegalStateException("IOLoop.close() must be called on the loop's thread " + t.getName()
                     + " (or after that thread has ended), not on " + Thread.currentThread().getName());
+        }
+        if (t == null || t == Thread.currentThread()) {
+            int cancelled = cancelCoroutines();
+            if (cancelled > 0) {
+                Log.debug("IOLoop.close(): cancelled " + cancelled + " suspended coroutine(s) and let them unwind");
+            }
         }
         closed = true;
         drainIncoming();
@@ -287,6 +325,63 @@ public final class IOLoop {
     }
 
     /**
+     * For {@link #close()}: cancels the futures behind pending {@link CancelOnClose} timers and callbacks and
+     * the coroutines whose resumption is queued, then runs only those resumptions (and what they dispatch)
+     * until none is left, for a bounded number of rounds.
+     *
+     * @return how many coroutines were cancelled
+     */
+    private int cancelCoroutines() {
+        // Only this thread's queue: other threads may still be adding to `incoming` (the loop is not closed
+        // yet), and draining it could then never end. Resumptions dispatched here go to `ready` directly.
+        List<CancelOnClose> cancels = new ArrayList<>();
+        for (Timeout timeout : timers) {
+            if (timeout.isPending() && timeout.callback instanceof CancelOnClose) {
+                cancels.add((CancelOnClose) timeout.callback);
+            }
+        }
+        for (Runnable r : ready) {
+            if (r instanceof CancelOnClose) {
+                cancels.add((CancelOnClose) r);
+            }
+        }
+        ready.removeIf(r -> r instanceof CancelOnClose);
+        for (CancelOnClose c : cancels) {
+            try {
+                c.cancelOnClose();
+            } catch (Throwable e) {
+                Log.error("IOLoop.close(): cancelling " + Log.describe(c) + " failed", e);
+            }
+        }
+        int count = 0;
+        for (int round = 0; round < 10_000; round++) {
+            int n = ready.size();
+            boolean ran = false;
+            for (int i = 0; i < n; i++) {
+                Runnable r = ready.pollFirst();
+                if (r instanceof io.squall.internal.Continuation) {
+                    io.squall.internal.Continuation c = (io.squall.internal.Continuation) r;
+                    if (!c.isDone() && !c.isCancelRequested()) {
+                        count++;
+                        c.cancel();
+                    }
+                    runTask(r);
+                    ran = true;
+                } else if (r instanceof CancelOnClose) {
+                    ((CancelOnClose) r).cancelOnClose();
+                    ran = true;
+                } else {
+                    ready.addLast(r);
+                }
+            }
+            if (!ran) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /**
      * Runs the loop until the future returned by {@code fn} is done, then returns its value or rethrows
      * its failure unwrapped (checked exceptions too). {@code fn} runs on the loop. May be called again
      * on the same loop afterwards. A null future counts as a future of null.
@@ -302,8 +397,13 @@ public final class IOLoop {
     }
 
     /**
-     * As {@link #runSync(Supplier)}, giving up after {@code timeout}: the future is then cancelled and a
-     * {@link TimeoutException} is thrown.
+     * As {@link #runSync(Supplier)}, giving up after {@code timeout}: the future is then cancelled (a
+     * coroutine, and every coroutine it awaits down the chain, unwinds: its {@code catch} and {@code finally}
+     * blocks run, on this loop) and, once it has unwound, a {@link TimeoutException} is thrown whose cause is
+     * the future's {@code CancellationException}. Unwinding is given at most {@code timeout} again (at least
+     * 100 ms); a body still not unwound then (say, one awaiting a long {@link Gen#shield}ed job) stays
+     * suspended and the TimeoutException says so. If the future completes in another way despite the
+     * cancellation (it was already completing), that outcome is returned or thrown instead.
      *
      * @param fn supplies the future to wait for
      * @param timeout how long to wait, or null to wait for ever
@@ -337,7 +437,14 @@ public final class IOLoop {
         }));
         Timeout timer = timeout == null ? null : callLater(timeout, () -> {
             s.timedOut = true;
-            s.finish(this);
+            Future<?> f = s.future;
+            if (f == null || f.isDone() || !f.cancel() || f.isDone()) {
+                s.finish(this);
+            } else {
+                // Cancelled: the future's done callback stops the loop once the coroutine has unwound.
+                Duration grace = timeout.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : timeout;
+                s.grace = callLater(grace, () -> s.finish(this));
+            }
         });
         try {
             start();
@@ -346,9 +453,21 @@ public final class IOLoop {
             if (timer != null) {
                 removeTimeout(timer);
             }
+            removeTimeout(s.grace);
         }
         @SuppressWarnings("unchecked")
         Future<T> f = (Future<T>) s.future;
+        if (s.timedOut && f != null && f.isCancelled()) {
+            TimeoutException e = new TimeoutException("runSync timed out after " + timeout + "; the future was"
+                    + " cancelled and has unwound");
+            e.initCause(f.exception());
+            throw sneaky(e);
+        }
+        if (s.timedOut && f != null && !f.isDone()) {
+            throw sneaky(new TimeoutException("runSync timed out after " + timeout + "; the future was cancelled"
+                    + " but had not finished unwinding after a grace period (" + f + "): it stays suspended"
+                    + " on this loop"));
+        }
         if (f == null || !f.isDone()) {
             String pending = String.valueOf(f);
             if (f != null) {
@@ -369,6 +488,8 @@ public final class IOLoop {
         volatile Future<?> future;
         volatile boolean timedOut;
         volatile boolean active = true;
+        /** The timer that bounds unwinding after a timeout, or null. */
+        Timeout grace;
 
         void finish(IOLoop loop) {
             if (active) {
@@ -383,7 +504,8 @@ public final class IOLoop {
      * @return the current time in nanoseconds
      */
     public long time() {
-        return System.nanoTime();
+        LoopClock c = clock;
+        return c == null ? System.nanoTime() : c.nanoTime();
     }
 
     /**
@@ -571,6 +693,12 @@ public final class IOLoop {
      * Runs blocking {@code fn} on {@code executor} and returns a future completed on this loop with its
      * result or failure. A null executor means a shared pool of daemon threads.
      *
+     * <p>Cancelling the returned future (as a cancelled coroutine awaiting it does) does not interrupt the
+     * thread: blocking code rarely survives an interrupt cleanly, and a pooled thread must not keep one. If
+     * {@code fn} has not started yet it never runs; if it is running, it runs to the end and its result (or
+     * failure) is dropped. Code that must stop early can check {@link Future#isDone()} of the returned
+     * future.
+     *
      * @param executor where to run {@code fn}, or null for the default pool
      * @param fn the blocking work
      * @param <T> the type of the value
@@ -584,6 +712,9 @@ public final class IOLoop {
         Future<T> result = new Future<>();
         try {
             ex.execute(() -> {
+                if (result.isDone()) {
+                    return; // cancelled before it started
+                }
                 T value;
                 try {
                     value = fn.call();
@@ -728,6 +859,28 @@ public final class IOLoop {
         return selector.keys().size();
     }
 
+    /** How many channels have a handler (keys not removed, still valid); loop thread; for tests. */
+    int activeHandlers() {
+        int n = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() != REMOVED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many timers in the heap are still pending (not fired, not removed); loop thread; for tests. */
+    int pendingTimers() {
+        int n = 0;
+        for (Timeout t : timers) {
+            if (t.isPending()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static int toNio(SelectableChannel ch, int ops) {
         int valid = ch.validOps();
         int nio = 0;
@@ -795,6 +948,10 @@ public final class IOLoop {
             return;
         }
         busyIterations = 0;
+        if (timeout > 0 && clock != null) {
+            idleOnClock();
+            return;
+        }
         select(timeout);
     }
 
@@ -819,7 +976,8 @@ public final class IOLoop {
         return Math.max(1, (nanos + 999_999) / 1_000_000);
     }
 
-    private void select(long timeoutMillis) {
+    /** Waits for I/O and runs the ready handlers; returns how many handlers were called. */
+    private int select(long timeoutMillis) {
         int selected;
         try {
             if (timeoutMillis == 0) {
@@ -837,11 +995,11 @@ public final class IOLoop {
         } catch (IOException | RuntimeException e) {
             sleeping = false;
             Log.error("Unexpected exception in the IOLoop selector", e);
-            return;
+            return 0;
         }
         lastPoll = time();
         if (selected == 0 && selector.selectedKeys().isEmpty()) {
-            return;
+            return 0;
         }
         Set<SelectionKey> keys = selector.selectedKeys();
         int count = 0;
@@ -852,6 +1010,7 @@ public final class IOLoop {
             readyKeys[count++] = it.next();
         }
         keys.clear();
+        int handled = 0;
         for (int i = 0; i < count; i++) {
             SelectionKey key = readyKeys[i];
             readyKeys[i] = null;
@@ -872,6 +1031,7 @@ public final class IOLoop {
             if (ops == 0) {
                 continue;
             }
+            handled++;
             try {
                 handler.handle(key.channel(), ops);
             } catch (Throwable t) {
@@ -879,6 +1039,7 @@ public final class IOLoop {
             }
             drainImmediate();
         }
+        return handled;
     }
 
     private void runTask(Runnable task) {
@@ -965,6 +1126,41 @@ public final class IOLoop {
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The clock seam (see LoopClock): only loops made with a clock come here
+
+    /**
+     * Nothing runs before the next timer: poll I/O for the clock's grace period; if no handler ran and no
+     * callback arrived, let the clock skip to the timer (a virtual clock does; a real one makes the loop
+     * wait for it as usual).
+     */
+    private void idleOnClock() {
+        if (select(clock.idleGraceMillis(hasWaitingChannels())) > 0) {
+            return;
+        }
+        long timeout = pollTimeoutMillis();
+        if (timeout <= 0) {
+            return;
+        }
+        if (!clock.skipTo(timers.peek().deadline)) {
+            select(timeout);
+        }
+    }
+
+    /** True if a channel is registered with interest, so I/O may still arrive without a callback. */
+    private boolean hasWaitingChannels() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                if (key.isValid() && key.attachment() != REMOVED && key.interestOps() != 0) {
+                    return true;
+                }
+            } catch (java.nio.channels.CancelledKeyException cancelled) {
+                // closed meanwhile: not waiting
+            }
+        }
+        return false;
     }
 
     /** Describes the loop: its owner thread and state, e.g. {@code IOLoop(main, running)}. */

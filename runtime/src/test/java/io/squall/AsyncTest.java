@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Async#await} as the runtime sees it without the agent: a clear refusal, never a block. */
+@SuppressWarnings("squall:not-coroutine") // runs without the agent: await's own failures are tested
 class AsyncTest {
     private final String saved = System.getProperty(Async.AGENT_INSTALLED_PROPERTY);
 

@@ -10,6 +10,7 @@ final class ConstantPoolScan {
 
     private static final byte[] ASYNC = Names.ASYNC.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COROUTINE = Names.COROUTINE_DESC.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SQUALL_TEST = Names.SQUALL_TEST_DESC.getBytes(StandardCharsets.US_ASCII);
 
     private ConstantPoolScan() {
         throw new AssertionError("no instances");
@@ -35,7 +36,8 @@ final class ConstantPoolScan {
                     case 1: { // Utf8
                         int len = u2(b, p + 1);
                         if ((len == ASYNC.length && matches(b, p + 3, ASYNC))
-                                || (len == COROUTINE.length && matches(b, p + 3, COROUTINE))) {
+                                || (len == COROUTINE.length && matches(b, p + 3, COROUTINE))
+                                || (len == SQUALL_TEST.length && matches(b, p + 3, SQUALL_TEST))) {
                             return true;
                         }
                         p += 3 + len;

@@ -10,6 +10,10 @@ final class Names {
     static final String AWAIT_FUTURE_DESC = "(Lio/squall/Future;)Ljava/lang/Object;";
     static final String AWAIT_STAGE_DESC = "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;";
     static final String COROUTINE_DESC = "Lio/squall/annotations/Coroutine;";
+    /** squall-testing's test annotation: a test method returning a future is a coroutine too. */
+    static final String SQUALL_TEST_DESC = "Lio/squall/testing/SquallTest;";
+    /** Suffix of a coroutine test method's entry once {@link TestTwins} gave it a void stand-in. */
+    static final String TEST_ENTRY_SUFFIX = "$squall$test";
 
     static final String FUTURE = "io/squall/Future";
     static final String STAGE = "java/util/concurrent/CompletionStage";

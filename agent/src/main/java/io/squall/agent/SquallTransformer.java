@@ -44,6 +44,10 @@ public class SquallTransformer implements ClassFileTransformer {
         if (className == null || classBeingRedefined != null || isIgnored(className)) {
             return null;
         }
+        if (WovenMarker.isWoven(classfileBuffer)) {
+            WovenMarker.leftAlone(className);
+            return null;
+        }
         return rewrite(loader, className, classfileBuffer);
     }
 
@@ -86,7 +90,7 @@ public class SquallTransformer implements ClassFileTransformer {
         }
     }
 
-    private static boolean isIgnored(String className) {
+    static boolean isIgnored(String className) {
         for (String prefix : IGNORED) {
             if (className.startsWith(prefix)) {
                 return true;

@@ -41,12 +41,18 @@ public final class Main {
             new Entry("hello-server", "io.squall.bench.hello.HelloServerCommand",
                     "hello-server [--port 8080] [--loops 1] [--seconds S]\n"
                             + "      Squall HTTP server: GET /hello answers 'Hello, world'", true),
+            new Entry("static-server", "io.squall.bench.hello.StaticServerCommand",
+                    "static-server --dir DIR [--port 8083] [--loops 1] [--seconds S]\n"
+                            + "      Squall's StaticFileHandler serving DIR at /static/ (bench/compare-static.sh)", true),
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
                             + "      http_load work-alike on Squall's own IOStream", true),
+            new Entry("ws-echo", "io.squall.bench.websocket.WsEchoCommand",
+                    "ws-echo [--sockets 100] [--seconds 5] [--warmup-seconds 2] [--window 1] [--size 64] [--rounds 2]\n"
+                            + "      WebSocket echo, Squall's WebSocketHandler vs Netty's WebSocket server, same run", false),
             new Entry("memory", "io.squall.bench.memory.MemoryCommand",
                     "memory [--count 100000] [--systems squall,cf,ea,vt]\n"
                             + "      heap bytes per suspended coroutine, Squall and its peers", true),

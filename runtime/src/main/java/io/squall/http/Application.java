@@ -29,7 +29,8 @@ import io.squall.Future;
  * }</pre>
  *
  * <p>A pattern must match the whole path (not the query string); routes are tried in the order they were
- * added. A path no route matches gets the default 404 page. Thread-safe: one application may serve
+ * added. A path no route matches gets the default 404 page, or {@link WebSettings#defaultHandler}'s
+ * handler. Static files ({@link WebSettings#staticPath}) are matched before the routes. Thread-safe: one application may serve
  * servers on several loops.
  */
 public class Application implements RequestCallback {
@@ -40,13 +41,34 @@ public class Application implements RequestCallback {
         private final String literal;
         private final Supplier<? extends RequestHandler> factory;
         private final String handlerName;
+        private final String name;
 
         private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName) {
+            this(pattern, factory, handlerName, null);
+        }
+
+        private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName, String name) {
             this.pattern = pattern;
             this.literal = pattern.pattern().chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
                     || c >= '0' && c <= '9' || c == '/' || c == '_' || c == '-' || c == '~') ? pattern.pattern() : null;
             this.factory = factory;
             this.handlerName = handlerName;
+            this.name = name;
+        }
+
+        /**
+         * Returns this route with a name, for {@link Application#reverseUrl} (Tornado's {@code url(..., name=)}).
+         *
+         * @param routeName the name
+         * @return a named copy of this route
+         */
+        public Route named(String routeName) {
+            return new Route(pattern, factory, handlerName, Objects.requireNonNull(routeName, "name"));
+        }
+
+        /** @return the route's name, or null */
+        public String name() {
+            return name;
         }
 
         /** @return the compiled pattern */
@@ -68,6 +90,8 @@ public class Application implements RequestCallback {
     private static final String[] NO_ARGS = new String[0];
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final WebSettings settings = new WebSettings();
+    private final java.util.Map<String, ReverseUrl> reversers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Creates an application with no routes; add them with {@link #addHandler}. */
     public Application() {}
@@ -132,6 +156,47 @@ public class Application implements RequestCallback {
         return this;
     }
 
+    /**
+     * Adds a route, for example a named one: {@code addRoute(route("/user/([0-9]+)", UserHandler.class).named("user"))}.
+     *
+     * @param route the route
+     * @return this
+     */
+    public Application addRoute(Route route) {
+        routes.add(Objects.requireNonNull(route, "route"));
+        return this;
+    }
+
+    /**
+     * Returns the application's settings (cookie secret, XSRF, static files, compression, default handler).
+     *
+     * @return the settings, modifiable
+     */
+    public WebSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Builds the path of a named route with its groups filled in (Tornado's {@code reverse_url}):
+     * {@code reverseUrl("user", 42)} gives {@code "/user/42"} for {@code "/user/([0-9]+)"}. Arguments are
+     * percent-encoded, "/" kept.
+     *
+     * @param name the route's name
+     * @param args one per capturing group
+     * @return the path
+     * @throws IllegalArgumentException if no route has that name, the pattern cannot be reversed, or the
+     *     argument count differs from the group count
+     */
+    public String reverseUrl(String name, Object... args) {
+        for (Route r : routes) {
+            if (name.equals(r.name)) {
+                return reversers.computeIfAbsent(r.pattern.pattern(), ReverseUrl::new).reverse(name, args);
+            }
+        }
+        throw new IllegalArgumentException("No route named " + name + "; name one with route(...).named(\"" + name
+                + "\")");
+    }
+
     /** @return the routes in matching order; unmodifiable */
     public List<Route> routes() {
         return Collections.unmodifiableList(new ArrayList<>(routes));
@@ -175,6 +240,10 @@ public class Application implements RequestCallback {
     @Override
     public Future<?> handleRequest(HTTPServerRequest request) {
         String path = request.path();
+        Future<?> staticFile = StaticFileHandler.serveSettings(this, request);
+        if (staticFile != null) {
+            return staticFile;
+        }
         for (Route route : routes) {
             if (route.literal != null) {
                 if (route.literal.equals(path)) {
@@ -191,6 +260,14 @@ public class Application implements RequestCallback {
                 }
                 return run(route, request, args);
             }
+        }
+        Supplier<? extends RequestHandler> fallback = settings.defaultHandler();
+        if (fallback != null) {
+            RequestHandler handler = fallback.get();
+            if (handler == null) {
+                throw new IllegalStateException("The default handler factory returned null");
+            }
+            return handler.execute(this, request, NO_ARGS);
         }
         return new RequestHandler().executeError(this, request, 404);
     }

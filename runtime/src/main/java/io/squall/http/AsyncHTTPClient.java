@@ -1,13 +1,19 @@
 package io.squall.http;
 
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
 
 import io.squall.Future;
 import io.squall.IOLoop;
@@ -15,6 +21,7 @@ import io.squall.Timeout;
 import io.squall.internal.Log;
 import io.squall.net.IOStream;
 import io.squall.net.TCPClient;
+import io.squall.net.TLS;
 
 /**
  * A non-blocking HTTP/1.1 client on an {@link IOLoop} (Tornado's {@code AsyncHTTPClient}):
@@ -34,8 +41,16 @@ import io.squall.net.TCPClient;
  * <p>Failures: a connection that cannot be made fails the fetch with an {@link HTTPClientError} (code 599)
  * naming the URL, a timeout with an {@link HTTPTimeoutError}, a status outside 2xx with an
  * {@link HTTPClientError} carrying the response (unless {@link HTTPRequest#raiseError(boolean)} is false),
- * an invalid or non-{@code http://} URL with an {@link IllegalArgumentException}. Only {@code http://}: no
- * TLS, no proxies, no compression.
+ * an invalid or non-{@code http(s)://} URL with an {@link IllegalArgumentException}. No proxies, no
+ * compression.
+ *
+ * <p>HTTPS: the server's certificate chain and host name are verified and SNI is sent; with no setting
+ * the client trusts exactly what the JDK's default {@code SSLContext} trusts (so
+ * {@code -Djavax.net.ssl.trustStore=...} applies). A request may name its own trust
+ * ({@link HTTPRequest#sslContext}, {@link HTTPRequest#caCerts}) or turn verification off
+ * ({@link HTTPRequest#insecureSkipCertificateVerification}). A refused certificate fails the fetch with an
+ * {@link HTTPClientError} (599) whose message says why (expired, wrong host name, untrusted issuer) and
+ * for which host. Keep-alive pools are per scheme, host, port and trust setting.
  *
  * <p>A client belongs to the loop it was created on; {@code fetch} may be called from any thread (it hops
  * onto the loop), but the returned future completes on the loop thread.
@@ -44,6 +59,7 @@ public class AsyncHTTPClient {
     /** Default {@link #maxConnectionsPerHost()}. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 64;
     private static final String USER_AGENT = "Squall/0.1";
+    private static final List<String> HTTP11 = List.of("http/1.1");
 
     private final IOLoop loop;
     private final int maxConnectionsPerHost;
@@ -52,6 +68,9 @@ public class AsyncHTTPClient {
     private int maxHeaderSize = HTTPServer.DEFAULT_MAX_HEADER_SIZE;
     private long maxBodySize = HTTPServer.DEFAULT_MAX_BODY_SIZE;
     private boolean closed;
+    /** Contexts loaded for {@link HTTPRequest#caCerts}, by file. */
+    private final Map<Path, SSLContext> caContexts = new HashMap<>();
+    private SSLContext insecureContext;
 
     /** One shared client per loop, for {@link #shared()}. */
     private static final Map<IOLoop, AsyncHTTPClient> SHARED = new java.util.WeakHashMap<>();
@@ -142,13 +161,16 @@ public class AsyncHTTPClient {
     }
 
     /**
-     * Sends {@code request} and reads the response.
+     * Sends {@code request} and reads the response. Cancelling the returned future (from any thread; a
+     * cancelled coroutine awaiting it does) stops the fetch on the loop: its timer is removed, a wait for a
+     * pooled connection is dropped, and a connection in the middle of the exchange is closed rather than
+     * returned to the pool.
      *
      * @param request the request
      * @return the response; fails as described in the class comment
      */
     public Future<HTTPResponse> fetch(HTTPRequest request) {
-        Future<HTTPResponse> result = new Future<>();
+        Future<HTTPResponse> result = new FetchFuture();
         if (loop.inLoopThread()) {
             start(request, result);
         } else {
@@ -204,6 +226,9 @@ public class AsyncHTTPClient {
         int port;
         String key;
         String target;
+        boolean https;
+        SSLContext tlsContext;
+        boolean verify = true;
         Timeout timer;
         int redirects;
         boolean retried;
@@ -239,8 +264,56 @@ public class AsyncHTTPClient {
         }
     }
 
+    /**
+     * A fetch's Future. Cancelling it (a coroutine awaiting the fetch was cancelled) gives the fetch's
+     * resources back on the loop: its timer is removed, a wait for a connection is dropped, and a connection
+     * in the middle of the exchange is closed (never returned to the pool with a response half read).
+     */
+    private final class FetchFuture extends Future<HTTPResponse> {
+        Attempt attempt;
+
+        @Override
+        public boolean cancel() {
+            if (!super.cancel()) {
+                return false;
+            }
+            if (loop.inLoopThread()) {
+                cancelled(attempt);
+            } else {
+                try {
+                    loop.addCallback(() -> cancelled(attempt));
+                } catch (IllegalStateException closedLoop) {
+                    // nothing left to give back on a closed loop
+                }
+            }
+            return true;
+        }
+    }
+
+    /** On the loop: the fetch's Future was cancelled (see {@link FetchFuture}). */
+    private void cancelled(Attempt a) {
+        if (a == null) {
+            return; // cancelled before it started: start() sees the done future
+        }
+        loop.removeTimeout(a.timer);
+        HostPool pool = a.key == null ? null : pools.get(a.key);
+        if (pool != null) {
+            pool.remove(a);
+        }
+        HTTP1ClientConnection c = a.connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
     private void start(HTTPRequest request, Future<HTTPResponse> result) {
         Attempt a = new Attempt(request, result);
+        if (result.isDone()) {
+            return; // cancelled before it started
+        }
+        if (result instanceof FetchFuture) {
+            ((FetchFuture) result).attempt = a;
+        }
         if (closed) {
             result.setException(new IllegalStateException("AsyncHTTPClient is closed; cannot fetch " + request.url()));
             return;
@@ -258,10 +331,22 @@ public class AsyncHTTPClient {
             fail(a, new IllegalArgumentException("Invalid URL " + r.url() + ": " + e.getMessage(), e));
             return;
         }
-        if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
             fail(a, new IllegalArgumentException("Unsupported URL " + r.url() + ": AsyncHTTPClient supports only"
-                    + " http:// (no TLS)"));
+                    + " http:// and https://"));
             return;
+        }
+        a.https = scheme.equals("https");
+        String trust = "";
+        if (a.https) {
+            try {
+                trust = chooseTrust(a, r);
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                fail(a, new IllegalArgumentException("Cannot use the CA file " + r.caCerts() + " for " + r.url()
+                        + ": " + e.getMessage(), e));
+                return;
+            }
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
@@ -273,11 +358,44 @@ public class AsyncHTTPClient {
         }
         a.uri = uri;
         a.host = host;
-        a.port = uri.getPort() < 0 ? 80 : uri.getPort();
-        a.key = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.port;
+        a.port = uri.getPort() < 0 ? defaultPort(a) : uri.getPort();
+        a.key = (a.https ? "https://" : "") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.port + trust;
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         a.target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         acquire(a);
+    }
+
+    private static int defaultPort(Attempt a) {
+        return a.https ? 443 : 80;
+    }
+
+    /** Picks the TLS context of {@code r} and returns the pool-key suffix that keeps its connections apart. */
+    private String chooseTrust(Attempt a, HTTPRequest r) throws IOException, GeneralSecurityException {
+        if (r.insecureSkipCertificateVerification()) {
+            if (insecureContext == null) {
+                insecureContext = TLS.insecureTrustAllContext();
+            }
+            a.tlsContext = insecureContext;
+            a.verify = false;
+            return " (insecure)";
+        }
+        a.verify = true;
+        if (r.sslContext() != null) {
+            a.tlsContext = r.sslContext();
+            return " (context " + Integer.toHexString(System.identityHashCode(r.sslContext())) + ")";
+        }
+        if (r.caCerts() != null) {
+            Path file = r.caCerts().toAbsolutePath();
+            SSLContext ctx = caContexts.get(file);
+            if (ctx == null) {
+                ctx = TLS.clientContextTrusting(file);
+                caContexts.put(file, ctx);
+            }
+            a.tlsContext = ctx;
+            return " (CA " + file + ")";
+        }
+        a.tlsContext = null; // TLS.defaultClientContext()
+        return "";
     }
 
     private void acquire(Attempt a) {
@@ -295,7 +413,8 @@ public class AsyncHTTPClient {
         String key = a.key;
         Future<IOStream> f;
         try {
-            f = tcpClient.connect(a.host, a.port, a.request.connectTimeout());
+            f = a.https ? tcpClient.connect(a.host, a.port, a.request.connectTimeout(), a.tlsContext, a.verify, HTTP11)
+                    : tcpClient.connect(a.host, a.port, a.request.connectTimeout());
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
@@ -336,7 +455,7 @@ public class AsyncHTTPClient {
         HTTPHeaders h = r.headers();
         if (!h.contains("Host")) {
             head.appendLatin1("Host: " + (a.host.indexOf(':') >= 0 ? "[" + a.host + "]" : a.host)
-                    + (a.port == 80 ? "" : ":" + a.port) + "\r\n");
+                    + (a.port == defaultPort(a) ? "" : ":" + a.port) + "\r\n");
         }
         if (!h.contains("User-Agent")) {
             head.appendLatin1("User-Agent: " + USER_AGENT + "\r\n");
@@ -344,6 +463,10 @@ public class AsyncHTTPClient {
         boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
         if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
+        }
+        if (body != null && r.method().equals("POST") && !h.contains("Content-Type")) {
+            // Tornado's default: a POST body without a type is taken for a form.
+            head.appendLatin1("Content-Type: application/x-www-form-urlencoded\r\n");
         }
         h.writeTo(head);
         head.appendLatin1("\r\n");
@@ -402,7 +525,8 @@ public class AsyncHTTPClient {
                 nr.headers().remove("Content-Type");
                 nr.headers().remove("Transfer-Encoding");
             }
-            if (!next.getHost().equalsIgnoreCase(a.uri.getHost())) {
+            if (next.getHost() == null || !next.getHost().equalsIgnoreCase(a.uri.getHost())
+                    || !String.valueOf(next.getScheme()).equalsIgnoreCase(a.uri.getScheme())) {
                 nr.headers().remove("Host");
                 nr.headers().remove("Authorization");
             }

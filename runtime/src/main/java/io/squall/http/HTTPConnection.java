@@ -37,6 +37,22 @@ public interface HTTPConnection {
     Future<Void> write(byte[] chunk);
 
     /**
+     * Writes {@code count} bytes of {@code file} from {@code position} as more of the body. The HTTP/1.x
+     * server connection sends them zero-copy ({@link io.squall.net.IOStream#writeFile}); this default reads
+     * the file in 64 KiB pieces and {@link #write}s each after the previous one is flushed. The caller
+     * closes the file once the returned future is done.
+     *
+     * @param file an open, readable file channel
+     * @param position the first byte
+     * @param count how many bytes
+     * @return completes when the bytes are flushed; fails if the client went away or the file cannot be read
+     * @throws IllegalStateException as {@link #write}
+     */
+    default Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        return FileCopy.start(this, file, position, count);
+    }
+
+    /**
      * Ends the response. The connection then reads the next request, or closes.
      *
      * @return completes when everything is flushed; fails if fewer bytes than the declared Content-Length
@@ -94,4 +110,19 @@ public interface HTTPConnection {
      * @param cb the callback, or null
      */
     void setCloseCallback(Runnable cb);
+
+    /**
+     * Hands the connection's stream over to the caller (Tornado's {@code detach}), for protocols that take
+     * over after a response such as 101 Switching Protocols (WebSocket): the connection stops reading and
+     * timing, forgets the stream without closing it, and no longer counts as one of the server's HTTP
+     * connections. Call on the loop thread after {@link #finish()} of the upgrade response; bytes written
+     * before stay queued on the stream, in order.
+     *
+     * @return the stream and the bytes the client sent after the request that were already read
+     * @throws UnsupportedOperationException if this connection cannot hand its stream over
+     * @throws IllegalStateException if the connection is closed or was detached already
+     */
+    default DetachedStream detach() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot hand its stream over (detach)");
+    }
 }

@@ -3,13 +3,17 @@ package io.squall.http;
 /**
  * Thrown by a {@link RequestHandler} to answer with an error status (Tornado's {@code HTTPError}), e.g.
  * {@code throw new HTTPError(404, "no user " + id)}. The client sees the standard page for the status;
- * the message is for the log only, so it may contain details the client should not see.
+ * the message is for the log only, so it may contain details the client should not see. A reason given to
+ * {@link #HTTPError(int, String, String)} is user-facing: it is the status line's reason phrase and the
+ * default error page shows it (HTML-escaped), e.g. {@code new HTTPError(400, "user 17 sent a bad date",
+ * "Bad Request: the date must be YYYY-MM-DD")}.
  */
 public class HTTPError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
     private final String reason;
+    private final String logMessage;
 
     /**
      * Creates an error with the status's standard reason.
@@ -46,7 +50,31 @@ public class HTTPError extends RuntimeException {
             throw new IllegalArgumentException("HTTPError: status " + status + " is not between 100 and 599");
         }
         this.status = status;
-        this.reason = reason != null ? reason : HTTPStatus.reasonOrUnknown(status);
+        this.logMessage = message;
+        this.reason = reason != null ? safeReason(reason) : HTTPStatus.reasonOrUnknown(status);
+    }
+
+    /**
+     * A reason phrase goes into the status line: characters that could end the line or are not Latin-1
+     * become '?', and it is cut at 200 characters, so a reason built from client input cannot split the
+     * response.
+     */
+    private static String safeReason(String reason) {
+        StringBuilder b = new StringBuilder(Math.min(reason.length(), 200));
+        for (int i = 0; i < reason.length() && b.length() < 200; i++) {
+            char c = reason.charAt(i);
+            b.append((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    /**
+     * Returns the message for the log (never sent to the client), as given to the constructor.
+     *
+     * @return the log message, or null
+     */
+    public String logMessage() {
+        return logMessage;
     }
 
     /**

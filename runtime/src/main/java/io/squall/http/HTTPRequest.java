@@ -1,9 +1,12 @@
 package io.squall.http;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * A request for {@link AsyncHTTPClient#fetch(HTTPRequest)} (Tornado's {@code HTTPRequest}), built fluently:
@@ -15,7 +18,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5), and
- * {@link #raiseError} true. Only {@code http://} URLs are supported.
+ * {@link #raiseError} true. {@code http://} and {@code https://} URLs are supported; for https the server's
+ * certificate chain and host name are verified against the JDK's trust store unless {@link #sslContext},
+ * {@link #caCerts} or {@link #insecureSkipCertificateVerification} says otherwise.
  */
 public final class HTTPRequest {
     private final String url;
@@ -27,6 +32,9 @@ public final class HTTPRequest {
     private boolean raiseError = true;
     private boolean followRedirects = true;
     private int maxRedirects = 5;
+    private SSLContext sslContext;
+    private Path caCerts;
+    private boolean insecureSkipVerify;
 
     /**
      * Creates a GET request.
@@ -55,6 +63,60 @@ public final class HTTPRequest {
         this.raiseError = other.raiseError;
         this.followRedirects = other.followRedirects;
         this.maxRedirects = other.maxRedirects;
+        this.sslContext = other.sslContext;
+        this.caCerts = other.caCerts;
+        this.insecureSkipVerify = other.insecureSkipVerify;
+    }
+
+    /**
+     * Trusts the server certificates that {@code context}'s trust managers accept, instead of the JDK's
+     * trust store (https only). The host name is still verified.
+     *
+     * @param context the client context, or null for the default
+     * @return this
+     */
+    public HTTPRequest sslContext(SSLContext context) {
+        this.sslContext = context;
+        return this;
+    }
+
+    /**
+     * Trusts only the CA certificates of {@code file} (Tornado's {@code ca_certs}): a PEM file, or a PKCS#12
+     * or JKS trust store without password (by extension .p12, .pfx, .jks). The host name is still verified.
+     *
+     * @param file the CA file, or null for the default
+     * @return this
+     */
+    public HTTPRequest caCerts(Path file) {
+        this.caCerts = file;
+        return this;
+    }
+
+    /**
+     * With {@code true}, accepts ANY server certificate and host name (Tornado's {@code validate_cert=False}):
+     * the connection is then open to interception. For tests and known hosts only; logged once per client.
+     *
+     * @param insecure true to turn certificate and host name verification off
+     * @return this
+     */
+    public HTTPRequest insecureSkipCertificateVerification(boolean insecure) {
+        this.insecureSkipVerify = insecure;
+        return this;
+    }
+
+    /** @return the context set by {@link #sslContext}, or null */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** @return the CA file set by {@link #caCerts}, or null */
+    public Path caCerts() {
+        return caCerts;
+    }
+
+    /** @return true if certificate verification is turned off */
+    public boolean insecureSkipCertificateVerification() {
+        return insecureSkipVerify;
     }
 
     /**
@@ -100,6 +162,18 @@ public final class HTTPRequest {
     public HTTPRequest body(byte[] body) {
         this.body = body;
         return this;
+    }
+
+    /**
+     * Sets the body to a urlencoded form ({@link HTTPUtil#encodeQueryString}) and Content-Type to
+     * {@code application/x-www-form-urlencoded}.
+     *
+     * @param form names and values (an {@code Iterable} value repeats the name)
+     * @return this
+     */
+    public HTTPRequest form(java.util.Map<String, ?> form) {
+        headers.set("Content-Type", "application/x-www-form-urlencoded");
+        return body(HTTPUtil.encodeQueryString(form));
     }
 
     /**

@@ -2,13 +2,18 @@ package io.squall.http;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import io.squall.Future;
 import io.squall.net.IOStream;
 import io.squall.net.TCPServer;
+import io.squall.net.TLS;
 
 /**
  * A non-blocking HTTP/1.1 server (Tornado's {@code HTTPServer}): keep-alive, pipelining (answered in
@@ -34,6 +39,8 @@ import io.squall.net.TCPServer;
  * front for HTTPS.
  */
 public class HTTPServer extends TCPServer {
+
+    private static final List<String> HTTP11 = List.of("http/1.1");
     /** Default {@link #maxBodySize}: 100 MiB, as Tornado. */
     public static final long DEFAULT_MAX_BODY_SIZE = 100L << 20;
     /** Default {@link #maxHeaderSize}: 64 KiB, as Tornado. */
@@ -224,6 +231,44 @@ public class HTTPServer extends TCPServer {
 
     long bodyTimeoutNanos() {
         return bodyTimeoutNanos;
+    }
+
+    /**
+     * Serves HTTPS: every connection accepted from now on speaks TLS with the secure defaults of
+     * {@link TLS#serverEngine} (Mozilla "intermediate": TLS 1.2 and 1.3, forward-secret AEAD suites,
+     * client-initiated renegotiation refused, the whole chain served) and ALPN accepting {@code http/1.1}.
+     * Call before {@link #bind} or {@link #listen}.
+     *
+     * @param context the server's context, for instance from {@link TLS#serverContextFromPem} or
+     *     {@link TLS#serverContextFromPkcs12}
+     * @return this server
+     * @throws IllegalStateException if a socket is already bound
+     */
+    @Override
+    public HTTPServer ssl(SSLContext context) {
+        super.ssl(context);
+        return this;
+    }
+
+    /**
+     * Serves HTTPS with {@code parameters} taken exactly as given (no Squall default added, ALPN included).
+     * Call before {@link #bind} or {@link #listen}.
+     *
+     * @param context the server's context
+     * @param parameters the engine parameters, or null for the secure defaults
+     * @return this server
+     * @throws IllegalStateException if a socket is already bound
+     */
+    @Override
+    public HTTPServer ssl(SSLContext context, SSLParameters parameters) {
+        super.ssl(context, parameters);
+        return this;
+    }
+
+    /** HTTP/1.1 is the one protocol this server speaks; ALPN says so. */
+    @Override
+    protected List<String> applicationProtocols() {
+        return HTTP11;
     }
 
     /**

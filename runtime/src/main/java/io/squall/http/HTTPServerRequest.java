@@ -131,6 +131,17 @@ public final class HTTPServerRequest {
                 : remoteAddress.getAddress().getHostAddress();
     }
 
+    /**
+     * Returns the scheme the client used (Tornado's {@code request.protocol}): "https" on a connection that
+     * speaks TLS ({@link HTTPServer#ssl}), else "http".
+     *
+     * @return "https" or "http"
+     */
+    public String protocol() {
+        return connection instanceof HTTP1ServerConnection && ((HTTP1ServerConnection) connection).isTls()
+                ? "https" : "http";
+    }
+
     /** Takes the client address from proxy headers (X-Real-Ip, else the last X-Forwarded-For hop). */
     void applyXHeaders() {
         String ip = headers.get("X-Real-Ip");

@@ -132,4 +132,29 @@ public final class HTTPUtil {
         }
         return b.toString();
     }
+
+    /**
+     * Appends arguments to a URL's query string, keeping the query it has and its fragment (Tornado's
+     * {@code url_concat}): {@code urlConcat("/a?x=1#top", Map.of("y", "2"))} is {@code "/a?x=1&y=2#top"}.
+     *
+     * @param url an absolute or relative URL
+     * @param args names and values (an {@code Iterable} value adds the name once per element), encoded as
+     *     {@link #encodeQueryString}; empty leaves the URL as it is
+     * @return the URL with the arguments
+     */
+    public static String urlConcat(String url, Map<String, ?> args) {
+        String extra = encodeQueryString(args);
+        if (extra.isEmpty()) {
+            return url;
+        }
+        int hash = url.indexOf('#');
+        String fragment = hash < 0 ? "" : url.substring(hash);
+        String rest = hash < 0 ? url : url.substring(0, hash);
+        int q = rest.indexOf('?');
+        if (q < 0) {
+            return rest + "?" + extra + fragment;
+        }
+        boolean needsAmp = q < rest.length() - 1 && !rest.endsWith("&");
+        return rest + (needsAmp ? "&" : "") + extra + fragment;
+    }
 }

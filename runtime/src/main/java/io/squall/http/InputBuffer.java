@@ -42,6 +42,13 @@ final class InputBuffer {
         return start == end;
     }
 
+    /** Removes and returns every unconsumed byte (for a connection that hands its stream over). */
+    byte[] takeAll() {
+        byte[] rest = java.util.Arrays.copyOfRange(bytes, start, end);
+        start = end;
+        return rest;
+    }
+
     /** Drops every unconsumed byte. */
     void discard() {
         start = end;

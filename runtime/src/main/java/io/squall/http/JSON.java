@@ -5,7 +5,8 @@ import java.math.BigInteger;
 import java.util.Map;
 
 /**
- * A small, strict JSON encoder (Tornado's {@code json_encode}): maps (keys rendered with
+ * A small, strict JSON encoder (Tornado's {@code json_encode}) and decoder ({@code json_decode},
+ * {@link #decode(String)}). The encoder takes maps (keys rendered with
  * {@code String.valueOf}), lists and other iterables, arrays, strings and chars, numbers, booleans and null.
  *
  * <p>Like Tornado, {@code "</"} is written as {@code "<\/"} so the output can be embedded in an HTML
@@ -31,6 +32,22 @@ public final class JSON {
         StringBuilder out = new StringBuilder(64);
         write(out, value, 0);
         return out.toString();
+    }
+
+    /**
+     * Decodes JSON text (RFC 8259, strictly): objects become {@code LinkedHashMap<String, Object>} in
+     * document order, arrays {@code ArrayList<Object>}, strings {@code String}, integers {@code Long} (or
+     * {@code BigInteger} beyond 64 bits), other numbers {@code Double} (or {@code BigDecimal} beyond its
+     * range), {@code true}/{@code false} {@code Boolean}, and {@code null} null. Refused: comments, trailing
+     * commas, single quotes, NaN, leading zeros, raw control characters in strings, duplicate keys, and
+     * nesting deeper than 512 levels.
+     *
+     * @param text the JSON text
+     * @return the value
+     * @throws JSONDecodeError if the text is not valid JSON; the message names the line and column
+     */
+    public static Object decode(String text) {
+        return JSONParser.parse(text);
     }
 
     private static void write(StringBuilder out, Object v, int depth) {

@@ -40,6 +40,11 @@ public class RequestHandler {
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
+    /** The gzip transform of this response, or null; and whether transforms are off (zero-copy files). */
+    private GzipOutput gzip;
+    private boolean noTransform;
+    /** This request's masked XSRF token, once asked for. */
+    private String xsrfToken;
     private Application application;
     private HTTPServerRequest request;
     private HTTPConnection connection;
@@ -53,6 +58,10 @@ public class RequestHandler {
     private boolean headersWritten;
     private boolean finished;
     private final Future<Void> done = new Future<>();
+    /** The future of prepare() or the method while the request waits on it; cancelled if the client leaves. */
+    private Future<?> running;
+    /** True once the client closed the connection before the response was finished. */
+    private boolean clientGone;
 
     /** Creates a handler; the {@link Application} does this once per request. */
     public RequestHandler() {
@@ -77,7 +86,12 @@ public class RequestHandler {
 
     /**
      * Called if the client closes the connection before the response is finished, e.g. while a long poll
-     * waits; override to stop work nobody will see. Exceptions are logged.
+     * waits; override to stop work nobody will see. Exceptions are logged. Right after it, the future that
+     * {@link #prepare()} or the method returned, if still pending, is cancelled: a coroutine handler's
+     * pending await (a fetch, a sleep, a queue wait) throws {@code CancellationException}, its
+     * {@code finally} blocks run, and the cancellation is logged at debug level only. A request whose
+     * response was finished is never cancelled. A handler that returns a plain {@code Future} and completes
+     * it later (a long poll) should complete it with {@code trySetResult}, since it may have been cancelled.
      */
     protected void onConnectionClose() {}
 
@@ -353,7 +367,7 @@ public class RequestHandler {
      * @throws IllegalArgumentException if the name or value is not allowed
      */
     public void setCookie(String name, String value) {
-        setCookie(name, value, null);
+        setCookie(name, value, new CookieOptions());
     }
 
     /**
@@ -365,21 +379,177 @@ public class RequestHandler {
      * @throws IllegalArgumentException if the name or value is not allowed
      */
     public void setCookie(String name, String value, java.time.Duration maxAge) {
-        HTTPHeaders.checkName(name);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') {
-                throw new IllegalArgumentException("Invalid character " + String.format("U+%04X", (int) c)
-                        + " in the value of cookie " + name + ": percent-encode the value first");
+        setCookie(name, value, new CookieOptions().maxAge(maxAge));
+    }
+
+    /**
+     * Sets a cookie with the given attributes (path, domain, expiry, HttpOnly, Secure, SameSite).
+     *
+     * @param name the cookie name, an HTTP token
+     * @param value the value (see {@link #setCookie(String, String)})
+     * @param options the attributes
+     * @throws IllegalArgumentException if the name or value is not allowed (nothing can inject a header)
+     */
+    public void setCookie(String name, String value, CookieOptions options) {
+        addHeader("Set-Cookie", options.render(name, value, System.currentTimeMillis() / 1000));
+    }
+
+    /**
+     * Tells the client to delete a cookie set with these path and domain options.
+     *
+     * @param name the cookie name
+     * @param options the options the cookie was set with (path and domain must match)
+     */
+    public void clearCookie(String name, CookieOptions options) {
+        setCookie(name, "", new CookieOptions().path(options.path()).domain(options.domain())
+                .maxAge(java.time.Duration.ZERO));
+    }
+
+    /**
+     * Sets a cookie whose value is signed with the application's cookie secret (Tornado's
+     * {@code set_secure_cookie}; see {@link SecureCookies}): the client can read it but not forge or
+     * change it. HttpOnly, SameSite=Lax, kept 30 days.
+     *
+     * @param name the cookie name
+     * @param value the value, any text
+     * @throws IllegalStateException if no cookie secret is set ({@link WebSettings#cookieSecret})
+     */
+    public void setSecureCookie(String name, String value) {
+        setSecureCookie(name, value, new CookieOptions().maxAge(java.time.Duration.ofDays(30)).httpOnly(true)
+                .sameSite("Lax"));
+    }
+
+    /**
+     * Sets a signed cookie with the given attributes.
+     *
+     * @param name the cookie name
+     * @param value the value, any text
+     * @param options the attributes
+     * @throws IllegalStateException if no cookie secret is set
+     */
+    public void setSecureCookie(String name, String value, CookieOptions options) {
+        long now = System.currentTimeMillis() / 1000;
+        setCookie(name, SecureCookies.create(application.settings(), name, value, now), options);
+    }
+
+    /**
+     * Returns the value of a signed cookie if its signature is valid and it is at most 31 days old
+     * (Tornado's {@code get_secure_cookie}).
+     *
+     * @param name the cookie name
+     * @return the value, or null if the cookie is missing, forged, expired or signed for another name
+     * @throws IllegalStateException if no cookie secret is set
+     */
+    public String getSecureCookie(String name) {
+        return getSecureCookie(name, SecureCookies.DEFAULT_MAX_AGE);
+    }
+
+    /**
+     * Returns the value of a signed cookie if its signature is valid and it is at most {@code maxAge} old.
+     *
+     * @param name the cookie name
+     * @param maxAge how long ago it may have been signed
+     * @return the value, or null if missing, forged, expired or signed for another name
+     * @throws IllegalStateException if no cookie secret is set
+     */
+    public String getSecureCookie(String name, java.time.Duration maxAge) {
+        return SecureCookies.decode(application.settings(), name, getCookie(name), maxAge,
+                System.currentTimeMillis() / 1000);
+    }
+
+    /**
+     * Returns this request's XSRF token (Tornado's {@code xsrf_token}), setting the {@code _xsrf} cookie
+     * if the client has none; put it in forms ({@link #xsrfFormHtml()}) or send it in an
+     * {@code X-XSRFToken} header. Each call in one request returns the same masked text.
+     *
+     * @return the token
+     */
+    public String xsrfToken() {
+        if (xsrfToken == null) {
+            long now = System.currentTimeMillis() / 1000;
+            Xsrf.Token t = Xsrf.decode(getCookie(Xsrf.NAME));
+            if (t == null) {
+                t = Xsrf.newToken(now);
+                xsrfToken = Xsrf.encode(t);
+                setCookie(Xsrf.NAME, xsrfToken, application.settings().xsrfCookieOptions());
+            } else {
+                xsrfToken = Xsrf.encode(t);
             }
         }
-        StringBuilder b = new StringBuilder(name).append('=').append(value).append("; Path=/");
-        if (maxAge != null) {
-            long seconds = Math.max(0, maxAge.getSeconds());
-            b.append("; Max-Age=").append(seconds).append("; Expires=")
-                    .append(HTTPDate.format(System.currentTimeMillis() / 1000 + seconds));
+        return xsrfToken;
+    }
+
+    /** @return a hidden form field holding {@link #xsrfToken()}: {@code <input type="hidden" name="_xsrf" value="...">} */
+    public String xsrfFormHtml() {
+        return "<input type=\"hidden\" name=\"_xsrf\" value=\"" + Escape.xhtmlEscape(xsrfToken()) + "\"/>";
+    }
+
+    /**
+     * Checks the request's XSRF token against its {@code _xsrf} cookie; called before {@link #prepare()}
+     * for POST, PUT, PATCH and DELETE when {@link WebSettings#xsrfCookies(boolean)} is on. Override to
+     * exempt a handler (e.g. an API authenticated by a header).
+     *
+     * @throws HTTPError 403 if the token is missing or does not match
+     */
+    protected void checkXsrfCookie() {
+        String sent = getArgument(Xsrf.NAME, null);
+        if (sent == null) {
+            sent = request.headers().get("X-XSRFToken");
         }
-        addHeader("Set-Cookie", b.toString());
+        if (sent == null) {
+            sent = request.headers().get("X-CSRFToken");
+        }
+        Xsrf.check(sent, getCookie(Xsrf.NAME), request.method());
+    }
+
+    /**
+     * Returns the path of a named route (see {@link Application#reverseUrl}).
+     *
+     * @param name the route's name
+     * @param args one per group
+     * @return the path
+     * @throws IllegalArgumentException as {@link Application#reverseUrl}
+     */
+    public String reverseUrl(String name, Object... args) {
+        return application.reverseUrl(name, args);
+    }
+
+    /**
+     * Returns the URL of a static file with a version argument, {@code /static/app.css?v=<hash>}, the hash
+     * of its content (Tornado's {@code static_url}); such URLs are served with a one-year cache lifetime.
+     *
+     * @param path the file's path under {@link WebSettings#staticPath}
+     * @return the URL
+     * @throws IllegalStateException if no static path is set
+     */
+    public String staticUrl(String path) {
+        return StaticFileHandler.staticUrl(application.settings(), path);
+    }
+
+    /**
+     * Parses the request body as JSON (see {@link JSON#decode}).
+     *
+     * @return a Map, List, String, Number, Boolean or null
+     * @throws HTTPError 415 if the Content-Type is set and not JSON; 400 if the body is empty, not UTF-8 or
+     *     not valid JSON (the reason phrase says where)
+     */
+    public Object getJsonBody() {
+        return JsonBody.parse(request);
+    }
+
+    /**
+     * Parses the request body as a JSON object.
+     *
+     * @return the object's members in document order
+     * @throws HTTPError as {@link #getJsonBody()}, and 400 if the JSON is not an object
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> getJsonObject() {
+        Object v = getJsonBody();
+        if (!(v instanceof Map)) {
+            throw new HTTPError(400, "JSON body is not an object", "Bad Request: expected a JSON object");
+        }
+        return (Map<String, Object>) v;
     }
 
     /**
@@ -461,11 +631,12 @@ public class RequestHandler {
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
+            chunk = transformFirst(chunk, false);
             Future<Void> f = connection.writeHeaders(status, reason, headers, chunk);
             headersWritten = true;
             return f;
         }
-        return connection.write(chunk);
+        return connection.write(gzip != null ? gzip.next(chunk, false) : chunk);
     }
 
     /**
@@ -481,6 +652,7 @@ public class RequestHandler {
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
+            chunk = transformFirst(chunk, true);
             if (status == 204 || status == 304 || status < 200) {
                 headers.remove("Content-Length");
                 chunk = new byte[0];
@@ -489,8 +661,11 @@ public class RequestHandler {
             }
             connection.writeHeaders(status, reason, headers, chunk);
             headersWritten = true;
-        } else if (chunk.length > 0) {
-            connection.write(chunk);
+        } else {
+            chunk = gzip != null ? gzip.next(chunk, true) : chunk;
+            if (chunk.length > 0) {
+                connection.write(chunk);
+            }
         }
         finished = true;
         Future<Void> f = connection.finish();
@@ -571,6 +746,25 @@ public class RequestHandler {
         return finished;
     }
 
+    /** Applies the output transforms (gzip) to the first chunk when the application enables them. */
+    private byte[] transformFirst(byte[] chunk, boolean finishing) {
+        if (noTransform || application == null || !application.settings().compressResponse()) {
+            return chunk;
+        }
+        gzip = new GzipOutput(request.headers());
+        return gzip.first(status, headers, chunk, finishing);
+    }
+
+    /** Sends the body unchanged (a file sent zero-copy with its own Content-Length). */
+    void disableTransforms() {
+        noTransform = true;
+    }
+
+    /** @return the connection the response goes to (for StaticFileHandler's zero-copy writes) */
+    HTTPConnection connection() {
+        return connection;
+    }
+
     private byte[] takeBuffer() {
         byte[] out;
         if (buffer.size() == 1) {
@@ -608,6 +802,10 @@ public class RequestHandler {
             if (!SUPPORTED_METHODS.contains(req.method())) {
                 throw new HTTPError(405);
             }
+            if (app.settings().xsrfCookies() && !req.method().equals("GET") && !req.method().equals("HEAD")
+                    && !req.method().equals("OPTIONS")) {
+                checkXsrfCookie();
+            }
             whenDone(prepare(), () -> {
                 if (finished) {
                     return;
@@ -638,10 +836,15 @@ public class RequestHandler {
         this.loop = IOLoop.current();
         connection.setCloseCallback(() -> {
             if (!finished) {
+                clientGone = true;
                 try {
                     onConnectionClose();
                 } catch (Throwable t) {
                     Log.error("Exception in onConnectionClose() of " + getClass().getName() + " for " + request, t);
+                }
+                Future<?> r = running;
+                if (r != null && !finished) {
+                    r.cancel();
                 }
             }
         });
@@ -670,6 +873,7 @@ public class RequestHandler {
             handleException(f.exception());
             return;
         }
+        running = f;
         f.addDoneCallback(d -> {
             Runnable step = () -> {
                 Throwable t = d.exception();
@@ -696,6 +900,18 @@ public class RequestHandler {
     }
 
     private void handleException(Throwable t) {
+        if (clientGone && t instanceof CancellationException) {
+            if (t.getSuppressed().length > 0) {
+                // The handler threw while unwinding: a bug in its cleanup, not the client's leaving.
+                Log.warning("Handler " + getClass().getName() + " for " + request + " threw while it was cancelled"
+                        + " (the client closed the connection)", t);
+            } else {
+                Log.debug("Handler " + getClass().getName() + " for " + request + " cancelled: the client closed"
+                        + " the connection");
+            }
+            done.trySetResult(null);
+            return;
+        }
         int code;
         if (t instanceof HTTPError) {
             code = ((HTTPError) t).status();

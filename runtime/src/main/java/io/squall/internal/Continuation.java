@@ -1,7 +1,10 @@
 package io.squall.internal;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -30,6 +33,24 @@ import io.squall.IOLoop;
  *   done       complete() / a thrown body   (final)
  * </pre>
  *
+ * <p><b>Cancellation</b> is a state of the continuation, checked where it suspends and where it finishes;
+ * awaitables know nothing of it beyond giving their resource back when their own future is cancelled.
+ * {@link #cancel()} records the request (atomically, from any thread) and then, on the coroutine's loop
+ * (posted there from another thread), cancels the future the coroutine awaits; that future's completion
+ * resumes the coroutine as any completion does, and the {@code await} throws its
+ * {@link CancellationException}, so the body's {@code catch} and {@code finally} blocks run on the loop. The
+ * request is level-triggered: every later suspension of the cancelled body on a pending future cancels that
+ * future at once and throws when it is done (a timer or socket future at once; a coroutine's future once
+ * that coroutine has unwound, so a chain unwinds innermost first), except a {@link Shield}, which is waited
+ * for normally. Awaits of done futures still return their values. When the body finishes, however it
+ * finishes, the coroutine's Future is cancelled: with the {@code CancellationException} the body threw, or
+ * with a new one carrying what the body threw or returned instead as a suppressed exception (a returned
+ * value is dropped). The request and the body's normal completion are decided by one compare-and-set, so
+ * {@code cancel()} returning true always means the Future ends cancelled.
+ *
+ * <p>Nothing of this costs on the fast path: an await of a done future does not reach this class; a
+ * suspension reads one field it used to write; only a coroutine's completion pays a compare-and-set.
+ *
  * <p>Only generated code calls the mutators; they are public because the rewritten classes live in the
  * user's packages. DO NOT CHANGE their names or descriptors: the agent bakes them into rewritten classes.
  */
@@ -52,8 +73,32 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private int state;
     /** The future being awaited while waiting; null otherwise. */
     private Future<?> awaiting;
-    /** The loop current where the coroutine last suspended. */
-    private IOLoop loop;
+    /**
+     * The loop current where the coroutine last suspended (an {@link IOLoop}); once cancellation was
+     * requested, a {@link CancelRequest} naming that loop; once completed normally, {@link #FINISHED}. One
+     * field so that a suspended coroutine is no bigger than before cancellation existed; changed from
+     * another thread only by compare-and-set ({@link #LOOP}), read plainly on the loop thread (a stale read
+     * there is caught up by the posted {@link CancelRequest}).
+     */
+    private Object loop;
+
+    /** What {@link #loop} holds once the body completed without a cancellation request. */
+    private static final Object FINISHED = new Object() {
+        @Override
+        public String toString() {
+            return "finished";
+        }
+    };
+
+    private static final VarHandle LOOP;
+
+    static {
+        try {
+            LOOP = MethodHandles.lookup().findVarHandle(Continuation.class, "loop", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Continuation(MethodHandle resume, Object self, int refCount, int primCount) {
         this.resume = resume;
@@ -161,9 +206,141 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
         state = site;
         awaiting = awaited;
-        loop = IOLoop.current();
+        Object l = loop;
+        IOLoop current = IOLoop.current();
+        if (l != current) {
+            l = moveTo(l, current);
+        }
+        if (AwaitSites.enabled) {
+            AwaitSites.record(this);
+        }
         awaited.addDoneCallback(this);
+        if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
+            // Level-triggered: a cancelled body suspending on a pending future gives it up at once.
+            awaited.cancel();
+        }
         return this;
+    }
+
+    /**
+     * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), a
+     * coroutine that moved to another loop, or one whose cancellation was requested.
+     *
+     * @return what {@link #loop} holds now: {@code current} or a {@link CancelRequest} for it
+     */
+    private Object moveTo(Object l, IOLoop current) {
+        if (l == null) {
+            loop = current;
+            return current;
+        }
+        for (;;) {
+            Object next;
+            if (l instanceof CancelRequest) {
+                if (((CancelRequest) l).loop == current) {
+                    return l;
+                }
+                next = new CancelRequest(this, current);
+            } else {
+                next = current;
+            }
+            if (LOOP.compareAndSet(this, l, next)) {
+                return next;
+            }
+            l = LOOP.getVolatile(this);
+        }
+    }
+
+    /**
+     * Requests cancellation of this coroutine (see the class comment): the future it awaits is cancelled on
+     * its loop and the {@code await} throws {@link CancellationException}; a coroutine that is running is
+     * cancelled at its next await of a pending future. Safe from any thread: off the loop thread the
+     * request is posted to the loop. This Future is done only once the body has unwound, and is then
+     * cancelled.
+     *
+     * @return true if the coroutine had not finished (also when cancellation was already requested and it
+     *     is still unwinding), false if it had already completed
+     */
+    @Override
+    public boolean cancel() {
+        Object l = LOOP.getVolatile(this);
+        for (;;) {
+            if (l == FINISHED || isDone()) {
+                return false;
+            }
+            if (l instanceof CancelRequest) {
+                return true;
+            }
+            if (l == null) {
+                // Cannot happen: the continuation is published only after its first suspension set the loop.
+                throw new IllegalStateException("Coroutine " + this + " cancelled before its first suspension");
+            }
+            CancelRequest request = new CancelRequest(this, (IOLoop) l);
+            if (LOOP.compareAndSet(this, l, request)) {
+                request.post();
+                return true;
+            }
+            l = LOOP.getVolatile(this);
+        }
+    }
+
+    /**
+     * Tells whether cancellation of this coroutine was requested (it may still be unwinding).
+     *
+     * @return true once {@link #cancel()} returned true
+     */
+    public boolean isCancelRequested() {
+        return LOOP.getVolatile(this) instanceof CancelRequest;
+    }
+
+    /** On the loop: cancels what the coroutine awaits now, unless it is a shield (or nothing: running). */
+    private void cancelAwaited() {
+        Future<?> f = awaiting;
+        if (f != null && !(f instanceof Shield)) {
+            f.cancel();
+        }
+    }
+
+    /** The IOLoop that {@link #loop} names. */
+    private static IOLoop loopOf(Object l) {
+        return l instanceof IOLoop ? (IOLoop) l : l instanceof CancelRequest ? ((CancelRequest) l).loop : null;
+    }
+
+    /**
+     * A cancellation request: what {@link #loop} holds once {@link #cancel()} won, and the task that
+     * delivers it on the loop.
+     */
+    private static final class CancelRequest implements Runnable {
+        final Continuation coroutine;
+        final IOLoop loop;
+
+        CancelRequest(Continuation coroutine, IOLoop loop) {
+            this.coroutine = coroutine;
+            this.loop = loop;
+        }
+
+        void post() {
+            if (loop.inLoopThread() || loop.isClosed()) {
+                // A closed loop will not run anything again: cancel from here (the resumption then fails
+                // to dispatch, and the coroutine ends cancelled with that failure suppressed).
+                coroutine.cancelAwaited();
+                return;
+            }
+            try {
+                loop.addCallback(this);
+            } catch (IllegalStateException closed) {
+                coroutine.cancelAwaited();
+            }
+        }
+
+        @Override
+        public void run() {
+            coroutine.cancelAwaited();
+        }
+
+        @Override
+        public String toString() {
+            return "cancel " + coroutine;
+        }
     }
 
     /**
@@ -184,16 +361,14 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     @Override
     public void accept(Future<?> done) {
+        IOLoop l = loopOf(loop);
         try {
-            loop.dispatch(this);
+            l.dispatch(this);
         } catch (RuntimeException e) {
-            awaiting = null;
             IllegalStateException failure = new IllegalStateException("Coroutine " + this + " could not resume: its"
-                    + " IOLoop " + loop + " refused the continuation (" + e.getMessage() + "). Keep the loop"
+                    + " IOLoop " + l + " refused the continuation (" + e.getMessage() + "). Keep the loop"
                     + " running until its coroutines finish.", e);
-            if (!trySetException(failure)) {
-                Log.error(failure.getMessage(), failure);
-            }
+            finish(null, failure);
         }
     }
 
@@ -222,7 +397,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         prims = NO_PRIMS;
         awaiting = null;
         if (returned == null) {
-            trySetResult(null);
+            finish(null, null);
         } else if (returned instanceof Future) {
             Future<?> f = (Future<?>) returned;
             if (f.isDone()) {
@@ -244,12 +419,55 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @param t the exception
      */
     void fail(Throwable t) {
+        finish(null, t);
+    }
+
+    /**
+     * Completes this coroutine's Future, on the loop, with the body's value or failure; or, if cancellation
+     * was requested, as cancelled (see the class comment). The compare-and-set on {@link #loop} decides
+     * between the two against a concurrent {@link #cancel()}.
+     *
+     * @param value the value, when {@code failure} is null
+     * @param failure what the body threw (or the followed future failed with), or null
+     */
+    private void finish(Object value, Throwable failure) {
         refs = NO_REFS;
         prims = NO_PRIMS;
         awaiting = null;
-        if (!trySetException(t) && !(isCancelled() && t instanceof java.util.concurrent.CancellationException)) {
-            Log.error("Coroutine " + this + " threw after its future was already completed (cancelled by"
-                    + " its caller?)", t);
+        Object l = loop;
+        while (!(l instanceof CancelRequest)) {
+            if (l == FINISHED) {
+                alreadyCompleted(failure);
+                return;
+            }
+            if (LOOP.compareAndSet(this, l, FINISHED)) {
+                if (failure == null ? !trySetResult(value) : !trySetException(failure)) {
+                    alreadyCompleted(failure);
+                }
+                return;
+            }
+            l = LOOP.getVolatile(this);
+        }
+        CancellationException cancelled;
+        if (failure instanceof CancellationException) {
+            cancelled = (CancellationException) failure;
+        } else {
+            cancelled = new Cancellation(failure == null
+                    ? "Coroutine was cancelled (its body finished after the cancellation; its result is dropped)"
+                    : "Coroutine was cancelled (its body threw while unwinding: see the suppressed exception)");
+            if (failure != null) {
+                cancelled.addSuppressed(failure);
+            }
+        }
+        if (!completeCancelled(cancelled)) {
+            alreadyCompleted(failure);
+        }
+    }
+
+    /** Someone completed this Future from outside (setResult on a coroutine's Future): keep the failure. */
+    private void alreadyCompleted(Throwable failure) {
+        if (failure != null && !(isCancelled() && failure instanceof CancellationException)) {
+            Log.error("Coroutine " + this + " threw after its future was already completed", failure);
         }
     }
 
@@ -262,19 +480,32 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         state = FOLLOWING;
         awaiting = f;
         f.addDoneCallback(this);
+        if (loop instanceof CancelRequest && !(f instanceof Shield)) {
+            f.cancel();
+        }
     }
 
     private void copy(Future<?> f) {
-        if (f.isCancelled()) {
-            cancel();
-            return;
-        }
         Throwable t = f.exception();
         if (t != null) {
-            trySetException(t);
+            finish(null, t);
         } else {
-            trySetResult(f.result());
+            finish(f.result(), null);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Diagnostics (read-only; for tools such as squall-testing)
+
+    /**
+     * Returns the future this coroutine is waiting for: the awaited one while suspended at an
+     * {@code await}, or the future its body returned while that one is followed. Safe to call from any
+     * thread for diagnostics; the answer may be stale by the time it is used.
+     *
+     * @return the awaited future, or null if the coroutine is running or done
+     */
+    public Future<?> awaiting() {
+        return awaiting;
     }
 
     /** Describes the state as a Future does, naming the coroutine. */

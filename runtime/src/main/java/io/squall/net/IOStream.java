@@ -5,7 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +58,9 @@ import io.squall.internal.Log;
  *   closed   StreamClosedException (cause null)
  * </pre>
  *
+ * <p>TLS: {@link #startTls} puts an {@code SSLEngine} stage between the buffers and the socket; reads and
+ * writes then carry plaintext and everything above the stream works unchanged (see {@link TLS}).
+ *
  * <p>Half-closed is reached only in half-close mode ({@link #setCloseOnEof setCloseOnEof(false)}), when the
  * peer ends its side of the connection.
  *
@@ -95,6 +105,12 @@ public class IOStream {
     private boolean eof;
     /** False in half-close mode: an end of stream from the peer is remembered, and the write side stays open. */
     private boolean closeOnEof = true;
+    /** Where reads come from and writes go: the channel itself, or the TLS stage after {@link #startTls}. */
+    private ReadableByteChannel source;
+    private GatheringByteChannel sink;
+    /** The TLS stage, or null for a plain stream. */
+    private TLSLayer tls;
+    private Future<IOStream> handshake;
     private Throwable error;
     private Runnable closeCallback;
     private List<Runnable> closeListeners;
@@ -138,6 +154,8 @@ public class IOStream {
             // a channel closed already: the stream reports itself closed on first use
         }
         this.remoteAddress = remote;
+        this.source = channel;
+        this.sink = channel;
         if (!channel.isOpen()) {
             closed = true;
         }
@@ -180,6 +198,44 @@ public class IOStream {
      */
     public Future<byte[]> readUntil(byte[] delimiter) {
         return readUntil(delimiter, readBuffer.maxSize());
+    }
+
+    /**
+     * Reads up to and including the end of the first match of {@code regex} in the bytes received: Tornado's
+     * {@code read_until_regex}. The pattern sees each byte as one character (ISO-8859-1), so byte offsets and
+     * match offsets agree and ASCII patterns work on UTF-8 text ({@code "\\r?\\n\\r?\\n"}, {@code "END \\d+\\n"}).
+     * The search starts over from the first unread byte each time more bytes arrive, as Tornado's does.
+     *
+     * @param regex the pattern to find
+     * @param maxBytes the most bytes the result (match included) may have
+     * @return a future of the bytes read, match included. It fails with {@link UnsatisfiableReadException}
+     *     (and the stream is closed) if no match ends within {@code maxBytes} bytes; with
+     *     {@link StreamBufferFullException} if the read buffer fills first; with {@link StreamClosedException}
+     *     if the stream closes before a match arrives
+     * @throws NullPointerException if {@code regex} is null
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex, int maxBytes) {
+        Objects.requireNonNull(regex, "regex");
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("readUntilRegex: maxBytes must be positive, got " + maxBytes);
+        }
+        return startRead(new ReadOp(regex, maxBytes));
+    }
+
+    /**
+     * Reads up to and including the end of the first match of {@code regex}, with at most
+     * {@link #maxBufferSize()} bytes; see {@link #readUntilRegex(java.util.regex.Pattern, int)}.
+     *
+     * @param regex the pattern to find
+     * @return a future of the bytes read, match included; fails as
+     *     {@link #readUntilRegex(java.util.regex.Pattern, int)}
+     * @throws NullPointerException if {@code regex} is null
+     * @throws IllegalStateException if another read is pending
+     */
+    public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex) {
+        return readUntilRegex(regex, readBuffer.maxSize());
     }
 
     /**
@@ -279,8 +335,9 @@ public class IOStream {
         int size = readBuffer.size();
         int n;
         switch (op.kind) {
-            case ReadOp.UNTIL: {
-                int found = readBuffer.find(op.delimiter);
+            case ReadOp.UNTIL:
+            case ReadOp.UNTIL_REGEX: {
+                int found = op.kind == ReadOp.UNTIL ? readBuffer.find(op.delimiter) : readBuffer.find(op.regex);
                 if (found > op.limit || (found < 0 && size >= op.limit)) {
                     failUnsatisfiable(found);
                     return true;
@@ -326,7 +383,7 @@ public class IOStream {
             }
             int n;
             try {
-                n = readBuffer.readFrom(channel);
+                n = readBuffer.readFrom(source);
             } catch (IOException e) {
                 close(e);
                 return;
@@ -344,7 +401,7 @@ public class IOStream {
     /** Readable with no read pending: buffer one chunk, to notice the peer closing (Tornado does this too). */
     private void readWhileIdle() {
         try {
-            if (readBuffer.readFrom(channel) < 0) {
+            if (readBuffer.readFrom(source) < 0) {
                 onEof();
             }
         } catch (IOException e) {
@@ -384,10 +441,11 @@ public class IOStream {
     private void failUnsatisfiable(int found) {
         ReadOp op = pendingRead;
         pendingRead = null;
+        String what = op.kind == ReadOp.UNTIL_REGEX ? "a match" : "the delimiter";
         String where = found >= 0 ? "it ends after " + found + " bytes"
                 : "it is not among the first " + readBuffer.size() + " bytes";
         UnsatisfiableReadException e = new UnsatisfiableReadException("IOStream " + describePeer() + ": "
-                + op.describe() + " cannot be satisfied: the delimiter must end within " + op.limit
+                + op.describe() + " cannot be satisfied: " + what + " must end within " + op.limit
                 + " bytes but " + where + "; the stream is closed (raise maxBytes if such input is valid)");
         close(e);
         fail(op.future, e);
@@ -458,6 +516,49 @@ public class IOStream {
     }
 
     /**
+     * Queues {@code count} bytes of {@code file} from {@code position} for writing, after every earlier
+     * write, with {@link java.nio.channels.FileChannel#transferTo}: on a plain socket that is {@code sendfile(2)}
+     * on Linux, and the bytes go from the page cache to the socket without passing through the Java heap;
+     * when the stream writes through another channel (such as a TLS layer) the JDK copies them into it
+     * through a small buffer, so the file is still never loaded whole. Reading
+     * the file happens on the loop thread as the socket drains, as Tornado's StaticFileHandler reads it; a
+     * file on a slow network disk stalls the loop. The stream does not close {@code file}: close it when
+     * the returned future is done (it always completes, also when the stream closes).
+     *
+     * @param file an open file channel, readable
+     * @param position the first byte to send
+     * @param count how many bytes to send
+     * @return completes when the bytes are written to the socket; fails with {@link StreamClosedException}
+     *     if the stream is or becomes closed first, or an {@link IOException} cause if the file cannot be
+     *     read or shrank
+     * @throws IllegalArgumentException if position or count is negative
+     * @throws IllegalStateException if called off the loop thread while the loop runs
+     */
+    public Future<Void> writeFile(java.nio.channels.FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw new IllegalStateException("IOStream.writeFile must be called on the loop thread of " + loop
+                    + ", not on " + Thread.currentThread().getName());
+        }
+        Future<Void> f = newWriteFuture();
+        if (closed) {
+            f.setException(closedException("writeFile"));
+            return f;
+        }
+        boolean wasIdle = writeQueue.isEmpty();
+        writeQueue.add(new FileRegion(file, position, count), f);
+        if (wasIdle) {
+            flushWrites();
+        }
+        updateInterest();
+        return f;
+    }
+
+    /**
      * A write's future counts its failure as seen (as Tornado does): writing and not waiting is common,
      * and when the stream closes, the reader or the close callback reports why; a log record for every
      * abandoned write would only be noise.
@@ -492,7 +593,10 @@ public class IOStream {
 
     private void flushWrites() {
         try {
-            writeQueue.flush(channel, WRITE_BUDGET);
+            if (tls != null) {
+                tls.flush();
+            }
+            writeQueue.flush(sink, WRITE_BUDGET);
         } catch (IOException e) {
             close(e);
             return;
@@ -517,7 +621,7 @@ public class IOStream {
                 readWhileIdle();
             }
         }
-        if (!closed && (ops & IOLoop.WRITE) != 0) {
+        if (!closed && ((ops & IOLoop.WRITE) != 0 || (tls != null && !writeQueue.isEmpty()))) {
             flushWrites();
         }
         updateInterest();
@@ -537,6 +641,9 @@ public class IOStream {
         }
         if (!writeQueue.isEmpty()) {
             want |= IOLoop.WRITE;
+        }
+        if (tls != null) {
+            want = tls.interest(want);
         }
         if (registered && want == interest) {
             return;
@@ -565,6 +672,100 @@ public class IOStream {
         relay.retarget(handler);
         registered = true;
         interest = 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // TLS
+
+    /**
+     * Starts TLS on this connected stream (Tornado's {@code start_tls}, Netty's {@code SslHandler}): from now
+     * on reads return decrypted bytes and writes are encrypted, so code above the stream does not change.
+     * The handshake begins at once and runs on the loop; reads and writes may be issued right away and
+     * wait for it. Delegated engine tasks run on the loop's executor ({@link IOLoop#runInExecutor}). Call
+     * on the loop thread, with no read pending and nothing buffered or queued.
+     *
+     * @param engine a configured engine ({@link TLS#serverEngine}, {@link TLS#clientEngine}, or your own:
+     *     client or server mode set)
+     * @param handshakeTimeout the most time the handshake may take before the stream is closed, or null
+     *     for no limit
+     * @return a future completed with this stream when the handshake is done; failed (and the stream
+     *     closed) with an {@link SSLHandshakeException} if it fails or times out, or with the
+     *     {@link StreamClosedException} if the stream closes first
+     * @throws IllegalStateException if the stream is closed, already uses TLS, or has a pending read,
+     *     buffered bytes or queued writes
+     */
+    public Future<IOStream> startTls(SSLEngine engine, Duration handshakeTimeout) {
+        Objects.requireNonNull(engine, "engine");
+        if (closed || tls != null || pendingRead != null && !pendingRead.future.isDone()
+                || readBuffer.size() > 0 || !writeQueue.isEmpty()) {
+            throw new IllegalStateException("IOStream " + this + ": startTls needs an open plain stream with no"
+                    + " pending read, nothing buffered and nothing queued to write");
+        }
+        Future<IOStream> done = new Future<>();
+        handshake = done;
+        try {
+            tls = new TLSLayer(engine, channel, loop, this::resumeAfterTask, () -> {
+                handshake = null;
+                complete(done, this);
+            });
+        } catch (SSLException e) {
+            close(e);
+            done.trySetException(e);
+            return done;
+        }
+        source = tls;
+        sink = tls;
+        if (handshakeTimeout != null) {
+            io.squall.Timeout timer = loop.callLater(handshakeTimeout, () -> {
+                if (!done.isDone()) {
+                    close(new SSLHandshakeException("TLS handshake " + describePeer() + " did not finish within "
+                            + handshakeTimeout.toMillis() + " ms; closing the connection"));
+                }
+            });
+            done.addDoneCallback(f -> loop.removeTimeout(timer));
+        }
+        flushWrites(); // a client's hello goes out now
+        updateInterest();
+        return done;
+    }
+
+    /**
+     * Tells whether this stream speaks TLS ({@link #startTls} was called).
+     *
+     * @return true for a TLS stream
+     */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * Returns the TLS engine of this stream, for the negotiated session ({@code getSession()}: protocol,
+     * cipher suite, peer certificates) or the application protocol chosen by ALPN.
+     *
+     * @return the engine, or null for a plain stream
+     */
+    public SSLEngine sslEngine() {
+        return tls == null ? null : tls.engine();
+    }
+
+    /**
+     * Half-closes the connection: on TLS sends close_notify first, then shuts down the socket's output (the
+     * peer reads an end of stream); reading goes on. Call on the loop thread once writes are flushed.
+     *
+     * @throws IOException if the socket's output cannot be shut down
+     */
+    public void shutdownOutput() throws IOException {
+        if (tls != null) {
+            tls.shutdownOutput();
+        }
+        channel.shutdownOutput();
+    }
+
+    /** A delegated TLS task finished: retry what waited for it. */
+    private void resumeAfterTask() {
+        if (!closed) {
+            onReady(IOLoop.READ | IOLoop.WRITE);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -602,6 +803,9 @@ public class IOStream {
                 Log.debug("IOStream.close: removing the handler of " + channel + " failed: " + e);
             }
         }
+        if (tls != null) {
+            tls.closeOutbound(); // close_notify, best effort
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -613,6 +817,11 @@ public class IOStream {
         WriteQueue.Pending p;
         while ((p = writeQueue.pollAny()) != null) {
             fail(p.future, closedException("write"));
+        }
+        Future<IOStream> hs = handshake;
+        if (hs != null) {
+            handshake = null;
+            fail(hs, cause instanceof SSLException ? cause : closedException("the TLS handshake"));
         }
         writeQueue.clear();
         runCloseCallbacks();
@@ -908,9 +1117,12 @@ public class IOStream {
         static final int BYTES = 1;
         static final int PARTIAL = 2;
         static final int UNTIL_CLOSE = 3;
+        static final int UNTIL_REGEX = 4;
 
         final int kind;
         final byte[] delimiter;
+        /** The pattern of an UNTIL_REGEX read. */
+        final java.util.regex.Pattern regex;
         /** maxBytes for UNTIL and PARTIAL, n for BYTES. */
         final int limit;
         final Future<byte[]> future = new Future<>();
@@ -919,6 +1131,14 @@ public class IOStream {
             this.kind = kind;
             this.delimiter = delimiter;
             this.limit = limit;
+            this.regex = null;
+        }
+
+        ReadOp(java.util.regex.Pattern regex, int limit) {
+            this.kind = UNTIL_REGEX;
+            this.delimiter = null;
+            this.limit = limit;
+            this.regex = regex;
         }
 
         String describe() {
@@ -929,6 +1149,8 @@ public class IOStream {
                     return "readBytes(" + limit + ")";
                 case PARTIAL:
                     return "readBytesPartial(" + limit + ")";
+                case UNTIL_REGEX:
+                    return "readUntilRegex(/" + regex.pattern() + "/, maxBytes=" + limit + ")";
                 default:
                     return "readUntilClose()";
             }

@@ -106,6 +106,50 @@ final class ReadBuffer {
     }
 
     /**
+     * Finds the first match of {@code regex} in the unconsumed bytes, each byte seen as one ISO-8859-1
+     * character (no copy: the matcher reads the array through a view).
+     *
+     * @return the number of bytes from the start up to the end of the match, or -1
+     */
+    int find(java.util.regex.Pattern regex) {
+        java.util.regex.Matcher m = regex.matcher(new Latin1View(buf, start, end));
+        return m.find() ? m.end() : -1;
+    }
+
+    /** Bytes as chars, one for one: what a regex reads when it searches the buffer. */
+    private static final class Latin1View implements CharSequence {
+        private final byte[] bytes;
+        private final int from;
+        private final int to;
+
+        Latin1View(byte[] bytes, int from, int to) {
+            this.bytes = bytes;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public int length() {
+            return to - from;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[from + index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int s, int e) {
+            return new Latin1View(bytes, from + s, from + e);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
      * Removes the first {@code n} unconsumed bytes and returns them.
      *
      * @param n how many, at most {@link #size()}

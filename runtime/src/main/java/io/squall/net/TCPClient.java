@@ -4,7 +4,11 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 import io.squall.Future;
 import io.squall.IOLoop;
@@ -77,5 +81,72 @@ public class TCPClient {
             throw new IllegalArgumentException("TCPClient.connect: timeout must not be negative, got " + timeout);
         }
         return new Connector(IOLoop.current(), host, port, timeout, maxBufferSize).start();
+    }
+
+    /**
+     * Connects to {@code host:port} and starts TLS (Tornado's {@code connect(..., ssl_options=...)}): the
+     * server's certificate chain is checked against {@code context} and its host name against
+     * {@code host}, and SNI names {@code host}.
+     *
+     * @param host a host name or address literal; also the name the certificate must carry
+     * @param port the port
+     * @param timeout the most time for connecting, and again for the handshake, or null for no limit
+     * @param context the trust to use, or null for {@link TLS#defaultClientContext()} (the JDK's trust store)
+     * @return a future of the stream once the handshake is done. Besides the failures of
+     *     {@link #connect(String, int, Duration)} it fails with an {@link javax.net.ssl.SSLHandshakeException}
+     *     whose message names the host and says why (expired, wrong host name, untrusted issuer)
+     */
+    public Future<IOStream> connect(String host, int port, Duration timeout, SSLContext context) {
+        return connect(host, port, timeout, context, true, null);
+    }
+
+    /**
+     * Connects to {@code host:port} and starts TLS, with every choice explicit.
+     *
+     * @param host a host name or address literal
+     * @param port the port
+     * @param timeout the most time for connecting, and again for the handshake, or null for no limit
+     * @param context the trust to use, or null for {@link TLS#defaultClientContext()}
+     * @param verifyHostname false to skip the host name check (insecure unless the context pins the peer)
+     * @param applicationProtocols ALPN protocols to offer, or null
+     * @return a future of the stream once the handshake is done; fails as
+     *     {@link #connect(String, int, Duration, SSLContext)}
+     */
+    public Future<IOStream> connect(String host, int port, Duration timeout, SSLContext context,
+            boolean verifyHostname, List<String> applicationProtocols) {
+        SSLContext ctx = context != null ? context : TLS.defaultClientContext();
+        Future<IOStream> result = new Future<>();
+        connect(host, port, timeout).addDoneCallback(f -> {
+            if (f.exception() != null) {
+                result.trySetException(f.exception());
+                return;
+            }
+            IOStream stream = f.result();
+            if (result.isDone()) {
+                stream.close(); // cancelled meanwhile
+                return;
+            }
+            Future<IOStream> hs;
+            try {
+                hs = stream.startTls(TLS.clientEngine(ctx, host, port, verifyHostname, applicationProtocols), timeout);
+            } catch (RuntimeException e) {
+                stream.close(e);
+                result.trySetException(e);
+                return;
+            }
+            hs.addDoneCallback(h -> {
+                Throwable t = h.exception();
+                if (t == null) {
+                    if (!result.trySetResult(stream)) {
+                        stream.close();
+                    }
+                } else {
+                    stream.close(t);
+                    result.trySetException(t instanceof SSLException || t instanceof StreamClosedException
+                            ? TLS.explain(t, host, port) : t);
+                }
+            });
+        });
+        return result;
     }
 }

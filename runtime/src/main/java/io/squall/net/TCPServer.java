@@ -11,12 +11,17 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import io.squall.Future;
 import io.squall.IOLoop;
@@ -53,9 +58,15 @@ public abstract class TCPServer {
     /** The default listen backlog: large, because Tornado's 128 overflowed at 200 parallel clients. */
     public static final int DEFAULT_BACKLOG = 1024;
 
+    /** How long a TLS handshake may take before the connection is closed, unless set otherwise. */
+    public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
     private int backlog = DEFAULT_BACKLOG;
     private int maxBufferSize = IOStream.DEFAULT_MAX_BUFFER_SIZE;
     private boolean reusePort;
+    private volatile SSLContext sslContext;
+    private volatile SSLParameters sslParameters;
+    private volatile Duration sslHandshakeTimeout = DEFAULT_SSL_HANDSHAKE_TIMEOUT;
 
     /** Sockets bound by {@link #bind}, waiting for {@link #start}. */
     private final List<ServerSocketChannel> unstarted = new ArrayList<>();
@@ -137,6 +148,71 @@ public abstract class TCPServer {
      */
     public synchronized void setReusePort(boolean on) {
         this.reusePort = on;
+    }
+
+    /**
+     * Serves TLS on every connection accepted from now on (Tornado's {@code ssl_options}), with the secure
+     * defaults of {@link TLS#serverEngine} (TLS 1.2 and 1.3, forward-secret AEAD suites, the whole
+     * certificate chain of {@code context} served, client-initiated renegotiation refused). Call before
+     * {@link #bind} or {@link #listen}.
+     *
+     * @param context the server's context, for instance from {@link TLS#serverContextFromPem}
+     * @return this server
+     * @throws IllegalStateException if a socket is already bound
+     */
+    public TCPServer ssl(SSLContext context) {
+        return ssl(context, null);
+    }
+
+    /**
+     * Serves TLS with {@code parameters} taken exactly as given (protocols, cipher suites, ALPN, client
+     * authentication): no Squall default is added. Call before {@link #bind} or {@link #listen}.
+     *
+     * @param context the server's context
+     * @param parameters the parameters for every engine, or null for the secure defaults
+     * @return this server
+     * @throws IllegalStateException if a socket is already bound
+     */
+    public synchronized TCPServer ssl(SSLContext context, SSLParameters parameters) {
+        Objects.requireNonNull(context, "context");
+        if (!bound.isEmpty()) {
+            throw new IllegalStateException("TCPServer.ssl: the server is already bound; call ssl() before bind()/listen()");
+        }
+        this.sslContext = context;
+        this.sslParameters = parameters;
+        return this;
+    }
+
+    /**
+     * Sets how long a client may take to finish the TLS handshake before its connection is closed.
+     *
+     * @param timeout the limit, positive, or null for none
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public void setSslHandshakeTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("TCPServer: the TLS handshake timeout must be positive, got " + timeout);
+        }
+        this.sslHandshakeTimeout = timeout;
+    }
+
+    /**
+     * Returns the TLS context set by {@link #ssl}.
+     *
+     * @return the context, or null for a plain server
+     */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /**
+     * The ALPN protocols a TLS server with default parameters accepts; {@link io.squall.http.HTTPServer}
+     * says {@code http/1.1}. Called on a loop thread for each connection.
+     *
+     * @return the protocols, or null for no ALPN
+     */
+    protected List<String> applicationProtocols() {
+        return null;
     }
 
     /**
@@ -395,6 +471,21 @@ public abstract class TCPServer {
             owner.track(stream);
         }
         InetSocketAddress address = stream.remoteAddress();
+        SSLContext ssl = sslContext;
+        if (ssl != null) {
+            try {
+                stream.startTls(TLS.serverEngine(ssl, sslParameters, applicationProtocols()), sslHandshakeTimeout)
+                        .addDoneCallback(hs -> {
+                            if (hs.exception() != null) {
+                                Log.debug("TCPServer: TLS handshake with " + address + " failed: " + hs.exception());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                Log.error("TCPServer: cannot start TLS for " + address, e);
+                stream.close(e);
+                return;
+            }
+        }
         Future<?> f;
         try {
             f = handleStream(stream, address);

@@ -13,7 +13,8 @@ import io.squall.Future;
  * are flushed; it is done once that many bytes have gone to the socket.
  *
  * <p>Buffers are written with gathering writes of at most {@link #MAX_WRITE} bytes per call, which bounds
- * the temporary direct buffer the JDK copies heap buffers into.
+ * the temporary direct buffer the JDK copies heap buffers into. A {@link FileRegion} in the queue is sent
+ * on its own with {@code transferTo} (zero-copy to a socket).
  */
 final class WriteQueue {
 
@@ -33,7 +34,8 @@ final class WriteQueue {
         }
     }
 
-    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+    /** ByteBuffers and FileRegions, in write order. */
+    private final ArrayDeque<Object> buffers = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private long queued;
@@ -63,6 +65,15 @@ final class WriteQueue {
         pending.addLast(new Pending(queued, future));
     }
 
+    /** Queues a file region for a write whose completion is {@code future}. */
+    void add(FileRegion region, Future<Void> future) {
+        if (region.remaining() > 0) {
+            buffers.addLast(region);
+            queued += region.remaining();
+        }
+        pending.addLast(new Pending(queued, future));
+    }
+
     /**
      * Writes as much as the channel takes, up to {@code budget} bytes.
      *
@@ -72,14 +83,29 @@ final class WriteQueue {
     long flush(GatheringByteChannel ch, long budget) throws IOException {
         long total = 0;
         while (!buffers.isEmpty() && total < budget) {
+            if (buffers.peekFirst() instanceof FileRegion) {
+                FileRegion region = (FileRegion) buffers.peekFirst();
+                long want = Math.min(region.remaining(), budget - total);
+                long n = region.transferTo(ch, want);
+                written += n;
+                total += n;
+                if (region.remaining() == 0) {
+                    buffers.pollFirst();
+                }
+                if (n < want) {
+                    break; // the socket buffer is full
+                }
+                continue;
+            }
             int count = 0;
             long batch = 0;
             ByteBuffer limited = null;
             int savedLimit = 0;
-            for (ByteBuffer b : buffers) {
-                if (count == MAX_GATHER || batch >= MAX_WRITE) {
+            for (Object o : buffers) {
+                if (count == MAX_GATHER || batch >= MAX_WRITE || o instanceof FileRegion) {
                     break;
                 }
+                ByteBuffer b = (ByteBuffer) o;
                 int take = b.remaining();
                 if (batch + take > MAX_WRITE) {
                     take = (int) (MAX_WRITE - batch);
@@ -101,7 +127,8 @@ final class WriteQueue {
             }
             written += n;
             total += n;
-            while (!buffers.isEmpty() && !buffers.peekFirst().hasRemaining()) {
+            while (!buffers.isEmpty() && buffers.peekFirst() instanceof ByteBuffer
+                    && !((ByteBuffer) buffers.peekFirst()).hasRemaining()) {
                 buffers.pollFirst();
             }
             if (n < batch) {

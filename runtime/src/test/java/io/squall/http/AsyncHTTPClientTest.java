@@ -190,9 +190,9 @@ class AsyncHTTPClientTest extends HTTPTestCase {
 
     @Test
     void badUrlsAreRefused() {
-        IllegalArgumentException https = assertThrows(IllegalArgumentException.class,
-                () -> runSync(() -> client.fetch("https://127.0.0.1/")));
-        assertTrue(https.getMessage().contains("only http://"), https.getMessage());
+        IllegalArgumentException ftp = assertThrows(IllegalArgumentException.class,
+                () -> runSync(() -> client.fetch("ftp://127.0.0.1/")));
+        assertTrue(ftp.getMessage().contains("only http:// and https://"), ftp.getMessage());
         assertThrows(IllegalArgumentException.class, () -> runSync(() -> client.fetch("http://bad host/")));
         assertThrows(IllegalArgumentException.class, () -> runSync(() -> client.fetch("/relative")));
         assertThrows(IllegalArgumentException.class, () -> new HTTPRequest("http://x/").header("X", "a\r\nY: b"));

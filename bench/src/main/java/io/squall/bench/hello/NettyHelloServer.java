@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +48,34 @@ public final class NettyHelloServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     public NettyHelloServer(int port, int loops) throws InterruptedException {
+        this(port, loops, null);
+    }
+
+    /**
+     * Netty's TLS context on the JDK provider ({@code SslProvider.JDK}, no OpenSSL), with the protocols and
+     * cipher suites Squall's server enables by default, so both negotiate the same suite with a client.
+     *
+     * @param chain PEM certificate chain
+     * @param key PEM PKCS#8 private key
+     * @return the context
+     * @throws javax.net.ssl.SSLException if the files cannot be used
+     */
+    public static SslContext jdkSslContext(java.io.File chain, java.io.File key) throws javax.net.ssl.SSLException {
+        return SslContextBuilder.forServer(chain, key).sslProvider(SslProvider.JDK)
+                .protocols(io.squall.net.TLS.DEFAULT_PROTOCOLS)
+                .ciphers(io.squall.net.TLS.DEFAULT_CIPHER_SUITES)
+                .build();
+    }
+
+    /**
+     * Starts the server on 127.0.0.1, serving HTTPS through an {@code SslHandler} when {@code ssl} is given.
+     *
+     * @param port the port, 0 for a free one
+     * @param loops the number of event loops
+     * @param ssl the TLS context, or null for plain HTTP
+     * @throws InterruptedException if interrupted while binding
+     */
+    public NettyHelloServer(int port, int loops, SslContext ssl) throws InterruptedException {
         group = new NioEventLoopGroup(loops);
         try {
             ServerBootstrap b = new ServerBootstrap()
@@ -54,6 +85,9 @@ public final class NettyHelloServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new Hello());
                         }
                     });

@@ -26,7 +26,7 @@ import io.squall.annotations.Coroutine;
 
 /** Core coroutine shapes, each suspended for real on a timer and compared with the same logic run straight. */
 @Timeout(30)
-class CoreShapesTest {
+@SuppressWarnings("squall:swallowed-cancellation") class CoreShapesTest {
 
     private final IOLoop loop = new IOLoop();
     private final List<Thread> resumedOn = new ArrayList<>();

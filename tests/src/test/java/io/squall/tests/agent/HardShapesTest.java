@@ -636,7 +636,7 @@ class HardShapesTest {
     }
 
     @Test
-    void lambdasReturningFutureTypesAreCoroutinesOthersAreNot() {
+    @SuppressWarnings("squall:not-coroutine") void lambdasReturningFutureTypesAreCoroutinesOthersAreNot() {
         Function<Integer, CompletableFuture<Integer>> cf = x -> CompletableFuture.completedFuture(await(later(x)) + 1);
         assertEquals(3, (int) run(() -> Future.from(cf.apply(2))));
         Supplier<Object> plain = () -> await(Future.of(1));

@@ -68,6 +68,7 @@ final class InMemoryJavac {
             });
         }
         List<String> opts = new ArrayList<>(List.of(options));
+        opts.add("-proc:none"); // the snippets are refused on purpose: the agent is tested, not javac's checks
         opts.add("-classpath");
         opts.add(pathOf(Future.class) + File.pathSeparator + pathOf(Coroutine.class));
         StringWriter diagnostics = new StringWriter();

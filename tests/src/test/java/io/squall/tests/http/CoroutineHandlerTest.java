@@ -12,8 +12,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
 import io.squall.Gen;
@@ -29,11 +27,14 @@ import io.squall.http.HTTPRequest;
 import io.squall.http.HTTPResponse;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.testing.HTTPTestServer;
+import io.squall.testing.SquallTest;
 
-/** RequestHandler methods, prepare() and a server callback written as coroutines, with the real agent. */
-@Timeout(60)
+/**
+ * RequestHandler methods, prepare() and a server callback written as coroutines, with the real agent; on
+ * squall-testing's {@code @SquallTest} (a fresh loop per test, servers closed after it).
+ */
 class CoroutineHandlerTest {
-    private final IOLoop loop = new IOLoop();
     private HTTPServer appServer;
     private HTTPServer callbackServer;
     private AsyncHTTPClient client;
@@ -82,14 +83,11 @@ class CoroutineHandlerTest {
     }
 
     @BeforeEach
-    void start() {
-        loop.makeCurrent();
-        appServer = new HTTPServer(new Application()
+    void start(IOLoop loop) {
+        appServer = HTTPTestServer.start(new Application()
                 .addHandler("/proxy/(\\w+)", ProxyHandler.class)
-                .addHandler("/plain/(\\w+)", PlainHandler.class));
-        appServer.listen(0, "127.0.0.1");
-        callbackServer = new HTTPServer(this::callback);
-        callbackServer.listen(0, "127.0.0.1");
+                .addHandler("/plain/(\\w+)", PlainHandler.class)).server();
+        callbackServer = HTTPTestServer.start(this::callback).server();
         client = new AsyncHTTPClient(loop, 50);
     }
 
@@ -104,12 +102,6 @@ class CoroutineHandlerTest {
     void stop() {
         client.close();
         AsyncHTTPClient.shared().close();
-        appServer.stop();
-        appServer.closeAllConnections();
-        callbackServer.stop();
-        callbackServer.closeAllConnections();
-        loop.runSync(() -> Gen.sleep(Duration.ofMillis(5)), Duration.ofSeconds(10));
-        loop.close();
         assertEquals(0, SquallAgent.verifyFailures(), "rewritten classes pass verification");
     }
 
@@ -136,13 +128,14 @@ class CoroutineHandlerTest {
         return Future.of(out);
     }
 
-    @Test
-    void coroutineHandlersAwaitAndAnswer() {
-        List<String> got = loop.runSync(this::fetchAll, Duration.ofSeconds(30));
+    @SquallTest(timeoutMillis = 30_000)
+    Future<Void> coroutineHandlersAwaitAndAnswer() {
+        List<String> got = await(fetchAll());
         assertEquals(4, got.size(), got.toString());
         assertTrue(got.get(0).contains("\"prepared\":\"prepared\"") && got.get(0).contains("\"inner\":\"plain abc\"")
                 && got.get(0).contains("\"arg\":\"abc\""), got.get(0));
         assertEquals(List.of("posted data", "error 418", "callback /cb"), got.subList(1, 4));
+        return null;
     }
 
     @Coroutine
@@ -161,9 +154,10 @@ class CoroutineHandlerTest {
         return Future.of(ok);
     }
 
-    @Test
-    void concurrentCoroutineRequestsOverlap() {
-        assertEquals(100, loop.runSync(() -> manyAtOnce(100), Duration.ofSeconds(30)));
+    @SquallTest(timeoutMillis = 30_000)
+    Future<Void> concurrentCoroutineRequestsOverlap() {
+        assertEquals(100, await(manyAtOnce(100)));
         assertTrue(client.openConnections() > 1, "the requests ran on several connections at once");
+        return null;
     }
 }

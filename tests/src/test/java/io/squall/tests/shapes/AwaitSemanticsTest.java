@@ -32,7 +32,7 @@ import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 
 /** API.md semantics 1-9, one test (or more) each. */
-class AwaitSemanticsTest extends ShapeTest {
+@SuppressWarnings("squall:swallowed-cancellation") class AwaitSemanticsTest extends ShapeTest {
 
     // ---- 1. the body runs at once on the caller's thread up to the first pending await
 
@@ -457,7 +457,7 @@ class AwaitSemanticsTest extends ShapeTest {
 
     // ---- 9. await in a method that is not a coroutine throws IllegalStateException naming the method
 
-    static final class NotCoroutines {
+    @SuppressWarnings("squall:not-coroutine") static final class NotCoroutines {
         static String notACoroutine(Future<String> f) {
             return "got " + await(f);
         }

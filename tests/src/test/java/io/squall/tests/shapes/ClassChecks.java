@@ -66,7 +66,8 @@ public final class ClassChecks {
         for (MethodNode m : cn.methods) {
             boolean hasBody = m.instructions.size() > 0;
             boolean bridge = (m.access & Opcodes.ACC_BRIDGE) != 0;
-            boolean annotated = hasBody && !bridge && (has(m.visibleAnnotations) || has(m.invisibleAnnotations));
+            boolean annotated = hasBody && !bridge && (has(m.visibleAnnotations) || has(m.invisibleAnnotations)
+                    || (returnsFuture(m.desc) && isSquallTest(m)));
             boolean lambda = m.name.startsWith("lambda$") && (m.access & Opcodes.ACC_SYNTHETIC) != 0
                     && returnsFuture(m.desc) && callsAwait(m);
             if (annotated || lambda) {
@@ -81,13 +82,43 @@ public final class ClassChecks {
         ClassNode cn = new ClassNode();
         new ClassReader(bytes).accept(cn, ClassReader.SKIP_CODE);
         List<String> out = new ArrayList<>();
+        java.util.Set<String> testEntries = new java.util.HashSet<>();
         for (MethodNode m : cn.methods) {
-            if ((m.access & Opcodes.ACC_SYNTHETIC) == 0) {
-                out.add(m.name + m.desc + " access=" + (m.access & ~Opcodes.ACC_SYNTHETIC));
+            if (m.name.endsWith(TEST_ENTRY_SUFFIX)) {
+                testEntries.add(m.name.substring(0, m.name.length() - TEST_ENTRY_SUFFIX.length())
+                        + m.desc.substring(0, m.desc.indexOf(')') + 1));
             }
+        }
+        for (MethodNode m : cn.methods) {
+            if ((m.access & Opcodes.ACC_SYNTHETIC) != 0) {
+                continue;
+            }
+            // A @SquallTest coroutine's void stand-in and renamed entry count as the method they came from.
+            if (m.desc.endsWith(")V") && testEntries.contains(m.name + m.desc.substring(0, m.desc.length() - 1))) {
+                continue;
+            }
+            String name = m.name.endsWith(TEST_ENTRY_SUFFIX)
+                    ? m.name.substring(0, m.name.length() - TEST_ENTRY_SUFFIX.length()) : m.name;
+            out.add(name + m.desc + " access=" + (m.access & ~Opcodes.ACC_SYNTHETIC));
         }
         out.sort(null);
         return out;
+    }
+
+    /** Suffix of a @SquallTest coroutine's entry once the agent gave it a void stand-in. */
+    private static final String TEST_ENTRY_SUFFIX = "$squall$test";
+
+    private static boolean isSquallTest(MethodNode m) {
+        for (List<AnnotationNode> list : java.util.Arrays.asList(m.visibleAnnotations, m.invisibleAnnotations)) {
+            if (list != null) {
+                for (AnnotationNode a : list) {
+                    if (a.desc.equals("Lio/squall/testing/SquallTest;")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**

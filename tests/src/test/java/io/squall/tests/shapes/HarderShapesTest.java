@@ -291,7 +291,7 @@ class HarderShapesTest extends ShapeTest {
 
     // ---- @Coroutine on a method that does not return a future type
 
-    static final class NotAFutureShape {
+    @SuppressWarnings("squall:return-type") static final class NotAFutureShape { // refused on purpose
         @Coroutine
         static String notAFuture(Future<String> f) {
             return "got " + await(f);

@@ -27,7 +27,7 @@ import io.squall.annotations.Coroutine;
  * lambdas defined inside coroutines, passed straight to {@code runSync}. Each shape's lambdas live in their
  * own nested class, so that a class the JVM rejects fails only its own test.
  */
-class LambdaShapesTest extends ShapeTest {
+@SuppressWarnings("squall:swallowed-cancellation") class LambdaShapesTest extends ShapeTest {
 
     /** A custom functional interface whose method returns a Future. */
     @FunctionalInterface

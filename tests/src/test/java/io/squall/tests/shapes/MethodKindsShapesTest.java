@@ -149,7 +149,7 @@ class MethodKindsShapesTest extends ShapeTest {
 
     abstract static class Base {
         @Coroutine
-        abstract Future<Integer> size(Src s);
+        @SuppressWarnings("squall:abstract") abstract Future<Integer> size(Src s);
 
         @Coroutine
         Future<String> describe(Src s) {

@@ -24,7 +24,7 @@ import io.squall.annotations.Coroutine;
  */
 class RefusalShapesTest extends ShapeTest {
 
-    static final class Refused {
+    @SuppressWarnings("squall:synchronized") static final class Refused { // refused on purpose
         final Object lock = new Object();
         int counter;
 

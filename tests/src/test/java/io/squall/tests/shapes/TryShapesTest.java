@@ -21,7 +21,7 @@ import io.squall.annotations.Coroutine;
  * exit path), nested try, rethrow, failed futures caught by the user's handlers at the await line, checked
  * exceptions unwrapped, try-with-resources, multi-catch, finally overriding the outcome.
  */
-class TryShapesTest extends ShapeTest {
+@SuppressWarnings("squall:swallowed-cancellation") class TryShapesTest extends ShapeTest {
 
     // ---- a failed future is caught by the handler around the await
 

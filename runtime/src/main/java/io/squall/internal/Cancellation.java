@@ -1,0 +1,30 @@
+package io.squall.internal;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * The {@link CancellationException} Squall's futures are cancelled with. It records no stack trace (the
+ * trace would show the code that called {@code cancel()}, not the work that was cancelled, and filling it
+ * in would cost more than the whole unwinding of a coroutine), unless the system property
+ * {@code io.squall.cancellationTraces} is {@code true}. Suppressed exceptions (what a coroutine threw while
+ * unwinding) are kept as usual. Catch it as {@code CancellationException}.
+ */
+public final class Cancellation extends CancellationException {
+    private static final long serialVersionUID = 1L;
+    private static final boolean TRACES = Boolean.getBoolean("io.squall.cancellationTraces");
+
+    /**
+     * Creates a cancellation.
+     *
+     * @param message what was cancelled, and why
+     */
+    public Cancellation(String message) {
+        super(message);
+    }
+
+    /** Fills in the stack trace only when {@code io.squall.cancellationTraces} is true. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return TRACES ? super.fillInStackTrace() : this;
+    }
+}

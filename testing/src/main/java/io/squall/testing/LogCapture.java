@@ -1,0 +1,66 @@
+package io.squall.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Collects the records of level WARNING or above that reach the root java.util.logging logger while a test
+ * runs (records an {@link ExpectLog} swallowed never get here).
+ */
+final class LogCapture extends Handler {
+
+    private final Logger root = Logger.getLogger("");
+    private final List<LogRecord> records = new ArrayList<>();
+
+    LogCapture() {
+        setLevel(Level.WARNING);
+    }
+
+    /** Starts collecting. */
+    LogCapture open() {
+        root.addHandler(this);
+        return this;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        if (record != null && record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            synchronized (records) {
+                records.add(record);
+            }
+        }
+    }
+
+    /** @return a copy of the records so far */
+    List<LogRecord> records() {
+        synchronized (records) {
+            return new ArrayList<>(records);
+        }
+    }
+
+    /** @return true if a record whose thrown exception is {@code t} was collected */
+    boolean sawThrown(Throwable t) {
+        synchronized (records) {
+            for (LogRecord r : records) {
+                if (r.getThrown() == t) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    /** Stops collecting. */
+    @Override
+    public void close() {
+        root.removeHandler(this);
+    }
+}
