@@ -45,13 +45,13 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private final InputBuffer in = new InputBuffer(READ_SIZE);
     private boolean reading;
+    /** The read in flight while {@link #reading}; a detach cancels it (the stream keeps its bytes). */
+    private Future<byte[]> pendingRead;
     private boolean handling;
     private boolean processing;
     private boolean processAgain;
     private boolean closed;
     private boolean detached;
-    /** The read in progress while {@code reading}; cancelled (its bytes stay in the stream) by {@link #detach()}. */
-    private Future<byte[]> pendingRead;
 
     private HTTPServerRequest request;
     private boolean requestKeepAlive;
@@ -175,10 +175,6 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void onRead(Future<byte[]> f) {
         reading = false;
-        pendingRead = null;
-        if (detached) {
-            return; // cancelled by detach(): the stream and its bytes belong to the new owner
-        }
         Throwable t = f.exception();
         if (t != null) {
             if (!(t instanceof StreamClosedException) && !(t instanceof CancellationException)) {
@@ -558,13 +554,15 @@ final class HTTP1ServerConnection implements HTTPConnection {
                     + (detached ? "already detached" : "closed"));
         }
         detached = true;
-        Future<byte[]> read = pendingRead;
-        if (read != null) {
-            read.cancel(); // the read that watched for a disconnect: its bytes stay buffered in the stream
-        }
         closeCallback = null;
         stream.setCloseCallback(null);
         markClosed(); // no more reads, timers or keep-alive; the stream itself stays open
+        if (reading && pendingRead != null) {
+            // The read that watches for the client leaving while the request is handled: abandon it (after
+            // markClosed, so its callback does not close the stream), so the new owner can read; IOStream
+            // keeps the bytes for the next read.
+            pendingRead.cancel();
+        }
         return new DetachedStream(stream, in.takeAll());
     }
 
