@@ -217,7 +217,7 @@ public class Future<T> {
      * @return true if the future was pending and is now cancelled, false if it was already done
      */
     public boolean cancel() {
-        Failure f = new Failure(new io.squall.internal.Cancellation("Future was cancelled"), false, null);
+        Failure f = new Failure(new io.squall.internal.CancellationException("Future was cancelled"), false, null);
         return complete(f);
     }
 
