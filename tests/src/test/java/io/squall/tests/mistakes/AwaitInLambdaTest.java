@@ -41,7 +41,16 @@ class AwaitInLambdaTest {
         PrintStream saved = System.err;
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
         try {
-            Class.forName("io.squall.tests.mistakes.ForEachSum", true, getClass().getClassLoader());
+            // a fresh loader: another test may have loaded ForEachSum already; the agent sees this definition anew
+            byte[] bytes;
+            try (java.io.InputStream in = getClass().getResourceAsStream("ForEachSum.class")) {
+                bytes = in.readAllBytes();
+            }
+            new ClassLoader(getClass().getClassLoader()) {
+                Class<?> define() {
+                    return defineClass("io.squall.tests.mistakes.ForEachSum", bytes, 0, bytes.length);
+                }
+            }.define();
         } finally {
             System.setErr(saved);
         }
