@@ -25,6 +25,7 @@ public final class WebSocketOptions {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private TCPClient tcpClient;
     private SSLContext sslContext;
+    private boolean verifyHostname = true;
 
     /** Default options: 20 s to connect and shake hands, no subprotocol, no compression, no pings. */
     public WebSocketOptions() {}
@@ -119,10 +120,10 @@ public final class WebSocketOptions {
     }
 
     /**
-     * Trusts the server certificates that {@code context} accepts on {@code wss://} URLs, instead of the JDK's
-     * trust store (for instance {@link io.squall.net.TLS#clientContextTrusting}). The host name is still verified.
+     * Trusts what {@code context} trusts for {@code wss://} (for example a private CA); by default the JDK's
+     * default trust store, as {@link io.squall.http.AsyncHTTPClient} does.
      *
-     * @param context the client context, or null for the JDK's default trust
+     * @param context the client context, or null for the default
      * @return these options
      */
     public WebSocketOptions sslContext(SSLContext context) {
@@ -130,8 +131,24 @@ public final class WebSocketOptions {
         return this;
     }
 
+    /**
+     * Turns the host name check of {@code wss://} off ({@code false}): insecure unless the SSL context pins
+     * the server's certificate. On by default.
+     *
+     * @param on false to skip the check
+     * @return these options
+     */
+    public WebSocketOptions verifyHostname(boolean on) {
+        this.verifyHostname = on;
+        return this;
+    }
+
     SSLContext sslContext() {
         return sslContext;
+    }
+
+    boolean verifyHostname() {
+        return verifyHostname;
     }
 
     Duration connectTimeout() {

@@ -222,6 +222,16 @@ class CoroutineChecksTest {
     }
 
     @Test
+    void brokenCodeGetsJavacsErrorsAndNoGuessFromTheChecks() throws Exception {
+        String src = HEADER + "class Broken {\n"
+                + "    Object f(Future<String> f) { Unknown<Future<String>> s = () -> Future.of(await(f)); return s; }\n"
+                + "}\n";
+        List<CheckedJavac.Diag> all = CheckedJavac.compile(ON, "p.Broken", src);
+        assertTrue(all.stream().anyMatch(d -> d.message.contains("Unknown")), all.toString());
+        assertEquals(Collections.emptyList(), CheckedJavac.squall(all));
+    }
+
+    @Test
     void constructorIsRejected() throws Exception {
         String src = HEADER + "class Ctor {\n    @Coroutine Ctor() {} //! ERROR constructor\n}\n";
         List<CheckedJavac.Diag> all = CheckedJavac.compile(ON, "p.Ctor", src);
