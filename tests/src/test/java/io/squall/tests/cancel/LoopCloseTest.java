@@ -187,7 +187,7 @@ class LoopCloseTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         IOStream stream = loop.runSync(() -> new TCPClient().connect("127.0.0.1", server.getLocalPort()));
         spinUntil(() -> accepted.size() == 1);
-        byte[] big = new byte[64 * 1024 * 1024]; // far more than both socket buffers hold
+        byte[] big = new byte[32 * 1024 * 1024]; // far more than both socket buffers hold
         Future<Void> write = loop.runSync(() -> Future.of(writeAll(stream, big, log)));
         loop.runSync(Gen::moment);
         assertFalse(write.isDone(), "the peer does not read, so the write waits");
@@ -232,5 +232,49 @@ class LoopCloseTest {
         assertEquals(0, client.openConnections(), "the fetch's connection is closed, not pooled");
         assertEquals(-1, drainToEof(accepted.get(0)), "the request went out, then the socket was closed");
         assertEquals("IOLoop.close(): cancelled 2 suspended coroutine(s) and let them unwind", cancelledLog());
+    }
+
+    @Coroutine
+    static Future<IOStream> connect(int port, List<String> log) {
+        try {
+            return Future.of(await(new TCPClient().connect("127.0.0.1", port)));
+        } catch (CancellationException e) {
+            log.add("connect cancelled");
+            throw e;
+        }
+    }
+
+    @Test
+    void closeCancelsAConnectInFlight() throws Exception {
+        // A listener that never accepts, its backlog full: Linux drops further SYNs, so a connect stays pending.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            Future<IOStream> pending = null;
+            for (int i = 0; i < 8 && pending == null; i++) {
+                Future<IOStream> f = loop.runSync(() -> Future.of(connect(full.getLocalPort(), log)));
+                spinUntilOrTimeout(f::isDone, 300);
+                if (f.isDone()) {
+                    loop.runSync(() -> f).close();
+                    continue;
+                }
+                pending = f;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(pending != null,
+                    "this kernel completes connects to a full backlog; cannot hold a connect in flight");
+            assertEquals(1, LoopCounters.activeHandlers(loop), "the connecting socket is registered");
+
+            loop.close();
+
+            assertTrue(pending.isCancelled());
+            assertEquals(List.of("connect cancelled"), log);
+            assertEquals("IOLoop.close(): cancelled 1 suspended coroutine(s) and let them unwind", cancelledLog());
+        }
+    }
+
+    private void spinUntilOrTimeout(java.util.function.BooleanSupplier condition, long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!condition.getAsBoolean() && System.nanoTime() < end) {
+            loop.runSync(() -> Gen.sleep(Duration.ofMillis(2)));
+        }
     }
 }
