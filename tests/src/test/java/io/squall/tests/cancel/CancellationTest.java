@@ -162,7 +162,7 @@ class CancellationTest {
     }
 
     @Coroutine
-    static Future<List<String>> swallower(AtomicReference<Future<?>> self, List<String> log) {
+    @SuppressWarnings("squall:swallowed-cancellation") static Future<List<String>> swallower(AtomicReference<Future<?>> self, List<String> log) {
         try {
             await(Gen.sleep(LONG));
         } catch (CancellationException swallowed) {
@@ -381,7 +381,7 @@ class CancellationTest {
     }
 
     @Coroutine
-    static Future<String> awaiter(Future<String> inner) {
+    @SuppressWarnings("squall:swallowed-cancellation") static Future<String> awaiter(Future<String> inner) {
         try {
             return Future.of(await(inner));
         } catch (CancellationException e) {
