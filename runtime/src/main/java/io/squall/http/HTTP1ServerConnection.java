@@ -52,6 +52,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean detached;
 
     private HTTPServerRequest request;
+    /** The handler receiving the current request's body piece by piece, or null when the body is buffered. */
+    private StreamedRequest streamed;
+    /** True while a streamed body waits on the handler (prepare() or dataReceived()): nothing is read. */
+    private boolean streamWaiting;
     private boolean requestKeepAlive;
     private boolean keepAlive;
     private boolean headersWritten;
@@ -111,7 +115,13 @@ final class HTTP1ServerConnection implements HTTPConnection {
     }
 
     private void step() {
-        while (!handling && !closed) {
+        while (!handling && !streamWaiting && !closed) {
+            if (streamed != null && (finished || parser.isMessageComplete())) {
+                if (!finished) {
+                    dispatchStreamed();
+                }
+                return; // a finished response ends the request: onResponseFlushed discards the rest of the body
+            }
             if (in.isEmpty()) {
                 readMore();
                 return;
@@ -123,6 +133,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 in.feed(parser);
                 if (parser.isHeadComplete()) {
                     checkHost();
+                    StreamedRequest sr = streamedRequest();
+                    if (sr != null) {
+                        parser.setMaxBodySize(sr.maxBodySize() >= 0 ? sr.maxBodySize() : server.maxBodySize());
+                    }
                     parser.beginRequestBody();
                     if (parser.isReadingBody()) {
                         setDeadline(server.bodyTimeoutNanos(), "body");
@@ -131,10 +145,24 @@ final class HTTP1ServerConnection implements HTTPConnection {
                             observe(stream.write(CONTINUE));
                         }
                     }
+                    if (sr != null) {
+                        startStreamed(sr);
+                        return;
+                    }
                 }
             } catch (HTTPInputException e) {
                 badRequest(e);
                 return;
+            }
+            if (streamed != null) {
+                byte[] piece = parser.takeBody();
+                if (piece.length > 0) {
+                    streamWaiting = true;
+                    clearDeadline(); // the handler's own pace is not the client's fault
+                    streamed.dataReceived(piece).addDoneCallback(d -> onLoop(this::resumeStream));
+                    return;
+                }
+                continue;
             }
             if (parser.isMessageComplete()) {
                 dispatch();
@@ -184,25 +212,56 @@ final class HTTP1ServerConnection implements HTTPConnection {
         process();
     }
 
-    private void dispatch() {
+    /**
+     * The headers of a request are complete: if the server is an {@link Application} whose route for it has
+     * a {@link StreamRequestBody} handler, starts the request now (with an empty body) and returns the handler.
+     */
+    private StreamedRequest streamedRequest() {
+        if (!(server.callback() instanceof Application) || !((Application) server.callback()).streamsAny()) {
+            return null;
+        }
+        beginRequest(new byte[0]);
+        StreamedRequest sr = ((Application) server.callback()).streamedRequest(request);
+        if (sr == null) {
+            request = null;
+        }
+        return sr;
+    }
+
+    /** Runs the streaming handler's prepare(); no body is read until it is done. */
+    private void startStreamed(StreamedRequest sr) {
+        streamed = sr;
+        streamWaiting = true;
+        clearDeadline();
+        sr.start(request).addDoneCallback(d -> onLoop(this::resumeStream));
+    }
+
+    /** The streaming handler consumed what it was given: read on (or stop, if it finished the response). */
+    private void resumeStream() {
+        streamWaiting = false;
+        if (closed || finished || streamed == null) {
+            return;
+        }
+        if (parser.isReadingBody()) {
+            setDeadline(server.bodyTimeoutNanos(), "body");
+        }
+        process();
+    }
+
+    /** The whole streamed body was consumed: the handler's verb method runs. */
+    private void dispatchStreamed() {
         clearDeadline();
         handling = true;
-        headersWritten = false;
-        finished = false;
-        chunkedOutput = false;
-        noBodyOutput = false;
-        declaredLength = -1;
-        written = 0;
-        lastWrite = null;
-        closeCallback = null;
-        request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
-                parser.body(), remote, this);
-        if (server.xheaders()) {
-            request.applyXHeaders();
+        streamed.bodyComplete();
+        if (!finished && !closed && in.isEmpty()) {
+            readMore(); // as in dispatch(): notice a client that leaves
         }
-        HTTPHeaders h = request.headers();
-        requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
-                : h.containsToken("Connection", "keep-alive");
+    }
+
+    private void dispatch() {
+        clearDeadline();
+        beginRequest(parser.body());
+        handling = true;
         HTTPServerRequest current = request;
         Future<?> f;
         try {
@@ -225,6 +284,26 @@ final class HTTP1ServerConnection implements HTTPConnection {
             // request, at most one read's worth, since step() reads no more while handling.
             readMore();
         }
+    }
+
+    /** Resets the response state and makes the request object. */
+    private void beginRequest(byte[] body) {
+        headersWritten = false;
+        finished = false;
+        chunkedOutput = false;
+        noBodyOutput = false;
+        declaredLength = -1;
+        written = 0;
+        lastWrite = null;
+        closeCallback = null;
+        request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
+                body, remote, this);
+        if (server.xheaders()) {
+            request.applyXHeaders();
+        }
+        HTTPHeaders h = request.headers();
+        requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
+                : h.containsToken("Connection", "keep-alive");
     }
 
     private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {
@@ -415,6 +494,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
+        if (streamed != null && !parser.isMessageComplete()) {
+            lingeringClose(); // answered before the streamed body ended (an error, a refusal): drop the rest
+            return;
+        }
         if (!keepAlive) {
             if (!in.isEmpty()) {
                 lingeringClose(); // the client sent more than we will read: don't answer it with a reset
@@ -425,6 +508,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         parser.reset();
         request = null;
+        streamed = null;
         handling = false;
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         // Not process() directly: this may run inside the handler's finish(), and a client with many
@@ -461,6 +545,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void badRequest(HTTPInputException e) {
         Log.debug("Bad HTTP request from " + remote + ": " + e.status() + " " + e.getMessage());
+        if (streamed != null && headersWritten) {
+            close(); // a streaming handler already answered part of its response: no room for an error page
+            return;
+        }
         clearDeadline();
         handling = true;
         String reason = HTTPStatus.reasonOrUnknown(e.status());
