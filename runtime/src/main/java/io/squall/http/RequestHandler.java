@@ -977,9 +977,19 @@ public class RequestHandler {
         }
     }
 
+    /** True if every exception is the stream's own closing (an awaited flush() failing as the client left). */
+    private static boolean onlyClosedStream(Throwable[] suppressed) {
+        for (Throwable s : suppressed) {
+            if (!(s instanceof io.squall.net.StreamClosedException)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void handleException(Throwable t) {
         if (clientGone && t instanceof CancellationException) {
-            if (t.getSuppressed().length > 0) {
+            if (t.getSuppressed().length > 0 && !onlyClosedStream(t.getSuppressed())) {
                 // The handler threw while unwinding: a bug in its cleanup, not the client's leaving.
                 Log.warning("Handler " + getClass().getName() + " for " + request + " threw while it was cancelled"
                         + " (the client closed the connection)", t);
