@@ -173,8 +173,7 @@ final class HTTP1ClientConnection {
                 fail(e); // the header callback threw
                 return;
             }
-            if (streaming != null && parser.code() >= 200 && !streaming.deliver(parser.takeBody(), this::process,
-                    this::fail)) {
+            if (streaming != null && parser.code() >= 200 && !streaming.deliver(parser, this::process, this::fail)) {
                 return; // paused until the streaming callback's future is done, or failed
             }
             if (parser.isMessageComplete()) {

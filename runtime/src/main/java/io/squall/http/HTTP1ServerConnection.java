@@ -221,7 +221,14 @@ final class HTTP1ServerConnection implements HTTPConnection {
             return null;
         }
         beginRequest(new byte[0]);
-        StreamedRequest sr = ((Application) server.callback()).streamedRequest(request);
+        StreamedRequest sr;
+        try {
+            sr = ((Application) server.callback()).streamedRequest(request);
+        } catch (RuntimeException e) {
+            // The handler's constructor failed: buffer the body; handleRequest then fails the same way (a 500).
+            Log.debug("HTTP connection from " + remote + ": cannot start a streaming handler: " + e);
+            sr = null;
+        }
         if (sr == null) {
             request = null;
         }

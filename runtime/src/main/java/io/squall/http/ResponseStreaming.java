@@ -53,16 +53,18 @@ final class ResponseStreaming {
     }
 
     /**
-     * Hands {@code piece} to the streaming callback.
+     * Hands the body bytes the parser read since the last call to the streaming callback (none are taken when
+     * only the header callback is set: the body is then buffered as usual).
      *
      * @param resume called on the loop once a pending callback future succeeded
      * @param fail called with the callback's failure
      * @return true if the caller may read on at once; false if paused (resume follows) or failed
      */
-    boolean deliver(byte[] piece, Runnable resume, Consumer<Throwable> fail) {
+    boolean deliver(HTTP1Parser parser, Runnable resume, Consumer<Throwable> fail) {
         if (body == null) {
             return true; // buffered: the parser keeps the body
         }
+        byte[] piece = parser.takeBody();
         if (piece.length == 0) {
             return true;
         }

@@ -314,6 +314,36 @@ class StreamingBodyTest {
         assertEquals("\r\n", lines.get(lines.size() - 1));
     }
 
+    @Test
+    void aHeaderCallbackAloneKeepsTheBodyBuffered() {
+        List<String> lines = new ArrayList<>();
+        HTTPResponse r = loop.runSync(() -> client.fetch(new HTTPRequest(url("/download/1")).headerCallback(lines::add)),
+                Duration.ofSeconds(30));
+        assertEquals(crcHex(generated(MIB)), crcHex(r.body()));
+        assertEquals("HTTP/1.1 200 OK\r\n", lines.get(0));
+    }
+
+    @Test
+    void aPendingStreamingCallbackFuturePausesTheDownload() {
+        Future<Void> hold = new Future<>();
+        AtomicLong got = new AtomicLong();
+        List<Future<HTTPResponse>> fetch = new ArrayList<>();
+        loop.runSync(() -> {
+            fetch.add(client.fetch(new HTTPRequest(url("/download/256")).requestTimeout(Duration.ofSeconds(90))
+                    .streamingCallback(chunk -> got.addAndGet(chunk.length) == chunk.length ? hold : null)));
+            return Future.of(null);
+        });
+        long stalled = settle(FLUSHED);
+        assertTrue(stalled < 64L * MIB, "the handler flushed " + stalled + " bytes to a paused client");
+        assertTrue(got.get() <= 64 << 10, "delivered while paused: " + got.get());
+        HTTPResponse r = loop.runSync(() -> {
+            hold.setResult(null);
+            return fetch.get(0);
+        }, Duration.ofSeconds(90));
+        assertEquals(200, r.code());
+        assertEquals(256L * MIB, got.get());
+    }
+
     @Coroutine
     static Future<Void> slowConsumer(byte[] chunk, CRC32 crc, AtomicLong got) {
         await(Gen.moment()); // every piece waits a loop turn: reading pauses meanwhile
