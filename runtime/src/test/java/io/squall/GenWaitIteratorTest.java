@@ -69,6 +69,19 @@ class GenWaitIteratorTest extends AsyncTestCase {
     }
 
     @Test
+    void inputsAlreadyDoneComeOutInTheOrderGiven() {
+        Gen.WaitIterator<Integer, String> it = Gen.WaitIterator.of(Future.of("x"), Future.failed(new IOException("y")),
+                Future.of("z"));
+        List<String> seen = new ArrayList<>();
+        while (!it.done()) {
+            Future<String> f = it.next();
+            seen.add(it.currentIndex() + (f.exception() == null ? f.result() : f.exception().getMessage()));
+        }
+        assertEquals(List.of("0x", "1y", "2z"), seen);
+        assertTrue(it.toString().contains("3 handed out"), it.toString());
+    }
+
+    @Test
     void emptyIteratorIsDoneAtOnceAndCancellationIsDelivered() {
         Gen.WaitIterator<Integer, Object> empty = Gen.WaitIterator.of(List.of());
         assertTrue(empty.done());
