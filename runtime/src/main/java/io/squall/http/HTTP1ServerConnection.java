@@ -24,6 +24,10 @@ import io.squall.net.StreamClosedException;
  *   idle --first byte--&gt; head --blank line--&gt; body --complete--&gt; handling --finish flushed--&gt; idle
  *     (idle timeout)       (header timeout)       (body timeout)                (or close)
  * </pre>
+ * A request routed to a {@link StreamRequestBody} handler leaves "head" early: the handler's prepare() runs,
+ * then each read's worth of body goes to its dataReceived() and nothing more is read until that is done
+ * ({@link StreamedRequest}); the verb method runs after the last piece. A response finished before the body
+ * ended closes the connection (lingering, as for bad input).
  * Bad input is answered with its status (400, 413, 414, 431, 505), then the connection is half-closed and
  * what the client still sends is drained briefly, so the client reads the answer rather than a reset.
  * Everything runs on the stream's loop thread.
