@@ -212,7 +212,7 @@ public class Future<T> {
      * @return true if the future was pending and is now cancelled, false if it was already done
      */
     public boolean cancel() {
-        Failure f = new Failure(new io.squall.internal.Cancellation("Future was cancelled"), false);
+        Failure f = new Failure(new io.squall.internal.CancellationException("Future was cancelled"), false);
         return complete(f);
     }
 

@@ -280,7 +280,7 @@ public final class Scope {
             }
             out.trySetException(fail);
         } else if (cancelled) {
-            CancellationException e = new io.squall.internal.Cancellation("Scope was cancelled; the body and every child"
+            CancellationException e = new io.squall.internal.CancellationException("Scope was cancelled; the body and every child"
                     + " have unwound");
             if (unwound != null) {
                 for (Throwable t : unwound) {

@@ -161,7 +161,8 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
     @Override
     public Void visitLambdaExpression(LambdaExpressionTree node, Void p) {
         TypeMirror returned = lambdaReturnType(getCurrentPath());
-        boolean coroutine = returned != null && isFutureType(returned);
+        // An unknown or erroneous target type: javac reports that already; say nothing about awaits in it.
+        boolean coroutine = returned == null || returned.getKind() == TypeKind.ERROR || isFutureType(returned);
         String what = "a lambda whose functional method returns "
                 + (returned == null ? "an unknown type" : returned.getKind() == TypeKind.VOID ? "void"
                         : returned.toString());
@@ -398,7 +399,7 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
     /** The return type of a lambda's functional method, as instantiated by the lambda's target type. */
     private TypeMirror lambdaReturnType(TreePath lambda) {
         TypeMirror target = trees.getTypeMirror(lambda);
-        if (!(target instanceof DeclaredType)) {
+        if (!(target instanceof DeclaredType) || target.getKind() != TypeKind.DECLARED) {
             return null; // an intersection cast or an erroneous type: nothing to say
         }
         DeclaredType type = (DeclaredType) target;

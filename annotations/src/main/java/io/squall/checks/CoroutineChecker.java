@@ -49,8 +49,16 @@ final class CoroutineChecker implements TaskListener {
             return;
         }
         TreePath path = trees.getPath(e.getTypeElement());
-        if (path != null) {
+        if (path == null) {
+            return;
+        }
+        try {
             new CheckScanner(task, trees, e.getCompilationUnit()).scan(path, null);
+        } catch (RuntimeException | LinkageError bug) {
+            // A bug in the checks must never break the user's compilation.
+            trees.printMessage(javax.tools.Diagnostic.Kind.WARNING, "Squall coroutine checks skipped "
+                    + e.getTypeElement().getQualifiedName() + " after an internal error (" + bug + "); please"
+                    + " report it with this class [squall:internal]", path.getLeaf(), e.getCompilationUnit());
         }
     }
 }

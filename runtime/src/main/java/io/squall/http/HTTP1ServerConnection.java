@@ -49,6 +49,8 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private final InputBuffer in = new InputBuffer(READ_SIZE);
     private boolean reading;
+    /** The read in flight while {@link #reading}; a detach cancels it (the stream keeps its bytes). */
+    private Future<byte[]> pendingRead;
     private boolean handling;
     private boolean processing;
     private boolean processAgain;
@@ -199,6 +201,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
+        pendingRead = f;
         f.addDoneCallback(this::onRead);
     }
 
@@ -653,6 +656,12 @@ final class HTTP1ServerConnection implements HTTPConnection {
         closeCallback = null;
         stream.setCloseCallback(null);
         markClosed(); // no more reads, timers or keep-alive; the stream itself stays open
+        if (reading && pendingRead != null) {
+            // The read that watches for the client leaving while the request is handled: abandon it (after
+            // markClosed, so its callback does not close the stream), so the new owner can read; IOStream
+            // keeps the bytes for the next read.
+            pendingRead.cancel();
+        }
         return new DetachedStream(stream, in.takeAll());
     }
 

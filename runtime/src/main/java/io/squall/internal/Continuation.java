@@ -452,7 +452,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (failure instanceof CancellationException) {
             cancelled = (CancellationException) failure;
         } else {
-            cancelled = new Cancellation(failure == null
+            cancelled = new io.squall.internal.CancellationException(failure == null
                     ? "Coroutine was cancelled (its body finished after the cancellation; its result is dropped)"
                     : "Coroutine was cancelled (its body threw while unwinding: see the suppressed exception)");
             if (failure != null) {

@@ -72,6 +72,7 @@ public final class TLS {
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     private static volatile SSLContext defaultClient;
+    private static volatile boolean renegotiationPropertySet;
 
     private TLS() {
         throw new AssertionError("TLS is a utility class");
@@ -91,6 +92,7 @@ public final class TLS {
      * @return a new engine
      */
     public static SSLEngine serverEngine(SSLContext context, SSLParameters parameters, List<String> applicationProtocols) {
+        refuseClientRenegotiation();
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         if (parameters != null) {
@@ -136,6 +138,26 @@ public final class TLS {
         }
         engine.setSSLParameters(p);
         return engine;
+    }
+
+    /**
+     * Asks the JDK to answer a TLS 1.2 client's renegotiation with a fatal handshake_failure alert (its
+     * {@code jdk.tls.rejectClientInitiatedRenegotiation} property, read when the JDK's first server handshake
+     * starts; a value the user set is kept). It applies to every server engine of the JVM. {@link TLSLayer}
+     * refuses renegotiation on its own as well, for a JVM whose first server handshake came earlier; it can
+     * only close with close_notify then.
+     */
+    private static void refuseClientRenegotiation() {
+        if (!renegotiationPropertySet) {
+            renegotiationPropertySet = true;
+            try {
+                if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+                    System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+                }
+            } catch (SecurityException e) {
+                Log.debug("TLS: cannot set jdk.tls.rejectClientInitiatedRenegotiation: " + e);
+            }
+        }
     }
 
     private static String[] supported(List<String> wanted, String[] supported) {

@@ -59,6 +59,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
     private boolean closed;
     /** A failure found outside a read or write (after a delegated task), thrown by the next one. */
     private IOException failure;
+    /** A TLS 1.2 client started renegotiating; it is refused once the engine's task has looked at it. */
+    private boolean renegotiationSeen;
 
     /**
      * @param engine a configured engine (client or server mode set); the handshake begins at once
@@ -324,6 +326,10 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         }
     }
 
+    private static SSLException renegotiationRefused() {
+        return new SSLException("TLS: client-initiated renegotiation refused; closing the connection");
+    }
+
     private void throwFailure() throws IOException {
         if (failure != null) {
             throw failure;
@@ -344,7 +350,14 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         // renegotiate, which costs the server a full handshake each time (a denial-of-service lever).
         if (unwrapped && !engine.getUseClientMode() && !engine.isOutboundDone() && hs != HandshakeStatus.NOT_HANDSHAKING
                 && hs != HandshakeStatus.FINISHED && "TLSv1.2".equals(engine.getSession().getProtocol())) {
-            throw new SSLException("TLS: client-initiated renegotiation refused; closing the connection");
+            if (hs == HandshakeStatus.NEED_TASK && !renegotiationSeen) {
+                // Let the JDK look at the ClientHello first: with jdk.tls.rejectClientInitiatedRenegotiation (set by
+                // TLS.serverEngine) it refuses with a fatal alert, which clients report as an error. If it does not,
+                // the task's completion refuses it here (see runDelegatedTasks).
+                renegotiationSeen = true;
+                return;
+            }
+            throw renegotiationRefused();
         }
     }
 
@@ -378,7 +391,14 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             if (f.exception() != null) {
                 Log.debug("TLS: a delegated task failed: " + f.exception()); // the engine reports it next
             }
-            if (!closed && !handshakeDone) {
+            if (!closed && renegotiationSeen) {
+                try {
+                    wrap(NO_DATA, 0, 1); // throws the engine's own refusal, queueing its fatal alert
+                    failure = renegotiationRefused();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            } else if (!closed && !handshakeDone) {
                 // The engine keeps a task's failure (a refused certificate) until the next wrap or unwrap, and an
                 // unwrap that lacks input returns before looking: probe with a wrap, which sends nothing otherwise.
                 try {

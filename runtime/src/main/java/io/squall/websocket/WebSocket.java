@@ -24,8 +24,10 @@ import io.squall.net.IOStream;
  * Object reply = await(ws.readMessage());   // "hi" from an echo server
  * }</pre>
  *
- * <p>The connection runs on the loop of the thread that calls {@code connect}. {@code wss://} URLs need TLS
- * under {@link IOStream}; until this build has it, they fail with {@link UnsupportedOperationException}.
+ * <p>The connection runs on the loop of the thread that calls {@code connect}. {@code wss://} URLs run over
+ * TLS ({@link io.squall.net.TCPClient}'s, {@link IOStream} underneath): the server's certificate and host
+ * name are verified against the JDK's default trust store unless {@link WebSocketOptions#sslContext} names
+ * another trust.
  */
 public final class WebSocket {
     private static final int MAX_RESPONSE_HEAD = 64 * 1024;
@@ -36,7 +38,7 @@ public final class WebSocket {
     /**
      * Connects to {@code url} with default {@link WebSocketOptions}.
      *
-     * @param url a {@code ws://} URL
+     * @param url a {@code ws://} or {@code wss://} URL
      * @return a future of the open connection; see {@link #connect(String, WebSocketOptions)}
      */
     public static Future<WebSocketClientConnection> connect(String url) {
@@ -46,11 +48,11 @@ public final class WebSocket {
     /**
      * Connects to {@code url} and runs the opening handshake (RFC 6455 section 4.1).
      *
-     * @param url a {@code ws://} URL
+     * @param url a {@code ws://} or {@code wss://} URL
      * @param options timeouts, headers, subprotocols, compression
      * @return a future of the open connection. It fails with {@link IllegalArgumentException} for a
-     *     malformed URL, {@link UnsupportedOperationException} for {@code wss://} (no TLS in this build yet),
-     *     the {@link io.squall.net.TCPClient} errors ({@code UnknownHostException}, {@code ConnectException}),
+     *     malformed URL, the {@link io.squall.net.TCPClient} errors (TLS ones for {@code wss://}: an
+     *     untrusted or expired certificate, a wrong host name), ({@code UnknownHostException}, {@code ConnectException}),
      *     {@link TimeoutException} when the connect timeout passes, and {@link WebSocketHandshakeException}
      *     when the server refuses or answers wrongly
      */
@@ -73,12 +75,7 @@ public final class WebSocket {
             return Future.failed(new IllegalArgumentException("WebSocket.connect: " + url
                     + " has a fragment (#...), which WebSocket URLs must not have (RFC 6455 section 3)"));
         }
-        if (scheme.equals("wss")) {
-            return Future.failed(new UnsupportedOperationException("WebSocket.connect: " + url
-                    + " needs TLS, which this build of Squall does not have yet; use ws:// (or a TLS-terminating"
-                    + " proxy)"));
-        }
-        return new ClientHandshake(uri, url, options).start();
+        return new ClientHandshake(uri, url, options, scheme.equals("wss")).start();
     }
 
     /** One connection attempt: TCP connect, request, response check; everything on the caller's loop. */
@@ -89,21 +86,30 @@ public final class WebSocket {
         private final IOLoop loop = IOLoop.current();
         private final Future<WebSocketClientConnection> result = new Future<>();
         private final String key = Handshake.newKey();
+        private final boolean tls;
         private IOStream stream;
         private Timeout timer;
 
-        ClientHandshake(URI uri, String url, WebSocketOptions options) {
+        ClientHandshake(URI uri, String url, WebSocketOptions options, boolean tls) {
             this.uri = uri;
             this.url = url;
             this.options = options;
+            this.tls = tls;
         }
 
         Future<WebSocketClientConnection> start() {
             Duration timeout = options.connectTimeout();
             timer = loop.callLater(timeout, () -> fail(new TimeoutException("WebSocket.connect: " + url
                     + " did not complete the opening handshake within " + timeout)));
-            int port = uri.getPort() > 0 ? uri.getPort() : 80;
-            Future<IOStream> connecting = options.tcpClient().connect(uri.getHost(), port, timeout);
+            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+            String host = uri.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1); // an IPv6 literal
+            }
+            Future<IOStream> connecting = tls
+                    ? options.tcpClient().connect(host, port, timeout, options.sslContext(), options.verifyHostname(),
+                            List.of("http/1.1"))
+                    : options.tcpClient().connect(host, port, timeout);
             connecting.addDoneCallback(f -> {
                 if (f.exception() != null) {
                     fail(f.exception());

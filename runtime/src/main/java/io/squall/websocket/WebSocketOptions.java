@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import javax.net.ssl.SSLContext;
+
 import io.squall.http.HTTPHeaders;
 import io.squall.net.TCPClient;
 
@@ -22,6 +24,8 @@ public final class WebSocketOptions {
     private Duration pingTimeout;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private TCPClient tcpClient;
+    private SSLContext sslContext;
+    private boolean verifyHostname = true;
 
     /** Default options: 20 s to connect and shake hands, no subprotocol, no compression, no pings. */
     public WebSocketOptions() {}
@@ -113,6 +117,38 @@ public final class WebSocketOptions {
     public WebSocketOptions tcpClient(TCPClient client) {
         this.tcpClient = client;
         return this;
+    }
+
+    /**
+     * Trusts what {@code context} trusts for {@code wss://} (for example a private CA); by default the JDK's
+     * default trust store, as {@link io.squall.http.AsyncHTTPClient} does.
+     *
+     * @param context the client context, or null for the default
+     * @return these options
+     */
+    public WebSocketOptions sslContext(SSLContext context) {
+        this.sslContext = context;
+        return this;
+    }
+
+    /**
+     * Turns the host name check of {@code wss://} off ({@code false}): insecure unless the SSL context pins
+     * the server's certificate. On by default.
+     *
+     * @param on false to skip the check
+     * @return these options
+     */
+    public WebSocketOptions verifyHostname(boolean on) {
+        this.verifyHostname = on;
+        return this;
+    }
+
+    SSLContext sslContext() {
+        return sslContext;
+    }
+
+    boolean verifyHostname() {
+        return verifyHostname;
     }
 
     Duration connectTimeout() {

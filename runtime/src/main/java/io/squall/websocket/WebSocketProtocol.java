@@ -14,6 +14,7 @@ import io.squall.IOLoop;
 import io.squall.Timeout;
 import io.squall.internal.Log;
 import io.squall.net.IOStream;
+import io.squall.net.StreamClosedException;
 
 /**
  * One WebSocket connection after the opening handshake, for either side (RFC 6455 sections 5-7): reads
@@ -420,6 +421,11 @@ final class WebSocketProtocol {
     }
 
     private void onListenerFailure(Throwable t) {
+        if (t instanceof StreamClosedException || t instanceof WebSocketClosedException) {
+            // a write of the handler failed because the peer went away (or we are closing): not a bug
+            Log.debug(name + ": message handling ended by the connection closing: " + t);
+            return;
+        }
         Log.error("Uncaught exception while handling a message on " + name + "; closing it with 1011", t);
         close(1011, "internal error");
     }

@@ -41,8 +41,7 @@ class TLSStreamTest extends NetTestBase {
     void startServer() {
         pki = TestPKI.get();
         server = server(new EchoServer());
-        server.ssl(pki.serverContext(pki.chainPem));
-        server.setSslHandshakeTimeout(Duration.ofMillis(500));
+        server.ssl(pki.serverContext(pki.chainPem)); // default handshake timeout: a loaded machine is slow
         server.listen(0, "127.0.0.1");
         port = server.port();
     }
@@ -142,18 +141,43 @@ class TLSStreamTest extends NetTestBase {
     }
 
     @Test
+    void truncatedOrForgedRecordsAfterTheHandshakeEndOnlyThatConnection() throws Exception {
+        for (boolean forged : new boolean[] {false, true}) {
+            IOStream s = track(run(this::connect));
+            s.write("ok\n".getBytes(StandardCharsets.US_ASCII));
+            run(() -> s.readUntil(NL));
+            // raw bytes under the TLS stage: an application-data record header, then 100 of its bytes
+            int length = forged ? 100 : 16_000;
+            ByteBuffer record = ByteBuffer.allocate(105).put(new byte[] {23, 3, 3, (byte) (length >> 8), (byte) length});
+            record.position(105).flip();
+            s.channel().write(record);
+            if (!forged) {
+                s.channel().shutdownOutput(); // the record is never finished
+            }
+            Future<byte[]> end = s.readUntilClose();
+            run(() -> until(end::isDone));
+            assertTrue(s.isClosed(), "the server closed the connection");
+            assertEquals("next", echoOnce("next"));
+        }
+    }
+
+    @Test
     void stalledHandshakeIsCutByTheTimeout() throws Exception {
         byte[] hello = clientHello();
+        EchoServer impatient = server(new EchoServer());
+        impatient.ssl(pki.serverContext(pki.chainPem));
+        impatient.setSslHandshakeTimeout(Duration.ofMillis(300));
+        impatient.listen(0, "127.0.0.1");
         Socket raw = closeLater(new Socket());
         long start = System.nanoTime();
         boolean closed = blocking(() -> {
-            raw.connect(new InetSocketAddress(LOOPBACK, port));
+            raw.connect(new InetSocketAddress(LOOPBACK, impatient.port()));
             raw.getOutputStream().write(Arrays.copyOf(hello, 20)); // a record header promising more, then silence
             raw.setSoTimeout(20_000);
             return readsToEof(raw.getInputStream());
         });
         assertTrue(closed, "the server closed the stalled connection");
-        assertTrue(System.nanoTime() - start < Duration.ofSeconds(15).toNanos(), "closed by the 500 ms timeout");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(15).toNanos(), "closed by the 300 ms timeout, not the 20 s read timeout");
         assertEquals("ok", echoOnce("ok"));
     }
 

@@ -247,6 +247,44 @@ class WebSocketProtocolErrorsTest extends WebSocketTestCase {
         assertEquals(expected, got);
     }
 
+    @Test
+    void aPrepareThatWaitsLosesNoFrame() throws Exception {
+        start(new Application().addHandler("/later", () -> new EchoHandlers.Echo(closes) {
+            @Override
+            protected io.squall.Future<?> prepare() {
+                io.squall.Future<Void> f = new io.squall.Future<>();
+                io.squall.IOLoop.current().callLater(Duration.ofMillis(100), () -> f.setResult(null));
+                return f; // as a coroutine awaiting an authentication lookup would
+            }
+        }));
+        List<String> got = blocking(() -> {
+            List<String> out = new ArrayList<>();
+            try (RawWebSocket ws = new RawWebSocket(port)) {
+                // a frame right behind the request, read by the HTTP connection while prepare() waits
+                String req = "GET /later HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                ws.out.write(concat(req.getBytes(StandardCharsets.ISO_8859_1), masked(0x81, utf8("early"))));
+                ws.out.flush();
+                ws.readHead();
+                out.add(ws.readFrame().text());
+                ws.send(masked(0x81, utf8("later")));
+                out.add(ws.readFrame().text());
+                ws.send(masked(0x88, bytes(0x03, 0xE8)));
+                out.add("close " + ws.readCloseCode());
+            }
+            try (RawWebSocket ws = new RawWebSocket(port)) {
+                // nothing behind the request: the HTTP connection's disconnect watch is pending at the upgrade
+                ws.handshake("/later", "");
+                ws.send(masked(0x81, utf8("after")));
+                out.add(ws.readFrame().text());
+                ws.send(masked(0x88, bytes(0x03, 0xE8)));
+                out.add("close " + ws.readCloseCode());
+            }
+            return out;
+        });
+        assertEquals(List.of("early", "later", "close 1000", "after", "close 1000"), got);
+    }
+
     private String status(String request) throws Exception {
         try (RawWebSocket ws = new RawWebSocket(port)) {
             String head = ws.request(request);

@@ -61,11 +61,14 @@ class WebSocketSquallTest extends WebSocketTestCase {
         int messages = 100;
         List<Future<List<Object>>> clients = new ArrayList<>();
         for (int c = 0; c < sockets; c++) {
-            clients.add(pipelined(url("/echo"), new WebSocketOptions(), c, messages));
+            // All 1,000 handshakes start at once on one loop: on a loaded 2-core machine they can take longer
+            // than the default 20 s connect timeout, which here is only a hang guard.
+            clients.add(pipelined(url("/echo"), new WebSocketOptions().connectTimeout(Duration.ofSeconds(100)), c,
+                    messages));
         }
         long t0 = System.nanoTime();
         long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        List<List<Object>> results = runSync(() -> Gen.multi(clients));
+        List<List<Object>> results = loop.runSync(() -> Gen.multi(clients), Duration.ofSeconds(110)); // hang guard only
         System.out.println("1000 sockets x 100 messages echoed in " + (System.nanoTime() - t0) / 1_000_000
                 + " ms, loop thread CPU " + (java.lang.management.ManagementFactory.getThreadMXBean()
                 .getCurrentThreadCpuTime() - cpu0) / 1_000_000 + " ms");
@@ -133,5 +136,77 @@ class WebSocketSquallTest extends WebSocketTestCase {
         runSync(() -> ws.writeMessage("z".repeat(100_000)));
         assertEquals(null, runSync(ws::readMessage));
         assertEquals(1009, ws.closeCode());
+    }
+
+    @Test
+    void writeMessageFuturesWaitForASlowReader() throws Exception {
+        int[] flushed = {0};
+        byte[] mib = new byte[1 << 20];
+        start(new Application().addHandler("/flood", () -> new WebSocketHandler() {
+            @Override
+            public Future<?> open(String... args) {
+                writeMore();
+                return null;
+            }
+
+            private void writeMore() {
+                if (flushed[0] == 64 || isClosed()) {
+                    return;
+                }
+                writeMessage(mib).addDoneCallback(f -> {
+                    if (f.exception() == null) {
+                        flushed[0]++;
+                        writeMore();
+                    }
+                });
+            }
+        }));
+        try (RawWebSocket ws = blocking(() -> {
+            RawWebSocket raw = new RawWebSocket(port);
+            raw.socket.setReceiveBufferSize(64 * 1024);
+            raw.handshake("/flood", "");
+            return raw;
+        })) {
+            runSync(() -> Gen.sleep(Duration.ofMillis(300)));
+            int whileNotReading = flushed[0];
+            assertTrue(whileNotReading < 16, "a reader that reads nothing holds the writer back: " + whileNotReading
+                    + " MiB flushed");
+            int frames = blocking(() -> {
+                for (int i = 0; i < 64; i++) {
+                    assertEquals(1 << 20, ws.readFrame().payload.length);
+                }
+                return 64;
+            });
+            assertEquals(64, frames);
+            assertEquals(64, flushed[0]);
+            blocking(() -> {
+                ws.send(RawWebSocket.masked(0x88, new byte[] {0x03, (byte) 0xE8}));
+                return ws.readCloseCode();
+            });
+        }
+    }
+
+    @Test
+    void aClientThatVanishesMidWriteIsNoError() throws Exception {
+        Queue<String> closes = new ConcurrentLinkedQueue<>();
+        start(new Application().addHandler("/big", () -> new EchoHandlers.Echo(closes) {
+            @Override
+            public Future<?> onMessage(String message) {
+                return writeMessage(new byte[8 << 20]); // fails once the client is gone; logged at debug only
+            }
+        }));
+        blocking(() -> {
+            try (RawWebSocket ws = new RawWebSocket(port)) {
+                ws.handshake("/big", "");
+                ws.send(RawWebSocket.masked(0x81, "go".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                ws.in.readNBytes(1000);
+                ws.socket.setSoLinger(true, 0); // a reset, not a clean close
+            }
+            return null;
+        });
+        for (int i = 0; i < 200 && closes.isEmpty(); i++) {
+            runSync(() -> Gen.sleep(Duration.ofMillis(10)));
+        }
+        assertEquals("[1006:null]", closes.toString(), "onClose ran, with no close frame received");
     }
 }

@@ -16,7 +16,11 @@ abstract class WebSocketTestCase extends AsyncTestCase {
     protected int port;
 
     protected void start(Application app) {
-        server = new HTTPServer(app);
+        start(new HTTPServer(app));
+    }
+
+    protected void start(HTTPServer s) {
+        server = s;
         server.listen(0, "127.0.0.1");
         port = server.port();
     }

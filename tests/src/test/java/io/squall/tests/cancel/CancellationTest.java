@@ -162,7 +162,7 @@ class CancellationTest {
     }
 
     @Coroutine
-    static Future<List<String>> swallower(AtomicReference<Future<?>> self, List<String> log) {
+    @SuppressWarnings("squall:swallowed-cancellation") static Future<List<String>> swallower(AtomicReference<Future<?>> self, List<String> log) {
         try {
             await(Gen.sleep(LONG));
         } catch (CancellationException swallowed) {
@@ -322,11 +322,15 @@ class CancellationTest {
             assertEquals(1, finallies.get(), "round " + i);
         }
         assertEquals(rounds, cancelled + completed);
+        System.out.println("cancel() vs completion from two threads, " + rounds + " rounds: " + cancelled
+                + " ended cancelled, " + completed + " completed");
     }
 
     @Test
     void cancelRacingTheBodyFinishingOnTheLoopHasExactlyOneOutcome() throws Exception {
         int rounds = 2000;
+        int cancelled = 0;
+        int completed = 0;
         for (int i = 0; i < rounds; i++) {
             AtomicInteger finallies = new AtomicInteger();
             Future<Integer> awaited = new Future<>();
@@ -345,11 +349,15 @@ class CancellationTest {
             runUntilDone(f);
             if (wasCancelled) {
                 assertTrue(f.isCancelled(), "round " + i + ": cancel() returned true but " + f);
+                cancelled++;
             } else {
                 assertEquals(2, f.result(), "round " + i);
+                completed++;
             }
             assertEquals(1, finallies.get());
         }
+        System.out.println("cancel() from another thread vs the body finishing on the running loop, " + rounds
+                + " rounds: " + cancelled + " ended cancelled, " + completed + " completed");
     }
 
     @Test
@@ -373,7 +381,7 @@ class CancellationTest {
     }
 
     @Coroutine
-    static Future<String> awaiter(Future<String> inner) {
+    @SuppressWarnings("squall:swallowed-cancellation") static Future<String> awaiter(Future<String> inner) {
         try {
             return Future.of(await(inner));
         } catch (CancellationException e) {

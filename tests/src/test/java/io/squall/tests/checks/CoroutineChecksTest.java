@@ -210,6 +210,28 @@ class CoroutineChecksTest {
     }
 
     @Test
+    void squallTestMethodsReturningAFutureAreCoroutines() throws Exception {
+        String src = HEADER + "class T {\n"
+                + "    @io.squall.testing.SquallTest Future<Void> coroutineTest(Future<String> f) { await(f); return null; }\n"
+                + "    @io.squall.testing.SquallTest void plainTest(Future<String> f) {\n"
+                + "        await(f); //! ERROR not-coroutine\n"
+                + "    }\n"
+                + "}\n";
+        List<CheckedJavac.Diag> squall = CheckedJavac.squall(CheckedJavac.compile(ON, "p.T", src));
+        assertEquals(CheckedJavac.expected(src), CheckedJavac.actual(squall), squall.toString());
+    }
+
+    @Test
+    void brokenCodeGetsJavacsErrorsAndNoGuessFromTheChecks() throws Exception {
+        String src = HEADER + "class Broken {\n"
+                + "    Object f(Future<String> f) { Unknown<Future<String>> s = () -> Future.of(await(f)); return s; }\n"
+                + "}\n";
+        List<CheckedJavac.Diag> all = CheckedJavac.compile(ON, "p.Broken", src);
+        assertTrue(all.stream().anyMatch(d -> d.message.contains("Unknown")), all.toString());
+        assertEquals(Collections.emptyList(), CheckedJavac.squall(all));
+    }
+
+    @Test
     void constructorIsRejected() throws Exception {
         String src = HEADER + "class Ctor {\n    @Coroutine Ctor() {} //! ERROR constructor\n}\n";
         List<CheckedJavac.Diag> all = CheckedJavac.compile(ON, "p.Ctor", src);

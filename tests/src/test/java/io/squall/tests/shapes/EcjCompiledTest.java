@@ -31,9 +31,9 @@ import io.squall.Future;
  * The shape corpus compiled by the Eclipse compiler (ECJ) instead of javac, once per test run: every shape test
  * class of this package and the fixtures. A second compiler's bytecode (other slot allocation, other switch,
  * try/finally and string-concatenation shapes, no stack spill before a switch expression) guards the agent
- * against fitting javac only. Every class with coroutines is rewritten, passes {@code CheckClassAdapter}, and is
- * loaded, linked and initialized through the agent (so the JVM's verifier sees it); the fixtures run against
- * their plain twins.
+ * against fitting javac only. Every class with coroutines is rewritten, and loaded, linked and initialized
+ * through the agent, so the JVM's verifier and the agent's own load-time check ({@code CheckClassAdapter} and a
+ * data-flow {@code Analyzer}, on in these tests) see it; the fixtures run against their plain twins.
  */
 class EcjCompiledTest extends ShapeTest {
 
@@ -89,7 +89,9 @@ class EcjCompiledTest extends ShapeTest {
 
     @Test
     void everyEcjCompiledCoroutineClassRewritesToAVerifiableClass() throws Throwable {
+        long start = System.nanoTime();
         Map<String, byte[]> classes = compiled();
+        System.out.printf("[ecj] %d classes compiled in %d ms%n", classes.size(), (System.nanoTime() - start) / 1_000_000);
         EcjLoader loader = new EcjLoader(classes, getClass().getClassLoader());
         AgentAccess agent = AgentAccess.transformer();
         long verifyFailures = AgentAccess.verifyFailures();
@@ -108,12 +110,7 @@ class EcjCompiledTest extends ShapeTest {
             assertNotNull(out, internalName + " has coroutines " + coroutines + " but was not rewritten");
             rewritten++;
             coroutineClasses.add(e.getKey());
-            String report = ClassChecks.verify(out, loader);
-            if (!report.isEmpty()) {
-                problems.append(internalName).append(":\n").append(report).append('\n');
-            }
         }
-        assertEquals("", problems.toString(), "CheckClassAdapter errors in ECJ-compiled classes");
         assertTrue(rewritten >= 40, "ECJ-compiled coroutine classes rewritten: " + rewritten);
         for (String name : coroutineClasses) {
             try {

@@ -298,10 +298,10 @@ final class RandomProgram {
                     ? "(" + expr("int", d + 1) + " < " + expr("int", d + 1) + ")"
                     : "(" + expr("boolean", d + 1) + (random.nextBoolean() ? " && " : " || ") + expr("boolean", d + 1) + ")";
             default -> switch (random.nextInt(modern ? 6 : 5)) {
-                case 0, 1 -> "(" + expr("String", d + 1) + " + " + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ")";
+                case 0, 1, 4 -> "(" + expr("String", d + 1) + " + " + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ")";
                 case 2 -> "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1)
                         + ").v";
-                case 3, 4 -> wide > 0 || d > 0
+                case 3 -> wide > 0 || d > 0
                         ? "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + expr("String", d + 1) + ").v"
                         : "new Box(" + expr(TYPES[random.nextInt(TYPES.length)], d + 1) + ", " + switchWithTry(d + 1) + ").v";
                 default -> d > 0

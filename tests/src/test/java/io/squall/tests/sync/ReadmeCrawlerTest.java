@@ -51,7 +51,7 @@ class ReadmeCrawlerTest {
         }
 
         @Coroutine
-        private Future<Void> worker() {
+        @SuppressWarnings("squall:swallowed-cancellation") private Future<Void> worker() { // as the README
             while (true) {
                 String url = await(urls.get());          // waits while the queue is empty
                 try {

@@ -17,7 +17,7 @@ import io.squall.testing.SquallTest;
 import io.squall.testing.VirtualClock;
 
 /** Long sync timeouts under squall-testing's virtual clock: they fire at once, in deadline order. */
-class SyncVirtualTimeTest {
+@SuppressWarnings("squall:swallowed-cancellation") class SyncVirtualTimeTest { // timeouts are caught on purpose
 
     @SquallTest(virtualTime = true)
     Future<Void> longSyncTimeoutsRunInstantly(VirtualClock clock) {

@@ -112,7 +112,7 @@ class WebSpiderTest {
         }
 
         @Coroutine
-        Future<Void> worker() {
+        @SuppressWarnings("squall:swallowed-cancellation") Future<Void> worker() { // as Tornado's webspider
             while (true) {
                 String url = await(queue.get());
                 try {
