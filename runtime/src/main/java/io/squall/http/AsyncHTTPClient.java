@@ -290,6 +290,33 @@ public class AsyncHTTPClient {
         }
     }
 
+    /**
+     * A fetch's request timeout. If the loop is closed while the fetch is in flight, {@link IOLoop#close()}
+     * cancels the fetch through it, so a coroutine awaiting the fetch unwinds with a cancellation.
+     */
+    private final class RequestTimer implements Runnable, io.squall.internal.LoopCloseHook {
+        private final Attempt attempt;
+
+        RequestTimer(Attempt attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void run() {
+            onTimeout(attempt);
+        }
+
+        @Override
+        public void cancelOnClose() {
+            attempt.result.cancel();
+        }
+
+        @Override
+        public String toString() {
+            return "request timeout of " + attempt.original.url();
+        }
+    }
+
     /** On the loop: the fetch's Future was cancelled (see {@link FetchFuture}). */
     private void cancelled(Attempt a) {
         if (a == null) {
@@ -318,7 +345,7 @@ public class AsyncHTTPClient {
             result.setException(new IllegalStateException("AsyncHTTPClient is closed; cannot fetch " + request.url()));
             return;
         }
-        a.timer = loop.callLater(request.requestTimeout(), () -> onTimeout(a));
+        a.timer = loop.callLater(request.requestTimeout(), new RequestTimer(a));
         begin(a, request);
     }
 

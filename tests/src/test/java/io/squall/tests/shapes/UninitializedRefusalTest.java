@@ -18,10 +18,11 @@ import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * The one uninitialized-object refusal left (agent/README.md's table): an uninitialized object that cannot be
- * re-created on resume because its own {@code NEW} would have to run while it is still live. No compiler emits
- * this (such frames do not verify); hand-made bytecode can, and the agent must refuse it with a clear message
- * instead of writing a broken class.
+ * The uninitialized-object refusals left (agent/README.md's table), one hand-made class each: an object live when
+ * its own {@code NEW} runs again, two {@code NEW}s each live before the other, an uninitialized type whose
+ * {@code NEW} cannot be found, and {@code uninitializedThis} across an await. No compiler emits these (such frames
+ * do not verify); hand-made bytecode can, and the agent must refuse it with a clear message naming the method,
+ * the reason and the source file instead of writing a broken class.
  */
 class UninitializedRefusalTest {
 
@@ -59,7 +60,163 @@ class UninitializedRefusalTest {
 
     @Test
     void anObjectLiveAtItsOwnNewIsRefused() throws Throwable {
-        byte[] out = AgentAccess.transformer().rewrite(getClass().getClassLoader(), CLASS, selfLive());
+        String message = refusalOf(CLASS, selfLive());
+        assertTrue(message.contains("handmade.SelfLive.m") && message.contains("its own 'new' runs again")
+                && message.contains("SelfLive.java"), "refusal message naming the method, the reason and the file: "
+                + message);
+    }
+
+    private static final String MUTUAL = "handmade/MutualNews";
+
+    /**
+     * {@code m(f)} with two {@code NEW StringBuilder}s A and B: the frame before A claims B's object in local 1,
+     * the frame before B claims A's object in local 2, and the await runs with A in local 2 and B on the stack.
+     * A frame may only name an earlier offset once written, so the class is built twice: the first build's
+     * resolved label for B is the forward type in the second build's frame before A.
+     */
+    static byte[] mutualNews() {
+        Label bFromFirstBuild = new Label();
+        mutualNews(bFromFirstBuild, bFromFirstBuild);
+        return mutualNews(bFromFirstBuild, new Label());
+    }
+
+    private static byte[] mutualNews(Label bType, Label bHere) {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, MUTUAL, null, "java/lang/Object", null);
+        cw.visitSource("MutualNews.java", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
+                null);
+        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
+        mv.visitCode();
+        Label a = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, a);
+        mv.visitLabel(a);
+        mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", bType}, 0, new Object[0]);
+        mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
+        mv.visitVarInsn(Opcodes.ASTORE, 2);
+        mv.visitJumpInsn(Opcodes.GOTO, bHere);
+        mv.visitLabel(bHere);
+        mv.visitFrame(Opcodes.F_NEW, 3, new Object[] {"io/squall/Future", Opcodes.TOP, a}, 0, new Object[0]);
+        mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
+                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V",
+                false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
+                false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(4, 3);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /**
+     * Two {@code NEW}s each live before the other: no order re-creates both on resume, so the coroutine is refused
+     * with the "depend on each other" reason.
+     */
+    @Test
+    void twoNewsLiveBeforeEachOtherAreRefused() throws Throwable {
+        String message = refusalOf(MUTUAL, mutualNews());
+        assertTrue(message.contains("handmade.MutualNews.m")
+                && message.contains("uninitialized objects that depend on each other across an await")
+                && message.contains("MutualNews.java"), "refusal message naming the method, the reason and the file: "
+                + message);
+    }
+
+    private static final String LOST = "handmade/LostNew";
+
+    /**
+     * {@code m(f)}: the frame before the await claims local 1 holds {@code uninitialized(1)}, but offset 1 is a
+     * {@code NOP}, not a {@code NEW}.
+     */
+    static byte[] lostNew() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, LOST, null, "java/lang/Object", null);
+        cw.visitSource("LostNew.java", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
+                null);
+        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
+        mv.visitCode();
+        Label notNew = new Label();
+        Label body = new Label();
+        mv.visitInsn(Opcodes.NOP);
+        mv.visitLabel(notNew);
+        mv.visitInsn(Opcodes.NOP);
+        mv.visitJumpInsn(Opcodes.GOTO, body);
+        mv.visitLabel(body);
+        mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", notNew}, 0, new Object[0]);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
+                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
+                false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(1, 2);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** An uninitialized type naming an offset that holds no {@code NEW}: nothing to re-run on resume. */
+    @Test
+    void anUninitializedObjectWithoutItsNewIsRefused() throws Throwable {
+        String message = refusalOf(LOST, lostNew());
+        assertTrue(message.contains("handmade.LostNew.m")
+                && message.contains("an uninitialized object whose 'new' instruction cannot be found")
+                && message.contains("LostNew.java"), "refusal message naming the method, the reason and the file: "
+                + message);
+    }
+
+    private static final String EARLY_THIS = "handmade/EarlyThis";
+
+    /**
+     * {@code static m(f)} whose frame before the await claims local 1 is {@code uninitializedThis}. A real
+     * constructor cannot reach the agent's uninitialized-object planning: {@code <init>} returns {@code void},
+     * so a {@code @Coroutine} constructor is refused earlier for its return type. A forged frame in a static
+     * method is the shape that reaches this refusal.
+     */
+    static byte[] earlyThis() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, EARLY_THIS, null, "java/lang/Object", null);
+        cw.visitSource("EarlyThis.java", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
+                null);
+        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
+        mv.visitCode();
+        Label body = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, body);
+        mv.visitLabel(body);
+        mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", Opcodes.UNINITIALIZED_THIS}, 0,
+                new Object[0]);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
+                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
+                false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(1, 2);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** {@code uninitializedThis} live across an await: the super constructor call cannot be re-run on resume. */
+    @Test
+    void uninitializedThisAcrossAnAwaitIsRefused() throws Throwable {
+        String message = refusalOf(EARLY_THIS, earlyThis());
+        assertTrue(message.contains("handmade.EarlyThis.m")
+                && message.contains("await before the super constructor call")
+                && message.contains("EarlyThis.java"), "refusal message naming the method, the reason and the file: "
+                + message);
+    }
+
+    /** Rewrites {@code bytes} and returns the string constants of the rewritten {@code m} (its refusal message). */
+    private String refusalOf(String className, byte[] bytes) throws Throwable {
+        byte[] out = AgentAccess.transformer().rewrite(getClass().getClassLoader(), className, bytes);
         assertNotNull(out, "the coroutine must come back refused, not untouched");
         ClassNode cn = new ClassNode();
         new ClassReader(out).accept(cn, 0);
@@ -73,9 +230,6 @@ class UninitializedRefusalTest {
                 }
             }
         }
-        String message = String.join("\n", strings);
-        assertTrue(message.contains("handmade.SelfLive.m") && message.contains("its own 'new' runs again")
-                && message.contains("SelfLive.java"), "refusal message naming the method, the reason and the file: "
-                + message);
+        return String.join("\n", strings);
     }
 }
