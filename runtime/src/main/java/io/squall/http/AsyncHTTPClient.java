@@ -488,7 +488,12 @@ public class AsyncHTTPClient {
             head.appendLatin1("User-Agent: " + USER_AGENT + "\r\n");
         }
         boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
-        if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
+        BodyProducer producer = r.bodyProducer();
+        boolean chunked = producer != null && !h.contains("Content-Length") && !h.contains("Transfer-Encoding");
+        if (chunked) {
+            head.appendLatin1("Transfer-Encoding: chunked\r\n");
+            body = null;
+        } else if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
         }
         if (body != null && r.method().equals("POST") && !h.contains("Content-Type")) {
@@ -499,7 +504,8 @@ public class AsyncHTTPClient {
         head.appendLatin1("\r\n");
         Future<HTTP1ClientConnection.Exchange> f;
         try {
-            f = c.send(head.toByteArray(), body, r.method().equals("HEAD"), h.containsToken("Connection", "close"));
+            f = c.send(head.toByteArray(), producer != null ? null : body, r.method().equals("HEAD"),
+                    h.containsToken("Connection", "close"), ResponseStreaming.of(r, loop), producer, chunked);
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
@@ -532,7 +538,8 @@ public class AsyncHTTPClient {
         }
         String location = x.headers.get("Location");
         if (a.request.followRedirects() && location != null && isRedirect(x.code)
-                && a.redirects < a.request.maxRedirects()) {
+                && a.redirects < a.request.maxRedirects()
+                && !(a.request.bodyProducer() != null && (x.code == 307 || x.code == 308))) { // can't replay it
             URI next;
             try {
                 next = a.uri.resolve(location.trim());
@@ -548,6 +555,7 @@ public class AsyncHTTPClient {
                     nr.method("GET");
                 }
                 nr.body((byte[]) null);
+                nr.bodyProducer(null);
                 nr.headers().remove("Content-Length");
                 nr.headers().remove("Content-Type");
                 nr.headers().remove("Transfer-Encoding");
