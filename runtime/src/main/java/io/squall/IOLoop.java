@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.squall.internal.Log;
+import io.squall.internal.LoopCloseHook;
 import io.squall.internal.LoopClock;
 
 /**
@@ -88,8 +89,9 @@ public final class IOLoop {
      * when the loop is closed before it runs, {@link #close()} calls {@link #cancelOnClose()} instead, so
      * that the coroutine is cancelled and unwinds rather than staying suspended for ever.
      */
-    interface CancelOnClose extends Runnable {
+    interface CancelOnClose extends Runnable, LoopCloseHook {
         /** Cancels the future this task would have completed. */
+        @Override
         void cancelOnClose();
     }
 
@@ -257,18 +259,25 @@ public final class IOLoop {
     }
 
     /**
-     * Releases the selector. First, coroutines still suspended on this loop's timers and callbacks (a
-     * {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#timeout}, directly or down a chain of coroutines
-     * awaiting each other) and coroutines whose resumption is queued are cancelled, and the loop runs just
-     * their resumptions until they have unwound (their {@code catch} and {@code finally} blocks run here, on
-     * this thread; a body that then awaits something else that needs the loop is left suspended); how many
-     * were cancelled is logged at debug level. Coroutines suspended on other futures (a socket read, another
-     * thread's work) are not reachable from the loop and stay suspended. Then registered handlers are
-     * removed (their channels stay open); other callbacks and timers that are still pending will never run,
-     * and a warning saying how many is logged. After this,
+     * Releases the selector. First, coroutines still suspended on this loop are cancelled: those awaiting
+     * its timers and callbacks (a {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#timeout}), a read or
+     * write of an {@link io.squall.net.IOStream} registered with it, a {@code TCPClient} connect or an
+     * {@code AsyncHTTPClient} fetch in flight on it, directly or down a chain of coroutines awaiting each
+     * other, and coroutines whose resumption is queued. The loop runs just their resumptions until they have
+     * unwound (their {@code catch} blocks see a {@link CancellationException}; {@code catch} and
+     * {@code finally} run here, on this thread; a body that then awaits something else that needs the loop
+     * is left suspended); how many were cancelled is logged at debug level. Coroutines suspended on futures
+     * the loop does not hold (another thread's work, a future nobody on the loop completes) stay suspended.
+     *
+     * <p>Then every {@code IOStream} (and connecting socket) still registered with this loop is closed: its
+     * loop is gone, so it could never read or write again. Its close callback runs at once, on the calling
+     * thread. Other registered handlers (a {@code TCPServer}'s listening socket, a channel added with
+     * {@link #addHandler}) are removed and their channels stay open. Other callbacks and timers that are
+     * still pending will never run, and a warning saying how many is logged. After this,
      * {@link #addCallback}, {@link #callLater} and {@link #addHandler} throw {@link IllegalStateException}.
      * Failed futures completed on this loop's thread that nobody retrieved are logged now ("Future exception
-     * was never retrieved", once each). Closing twice does nothing.
+     * was never retrieved", once each). Closing twice does nothing. Nothing of this costs a suspended coroutine anything: close() finds the
+     * futures through the timers, callbacks and channel handlers the loop already holds.
      *
      * @throws IllegalStateException if the loop is running, or if it is called from another thread than
      *     the loop's own while that thread is still alive
@@ -301,9 +310,13 @@ public final class IOLoop {
             }
         }
         int handlers = 0;
+        List<LoopCloseHook> owners = new ArrayList<>();
         for (SelectionKey key : selector.keys()) {
             if (key.isValid()) {
-                if (key.attachment() != REMOVED) {
+                Object a = key.attachment();
+                if (a instanceof LoopCloseHook) {
+                    owners.add((LoopCloseHook) a);
+                } else if (a != REMOVED) {
                     handlers++;
                 }
                 key.cancel();
@@ -315,6 +328,16 @@ public final class IOLoop {
             timeout.queued = false;
         }
         timers.clear();
+        for (LoopCloseHook owner : owners) {
+            try {
+                owner.closeWithLoop();
+            } catch (Throwable e) {
+                Log.error("IOLoop.close(): closing " + Log.describe(owner) + " failed", e);
+            }
+        }
+        if (!owners.isEmpty()) {
+            Log.debug("IOLoop.close(): closed " + owners.size() + " stream(s) registered with the loop");
+        }
         try {
             selector.close();
         } catch (IOException e) {
@@ -332,7 +355,8 @@ public final class IOLoop {
     }
 
     /**
-     * For {@link #close()}: cancels the futures behind pending {@link CancelOnClose} timers and callbacks and
+     * For {@link #close()}: cancels the futures behind pending {@link LoopCloseHook} timers, callbacks and
+     * channel handlers (streams, connects) and
      * the coroutines whose resumption is queued, then runs only those resumptions (and what they dispatch)
      * until none is left, for a bounded number of rounds.
      *
@@ -341,10 +365,10 @@ public final class IOLoop {
     private int cancelCoroutines() {
         // Only this thread's queue: other threads may still be adding to `incoming` (the loop is not closed
         // yet), and draining it could then never end. Resumptions dispatched here go to `ready` directly.
-        List<CancelOnClose> cancels = new ArrayList<>();
+        List<LoopCloseHook> cancels = new ArrayList<>();
         for (Timeout timeout : timers) {
-            if (timeout.isPending() && timeout.callback instanceof CancelOnClose) {
-                cancels.add((CancelOnClose) timeout.callback);
+            if (timeout.isPending() && timeout.callback instanceof LoopCloseHook) {
+                cancels.add((LoopCloseHook) timeout.callback);
             }
         }
         for (Runnable r : ready) {
@@ -353,7 +377,13 @@ public final class IOLoop {
             }
         }
         ready.removeIf(r -> r instanceof CancelOnClose);
-        for (CancelOnClose c : cancels) {
+        // Streams and connects registered here: their pending reads, writes and connects.
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof LoopCloseHook) {
+                cancels.add((LoopCloseHook) key.attachment());
+            }
+        }
+        for (LoopCloseHook c : cancels) {
             try {
                 c.cancelOnClose();
             } catch (Throwable e) {

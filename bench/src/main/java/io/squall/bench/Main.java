@@ -44,6 +44,10 @@ public final class Main {
             new Entry("static-server", "io.squall.bench.hello.StaticServerCommand",
                     "static-server --dir DIR [--port 8083] [--loops 1] [--seconds S]\n"
                             + "      Squall's StaticFileHandler serving DIR at /static/ (bench/compare-static.sh)", true),
+            new Entry("stream-server", "io.squall.bench.hello.StreamServerCommand",
+                    "stream-server [--port 8085] [--seconds S]\n"
+                            + "      streamed upload (PUT /upload) and download (GET /download/MiB)"
+                            + " (bench/compare-stream.sh)", true),
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),

@@ -318,6 +318,90 @@ public class Application implements RequestCallback {
         return new RequestHandler().executeError(this, request, 404);
     }
 
+    /**
+     * Called by the connection when a request's headers are complete: if the route that will serve it
+     * has a handler class annotated {@link StreamRequestBody}, returns that handler ready to receive the body
+     * piece by piece; otherwise null (the body is buffered and {@link #handleRequest} runs as usual).
+     */
+    StreamedRequest streamedRequest(HTTPServerRequest request) {
+        String path = request.path();
+        WebSettings s = settings;
+        if (s.staticPath() != null && (path.startsWith(s.staticUrlPrefix()) || path.equals("/favicon.ico")
+                || path.equals("/robots.txt"))) {
+            return null;
+        }
+        for (Route route : routes) {
+            String[] args;
+            if (route.literal != null) {
+                if (!route.literal.equals(path)) {
+                    continue;
+                }
+                args = NO_ARGS;
+            } else {
+                Matcher m = route.pattern.matcher(path);
+                if (!m.matches()) {
+                    continue;
+                }
+                args = new String[m.groupCount()];
+                for (int i = 0; i < args.length; i++) {
+                    String g = m.group(i + 1);
+                    args[i] = g == null ? null : HTTPUtil.urlDecode(g, false);
+                }
+            }
+            if (!(route.factory instanceof ClassFactory)) {
+                return null;
+            }
+            StreamRequestBody streaming = ((ClassFactory) route.factory).cls.getAnnotation(StreamRequestBody.class);
+            if (streaming == null) {
+                return null;
+            }
+            return new StreamedRequest(route.factory.get(), this, args, streaming.maxBodySize());
+        }
+        return null;
+    }
+
+    /** @return true if some route's handler class is annotated {@link StreamRequestBody} (cheap: no matching) */
+    boolean streamsAny() {
+        for (Route route : routes) {
+            if (route.factory instanceof ClassFactory && ((ClassFactory) route.factory).streaming) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A factory that calls a handler class's constructor; remembers the class for {@link #streamedRequest}. */
+    private static final class ClassFactory implements Supplier<RequestHandler> {
+        final Class<? extends RequestHandler> cls;
+        private final Constructor<? extends RequestHandler> ctor;
+
+        final boolean streaming;
+
+        ClassFactory(Class<? extends RequestHandler> cls, Constructor<? extends RequestHandler> ctor) {
+            this.cls = cls;
+            this.streaming = cls.isAnnotationPresent(StreamRequestBody.class);
+            this.ctor = ctor;
+        }
+
+        @Override
+        public RequestHandler get() {
+            try {
+                return ctor.newInstance();
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IllegalStateException("Constructor of " + cls.getName() + " failed: " + cause, cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot instantiate handler " + cls.getName() + ": " + e, e);
+            }
+        }
+    }
+
     private Future<?> run(Route route, HTTPServerRequest request, String[] args) {
         RequestHandler handler = route.factory.get();
         if (handler == null) {
@@ -361,21 +445,6 @@ public class Application implements RequestCallback {
             throw new IllegalArgumentException("Cannot access the constructor of handler class " + cls.getName()
                     + ": " + e.getMessage() + "; pass a factory instead", e);
         }
-        return () -> {
-            try {
-                return ctor.newInstance();
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
-                }
-                if (cause instanceof Error) {
-                    throw (Error) cause;
-                }
-                throw new IllegalStateException("Constructor of " + cls.getName() + " failed: " + cause, cause);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("Cannot instantiate handler " + cls.getName() + ": " + e, e);
-            }
-        };
+        return new ClassFactory(cls, ctor);
     }
 }

@@ -290,6 +290,33 @@ public class AsyncHTTPClient {
         }
     }
 
+    /**
+     * A fetch's request timeout. If the loop is closed while the fetch is in flight, {@link IOLoop#close()}
+     * cancels the fetch through it, so a coroutine awaiting the fetch unwinds with a cancellation.
+     */
+    private final class RequestTimer implements Runnable, io.squall.internal.LoopCloseHook {
+        private final Attempt attempt;
+
+        RequestTimer(Attempt attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void run() {
+            onTimeout(attempt);
+        }
+
+        @Override
+        public void cancelOnClose() {
+            attempt.result.cancel();
+        }
+
+        @Override
+        public String toString() {
+            return "request timeout of " + attempt.original.url();
+        }
+    }
+
     /** On the loop: the fetch's Future was cancelled (see {@link FetchFuture}). */
     private void cancelled(Attempt a) {
         if (a == null) {
@@ -318,7 +345,7 @@ public class AsyncHTTPClient {
             result.setException(new IllegalStateException("AsyncHTTPClient is closed; cannot fetch " + request.url()));
             return;
         }
-        a.timer = loop.callLater(request.requestTimeout(), () -> onTimeout(a));
+        a.timer = loop.callLater(request.requestTimeout(), new RequestTimer(a));
         begin(a, request);
     }
 
@@ -461,7 +488,12 @@ public class AsyncHTTPClient {
             head.appendLatin1("User-Agent: " + USER_AGENT + "\r\n");
         }
         boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
-        if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
+        BodyProducer producer = r.bodyProducer();
+        boolean chunked = producer != null && !h.contains("Content-Length") && !h.contains("Transfer-Encoding");
+        if (chunked) {
+            head.appendLatin1("Transfer-Encoding: chunked\r\n");
+            body = null;
+        } else if ((body != null || bodyMethod) && !h.contains("Content-Length") && !h.contains("Transfer-Encoding")) {
             head.appendLatin1("Content-Length: " + (body == null ? 0 : body.length) + "\r\n");
         }
         if (body != null && r.method().equals("POST") && !h.contains("Content-Type")) {
@@ -472,7 +504,8 @@ public class AsyncHTTPClient {
         head.appendLatin1("\r\n");
         Future<HTTP1ClientConnection.Exchange> f;
         try {
-            f = c.send(head.toByteArray(), body, r.method().equals("HEAD"), h.containsToken("Connection", "close"));
+            f = c.send(head.toByteArray(), producer != null ? null : body, r.method().equals("HEAD"),
+                    h.containsToken("Connection", "close"), ResponseStreaming.of(r, loop), producer, chunked);
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
@@ -505,7 +538,8 @@ public class AsyncHTTPClient {
         }
         String location = x.headers.get("Location");
         if (a.request.followRedirects() && location != null && isRedirect(x.code)
-                && a.redirects < a.request.maxRedirects()) {
+                && a.redirects < a.request.maxRedirects()
+                && !(a.request.bodyProducer() != null && (x.code == 307 || x.code == 308))) { // can't replay it
             URI next;
             try {
                 next = a.uri.resolve(location.trim());
@@ -521,6 +555,7 @@ public class AsyncHTTPClient {
                     nr.method("GET");
                 }
                 nr.body((byte[]) null);
+                nr.bodyProducer(null);
                 nr.headers().remove("Content-Length");
                 nr.headers().remove("Content-Type");
                 nr.headers().remove("Transfer-Encoding");

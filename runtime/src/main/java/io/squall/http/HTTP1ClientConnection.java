@@ -48,6 +48,10 @@ final class HTTP1ClientConnection {
     private boolean processAgain;
     private boolean readPending;
     private Future<Exchange> current;
+    /** Streaming options of the current exchange (null when buffered), see {@link ResponseStreaming}. */
+    private ResponseStreaming streaming;
+    /** True while the body producer of the current request is still writing. */
+    private boolean producing;
 
     HTTP1ClientConnection(String key, IOStream stream, int maxHeaderSize, long maxBodySize) {
         this.key = key;
@@ -79,6 +83,18 @@ final class HTTP1ClientConnection {
      *     turned out closed before any response byte, with another exception otherwise
      */
     Future<Exchange> send(byte[] head, byte[] body, boolean isHead, boolean closeAfter) {
+        return send(head, body, isHead, closeAfter, null, null, false);
+    }
+
+    /**
+     * As {@link #send(byte[], byte[], boolean, boolean)}, with the request's streaming options.
+     *
+     * @param streams the response streaming callbacks, or null to buffer the response
+     * @param producer writes the body after the head, or null
+     * @param chunked whether the producer's pieces are sent as chunks
+     */
+    Future<Exchange> send(byte[] head, byte[] body, boolean isHead, boolean closeAfter, ResponseStreaming streams,
+            BodyProducer producer, boolean chunked) {
         if (current != null && !current.isDone()) {
             throw new IllegalStateException("HTTP1ClientConnection " + key + " is busy with another request");
         }
@@ -89,16 +105,21 @@ final class HTTP1ClientConnection {
         headRequest = isHead;
         wantsClose = closeAfter;
         receivedAny = false;
+        streaming = streams;
+        producing = producer != null;
         parser.reset();
         Future<Void> w = body == null || body.length == 0 ? stream.write(ByteBuffer.wrap(head))
                 : stream.write(ByteBuffer.wrap(head), ByteBuffer.wrap(body));
         w.addDoneCallback(done -> {
             Throwable t = done.exception();
             if (t != null) {
-                fail(reused && !receivedAny ? new StaleConnectionException("Connection to " + key
-                        + " was closed before the request was sent", t) : t);
+                fail(reused && !receivedAny && producer == null ? new StaleConnectionException("Connection to "
+                        + key + " was closed before the request was sent", t) : t);
             }
         });
+        if (producer != null) {
+            RequestBodyWriter.start(this, stream, producer, chunked);
+        }
         if (!result.isDone()) {
             process();
         }
@@ -123,6 +144,13 @@ final class HTTP1ClientConnection {
 
     private void step() {
         while (current != null && !current.isDone()) {
+            if (streaming != null && streaming.paused()) {
+                return;
+            }
+            if (parser.isMessageComplete() && parser.code() >= 200) {
+                complete(false); // a streamed body whose last piece was consumed while reading was paused
+                return;
+            }
             if (in.isEmpty()) {
                 readMore();
                 return;
@@ -131,6 +159,9 @@ final class HTTP1ClientConnection {
                 in.feed(parser);
                 receivedAny = true;
                 if (parser.isHeadComplete()) {
+                    if (streaming != null) {
+                        streaming.headReceived(parser);
+                    }
                     parser.beginResponseBody(headRequest);
                 }
             } catch (HTTPInputException e) {
@@ -138,6 +169,12 @@ final class HTTP1ClientConnection {
                         : "Malformed HTTP response from " + key + ": ") + e.getMessage(), null, e));
                 close();
                 return;
+            } catch (RuntimeException e) {
+                fail(e); // the header callback threw
+                return;
+            }
+            if (streaming != null && parser.code() >= 200 && !streaming.deliver(parser, this::process, this::fail)) {
+                return; // paused until the streaming callback's future is done, or failed
             }
             if (parser.isMessageComplete()) {
                 if (parser.code() < 200) {
@@ -213,13 +250,22 @@ final class HTTP1ClientConnection {
         HTTPHeaders h = x.headers;
         boolean keepAlive = "HTTP/1.1".equals(parser.version()) ? !h.containsToken("Connection", "close")
                 : h.containsToken("Connection", "keep-alive");
-        x.reusable = !closedByPeer && keepAlive && !wantsClose && in.isEmpty() && !stream.isClosed();
+        x.reusable = !closedByPeer && keepAlive && !wantsClose && in.isEmpty() && !stream.isClosed() && !producing;
         parser.reset();
         Future<Exchange> f = current;
         f.trySetResult(x);
     }
 
-    private void fail(Throwable t) {
+    /** The body producer finished (or failed: then the exchange fails, if it is still running). */
+    void producerDone(Throwable failure) {
+        producing = false;
+        if (failure != null) {
+            fail(failure);
+            close(); // the request body is incomplete: the connection cannot carry another exchange
+        }
+    }
+
+    void fail(Throwable t) {
         Future<Exchange> f = current;
         if (f != null && f.trySetException(t)) {
             close();

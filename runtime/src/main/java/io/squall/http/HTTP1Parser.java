@@ -33,7 +33,10 @@ final class HTTP1Parser {
     private final boolean request;
     private final int maxStartLine;
     private final int maxHeaderSize;
-    private final long maxBodySize;
+    private final long defaultMaxBodySize;
+    private long maxBodySize;
+    /** Body bytes already handed out by {@link #takeBody()} for the current message (streamed bodies). */
+    private long takenBody;
 
     private State state = State.START_LINE;
     private final ByteArrayBuilder line = new ByteArrayBuilder(256);
@@ -66,6 +69,7 @@ final class HTTP1Parser {
         this.maxStartLine = maxStartLine;
         this.maxHeaderSize = maxHeaderSize;
         this.maxBodySize = maxBodySize;
+        this.defaultMaxBodySize = maxBodySize;
     }
 
     /**
@@ -116,7 +120,7 @@ final class HTTP1Parser {
                 }
                 case UNTIL_CLOSE: {
                     int n = end - p;
-                    if (body.size() + (long) n > maxBodySize) {
+                    if (takenBody + body.size() + (long) n > maxBodySize) {
                         throw new HTTPInputException(413, "Body is larger than the limit of " + maxBodySize
                                 + " bytes");
                     }
@@ -389,7 +393,7 @@ final class HTTP1Parser {
             state = State.TRAILERS;
             return;
         }
-        if (body.size() + size > maxBodySize) {
+        if (takenBody + body.size() + size > maxBodySize) {
             throw new HTTPInputException(413, "Body is larger than the limit of " + maxBodySize + " bytes");
         }
         remaining = size;
@@ -554,6 +558,8 @@ final class HTTP1Parser {
         started = false;
         remaining = 0;
         body = null;
+        takenBody = 0;
+        maxBodySize = defaultMaxBodySize;
         lastHeaderName = null;
         method = null;
         target = null;
@@ -624,6 +630,28 @@ final class HTTP1Parser {
     /** The body read so far (all of it once the message is complete). */
     byte[] body() {
         return body == null ? new byte[0] : body.toByteArray();
+    }
+
+    /**
+     * Removes and returns the body bytes read since the last call (a streamed body is handed out piece by
+     * piece, so only one read's worth is ever held); the limit still counts every byte of the message.
+     */
+    byte[] takeBody() {
+        if (body == null || body.size() == 0) {
+            return new byte[0];
+        }
+        byte[] piece = body.toByteArray();
+        takenBody += piece.length;
+        body.clear();
+        return piece;
+    }
+
+    /**
+     * Changes the body size limit for the current message; call before the body framing is chosen (a
+     * streaming handler has its own limit).
+     */
+    void setMaxBodySize(long bytes) {
+        maxBodySize = bytes;
     }
 
     long bodySize() {

@@ -24,6 +24,10 @@ import io.squall.net.StreamClosedException;
  *   idle --first byte--&gt; head --blank line--&gt; body --complete--&gt; handling --finish flushed--&gt; idle
  *     (idle timeout)       (header timeout)       (body timeout)                (or close)
  * </pre>
+ * A request routed to a {@link StreamRequestBody} handler leaves "head" early: the handler's prepare() runs,
+ * then each read's worth of body goes to its dataReceived() and nothing more is read until that is done
+ * ({@link StreamedRequest}); the verb method runs after the last piece. A response finished before the body
+ * ended closes the connection (lingering, as for bad input).
  * Bad input is answered with its status (400, 413, 414, 431, 505), then the connection is half-closed and
  * what the client still sends is drained briefly, so the client reads the answer rather than a reset.
  * Everything runs on the stream's loop thread.
@@ -54,6 +58,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean detached;
 
     private HTTPServerRequest request;
+    /** The handler receiving the current request's body piece by piece, or null when the body is buffered. */
+    private StreamedRequest streamed;
+    /** True while a streamed body waits on the handler (prepare() or dataReceived()): nothing is read. */
+    private boolean streamWaiting;
     private boolean requestKeepAlive;
     private boolean keepAlive;
     private boolean headersWritten;
@@ -113,7 +121,13 @@ final class HTTP1ServerConnection implements HTTPConnection {
     }
 
     private void step() {
-        while (!handling && !closed) {
+        while (!handling && !streamWaiting && !closed) {
+            if (streamed != null && (finished || parser.isMessageComplete())) {
+                if (!finished) {
+                    dispatchStreamed();
+                }
+                return; // a finished response ends the request: onResponseFlushed discards the rest of the body
+            }
             if (in.isEmpty()) {
                 readMore();
                 return;
@@ -125,6 +139,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 in.feed(parser);
                 if (parser.isHeadComplete()) {
                     checkHost();
+                    StreamedRequest sr = streamedRequest();
+                    if (sr != null) {
+                        parser.setMaxBodySize(sr.maxBodySize() >= 0 ? sr.maxBodySize() : server.maxBodySize());
+                    }
                     parser.beginRequestBody();
                     if (parser.isReadingBody()) {
                         setDeadline(server.bodyTimeoutNanos(), "body");
@@ -133,10 +151,24 @@ final class HTTP1ServerConnection implements HTTPConnection {
                             observe(stream.write(CONTINUE));
                         }
                     }
+                    if (sr != null) {
+                        startStreamed(sr);
+                        return;
+                    }
                 }
             } catch (HTTPInputException e) {
                 badRequest(e);
                 return;
+            }
+            if (streamed != null) {
+                byte[] piece = parser.takeBody();
+                if (piece.length > 0) {
+                    streamWaiting = true;
+                    clearDeadline(); // the handler's own pace is not the client's fault
+                    streamed.dataReceived(piece).addDoneCallback(d -> onLoop(this::resumeStream));
+                    return;
+                }
+                continue;
             }
             if (parser.isMessageComplete()) {
                 dispatch();
@@ -187,25 +219,63 @@ final class HTTP1ServerConnection implements HTTPConnection {
         process();
     }
 
-    private void dispatch() {
+    /**
+     * The headers of a request are complete: if the server is an {@link Application} whose route for it has
+     * a {@link StreamRequestBody} handler, starts the request now (with an empty body) and returns the handler.
+     */
+    private StreamedRequest streamedRequest() {
+        if (!(server.callback() instanceof Application) || !((Application) server.callback()).streamsAny()) {
+            return null;
+        }
+        beginRequest(new byte[0]);
+        StreamedRequest sr;
+        try {
+            sr = ((Application) server.callback()).streamedRequest(request);
+        } catch (RuntimeException e) {
+            // The handler's constructor failed: buffer the body; handleRequest then fails the same way (a 500).
+            Log.debug("HTTP connection from " + remote + ": cannot start a streaming handler: " + e);
+            sr = null;
+        }
+        if (sr == null) {
+            request = null;
+        }
+        return sr;
+    }
+
+    /** Runs the streaming handler's prepare(); no body is read until it is done. */
+    private void startStreamed(StreamedRequest sr) {
+        streamed = sr;
+        streamWaiting = true;
+        clearDeadline();
+        sr.start(request).addDoneCallback(d -> onLoop(this::resumeStream));
+    }
+
+    /** The streaming handler consumed what it was given: read on (or stop, if it finished the response). */
+    private void resumeStream() {
+        streamWaiting = false;
+        if (closed || finished || streamed == null) {
+            return;
+        }
+        if (parser.isReadingBody()) {
+            setDeadline(server.bodyTimeoutNanos(), "body");
+        }
+        process();
+    }
+
+    /** The whole streamed body was consumed: the handler's verb method runs. */
+    private void dispatchStreamed() {
         clearDeadline();
         handling = true;
-        headersWritten = false;
-        finished = false;
-        chunkedOutput = false;
-        noBodyOutput = false;
-        declaredLength = -1;
-        written = 0;
-        lastWrite = null;
-        closeCallback = null;
-        request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
-                parser.body(), remote, this);
-        if (server.xheaders()) {
-            request.applyXHeaders();
+        streamed.bodyComplete();
+        if (!finished && !closed && in.isEmpty()) {
+            readMore(); // as in dispatch(): notice a client that leaves
         }
-        HTTPHeaders h = request.headers();
-        requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
-                : h.containsToken("Connection", "keep-alive");
+    }
+
+    private void dispatch() {
+        clearDeadline();
+        beginRequest(parser.body());
+        handling = true;
         HTTPServerRequest current = request;
         Future<?> f;
         try {
@@ -228,6 +298,26 @@ final class HTTP1ServerConnection implements HTTPConnection {
             // request, at most one read's worth, since step() reads no more while handling.
             readMore();
         }
+    }
+
+    /** Resets the response state and makes the request object. */
+    private void beginRequest(byte[] body) {
+        headersWritten = false;
+        finished = false;
+        chunkedOutput = false;
+        noBodyOutput = false;
+        declaredLength = -1;
+        written = 0;
+        lastWrite = null;
+        closeCallback = null;
+        request = new HTTPServerRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
+                body, remote, this);
+        if (server.xheaders()) {
+            request.applyXHeaders();
+        }
+        HTTPHeaders h = request.headers();
+        requestKeepAlive = request.supportsHttp11() ? !h.containsToken("Connection", "close")
+                : h.containsToken("Connection", "keep-alive");
     }
 
     private void onCallbackFailure(HTTPServerRequest failed, Throwable t) {
@@ -419,6 +509,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
             close();
             return;
         }
+        if (streamed != null && !parser.isMessageComplete()) {
+            lingeringClose(); // answered before the streamed body ended (an error, a refusal): drop the rest
+            return;
+        }
         if (!keepAlive) {
             if (!in.isEmpty()) {
                 lingeringClose(); // the client sent more than we will read: don't answer it with a reset
@@ -429,6 +523,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         }
         parser.reset();
         request = null;
+        streamed = null;
         handling = false;
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         // Not process() directly: this may run inside the handler's finish(), and a client with many
@@ -465,6 +560,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void badRequest(HTTPInputException e) {
         Log.debug("Bad HTTP request from " + remote + ": " + e.status() + " " + e.getMessage());
+        if (streamed != null && headersWritten) {
+            close(); // a streaming handler already answered part of its response: no room for an error page
+            return;
+        }
         clearDeadline();
         handling = true;
         String reason = HTTPStatus.reasonOrUnknown(e.status());

@@ -35,6 +35,9 @@ public final class HTTPRequest {
     private SSLContext sslContext;
     private Path caCerts;
     private boolean insecureSkipVerify;
+    private StreamingCallback streamingCallback;
+    private java.util.function.Consumer<String> headerCallback;
+    private BodyProducer bodyProducer;
 
     /**
      * Creates a GET request.
@@ -66,6 +69,9 @@ public final class HTTPRequest {
         this.sslContext = other.sslContext;
         this.caCerts = other.caCerts;
         this.insecureSkipVerify = other.insecureSkipVerify;
+        this.streamingCallback = other.streamingCallback;
+        this.headerCallback = other.headerCallback;
+        this.bodyProducer = other.bodyProducer;
     }
 
     /**
@@ -292,6 +298,60 @@ public final class HTTPRequest {
     /** @return whether redirects are followed */
     public boolean followRedirects() {
         return followRedirects;
+    }
+
+    /**
+     * Streams the response body to {@code callback} instead of buffering it (Tornado's
+     * {@code streaming_callback}); the {@link HTTPResponse#body()} is then empty. The client's body size
+     * limit does not apply to a streamed body (nothing is held). See {@link StreamingCallback}.
+     *
+     * @param callback the consumer, or null to buffer
+     * @return this
+     */
+    public HTTPRequest streamingCallback(StreamingCallback callback) {
+        this.streamingCallback = callback;
+        return this;
+    }
+
+    /** @return the streaming callback, or null */
+    public StreamingCallback streamingCallback() {
+        return streamingCallback;
+    }
+
+    /**
+     * Calls {@code callback} with each line of the response head as it is read (Tornado's
+     * {@code header_callback}): the status line, then each {@code Name: value} line, each ending in CRLF,
+     * then a lone CRLF; interim (1xx) responses included. Runs on the client's loop thread; an exception
+     * fails the fetch.
+     *
+     * @param callback the consumer, or null
+     * @return this
+     */
+    public HTTPRequest headerCallback(java.util.function.Consumer<String> callback) {
+        this.headerCallback = callback;
+        return this;
+    }
+
+    /** @return the header callback, or null */
+    public java.util.function.Consumer<String> headerCallback() {
+        return headerCallback;
+    }
+
+    /**
+     * Produces the body piece by piece instead of {@link #body(byte[])} (Tornado's {@code body_producer});
+     * sent chunked unless a Content-Length header is set. See {@link BodyProducer}.
+     *
+     * @param producer the producer, or null
+     * @return this
+     */
+    public HTTPRequest bodyProducer(BodyProducer producer) {
+        this.bodyProducer = producer;
+        return this;
+    }
+
+    /** @return the body producer, or null */
+    public BodyProducer bodyProducer() {
+        return bodyProducer;
     }
 
     /** @return the most redirects followed */

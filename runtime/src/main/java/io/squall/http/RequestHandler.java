@@ -96,6 +96,22 @@ public class RequestHandler {
     protected void onConnectionClose() {}
 
     /**
+     * Receives one piece of the request body, on a handler whose class is annotated
+     * {@link StreamRequestBody}; called on the loop thread after {@link #prepare()}, once per piece in order,
+     * never while the previous piece's future is pending (the server reads nothing more until then: that is
+     * the back-pressure). May be a coroutine. After the last piece the verb method runs. A failure is
+     * handled like a failure of the verb method (an {@link HTTPError} answers with its status).
+     *
+     * @param chunk the next bytes of the body (never empty); the handler may keep the array
+     * @return null or a future that completes when the piece has been consumed
+     * @throws Exception handled like a failed future
+     */
+    protected Future<Void> dataReceived(byte[] chunk) throws Exception {
+        throw new IllegalStateException(getClass().getName() + " is annotated @StreamRequestBody but does not"
+                + " override dataReceived(byte[])");
+    }
+
+    /**
      * Serves GET. The default answers 405.
      *
      * @param args the route's path groups, percent-decoded
@@ -809,13 +825,7 @@ public class RequestHandler {
         bind(app, req);
         pathArgs = args;
         try {
-            if (!SUPPORTED_METHODS.contains(req.method())) {
-                throw new HTTPError(405);
-            }
-            if (app.settings().xsrfCookies() && !req.method().equals("GET") && !req.method().equals("HEAD")
-                    && !req.method().equals("OPTIONS")) {
-                checkXsrfCookie();
-            }
+            checkMethod(app, req);
             whenDone(prepare(), () -> {
                 if (finished) {
                     return;
@@ -830,6 +840,63 @@ public class RequestHandler {
             handleException(t);
         }
         return done;
+    }
+
+    private void checkMethod(Application app, HTTPServerRequest req) {
+        if (!SUPPORTED_METHODS.contains(req.method())) {
+            throw new HTTPError(405);
+        }
+        if (app.settings().xsrfCookies() && !req.method().equals("GET") && !req.method().equals("HEAD")
+                && !req.method().equals("OPTIONS")) {
+            checkXsrfCookie();
+        }
+    }
+
+    /** Streamed body (see {@link StreamedRequest}): binds and runs prepare(); the future never fails. */
+    final Future<Void> startStreamed(Application app, HTTPServerRequest req, String[] args) {
+        bind(app, req);
+        pathArgs = args;
+        Future<Void> gate = new Future<>();
+        try {
+            checkMethod(app, req);
+            whenDone(prepare(), () -> gate.trySetResult(null), gate);
+        } catch (Throwable t) {
+            handleException(t);
+            gate.trySetResult(null);
+        }
+        return gate;
+    }
+
+    /** Streamed body: one piece to dataReceived(); the future completes (never fails) when it is consumed. */
+    final Future<Void> streamChunk(byte[] chunk) {
+        Future<Void> gate = new Future<>();
+        if (finished) {
+            gate.trySetResult(null);
+            return gate;
+        }
+        try {
+            whenDone(dataReceived(chunk), () -> gate.trySetResult(null), gate);
+        } catch (Throwable t) {
+            handleException(t);
+            gate.trySetResult(null);
+        }
+        return gate;
+    }
+
+    /** Streamed body: the last piece was consumed; runs the verb method, then finish(). */
+    final void endStreamed() {
+        if (finished) {
+            return;
+        }
+        try {
+            whenDone(invoke(request.method(), pathArgs), () -> {
+                if (!finished) {
+                    finish();
+                }
+            });
+        } catch (Throwable t) {
+            handleException(t);
+        }
     }
 
     /** Answers with {@code status} at once: the default 404 of an application. */
@@ -875,12 +942,20 @@ public class RequestHandler {
 
     /** Runs {@code next} once {@code f} succeeds (at once if it already has); a failure is handled. */
     private void whenDone(Future<?> f, Runnable next) {
+        whenDone(f, next, null);
+    }
+
+    /** As above; {@code gate}, if any, completes after a failure was handled (next completes it otherwise). */
+    private void whenDone(Future<?> f, Runnable next, Future<Void> gate) {
         if (f == null || (f.isDone() && f.exception() == null)) {
             runStep(next);
             return;
         }
         if (f.isDone()) {
             handleException(f.exception());
+            if (gate != null) {
+                gate.trySetResult(null);
+            }
             return;
         }
         running = f;
@@ -889,6 +964,9 @@ public class RequestHandler {
                 Throwable t = d.exception();
                 if (t != null) {
                     handleException(t);
+                    if (gate != null) {
+                        gate.trySetResult(null);
+                    }
                 } else {
                     runStep(next);
                 }
@@ -963,6 +1041,16 @@ public class RequestHandler {
                 || (t instanceof java.io.UncheckedIOException && t.getCause() instanceof io.squall.net.StreamClosedException);
     }
 
+    /** True if every exception is the stream's own closing (an awaited flush() failing as the client left). */
+    private static boolean onlyClosedStream(Throwable[] suppressed) {
+        for (Throwable s : suppressed) {
+            if (!(s instanceof io.squall.net.StreamClosedException)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void handleException(Throwable t) {
         if (isDisconnect(t) && (clientGone || connection.isClosed())) {
             Log.debug("Handler " + getClass().getName() + " for " + request + " stopped: the client closed the"
@@ -976,7 +1064,7 @@ public class RequestHandler {
             return;
         }
         if (clientGone && t instanceof CancellationException) {
-            if (t.getSuppressed().length > 0) {
+            if (t.getSuppressed().length > 0 && !onlyClosedStream(t.getSuppressed())) {
                 // The handler threw while unwinding: a bug in its cleanup, not the client's leaving.
                 Log.warning("Handler " + getClass().getName() + " for " + request + " threw while it was cancelled"
                         + " (the client closed the connection)", t);

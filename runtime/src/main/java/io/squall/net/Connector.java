@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.Timeout;
+import io.squall.internal.LoopCloseHook;
 
 /**
  * One {@link TCPClient#connect} attempt: resolve, then a non-blocking connect to each address in turn
  * (registered for WRITE, which on a connecting channel means "the connect can be finished"), under an
- * optional timeout. Runs on one loop.
+ * optional timeout. Runs on one loop. If the loop is closed while the connect is in flight, the attempt is
+ * cancelled and its socket closed ({@link LoopCloseHook}).
  */
-final class Connector {
+final class Connector implements IOLoop.IOHandler, LoopCloseHook {
 
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -96,7 +98,7 @@ final class Connector {
                 connected();
                 return;
             }
-            relay = new HandlerRelay((ch, ops) -> finishConnect());
+            relay = new HandlerRelay(this);
             loop.addHandler(channel, relay, IOLoop.WRITE);
             registered = true;
         } catch (IOException e) {
@@ -106,6 +108,20 @@ final class Connector {
             closeChannel();
             fail(e);
         }
+    }
+
+    /** The connecting channel is ready: finish the connect. */
+    @Override
+    public void handle(java.nio.channels.SelectableChannel ch, int readyOps) {
+        finishConnect();
+    }
+
+    /** The loop is closing: the attempt is cancelled and its socket closed. */
+    @Override
+    public void cancelOnClose() {
+        loop.removeTimeout(timer);
+        closeChannel();
+        result.cancel();
     }
 
     private void finishConnect() {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.internal.Log;
+import io.squall.internal.LoopCloseHook;
 
 /**
  * A buffered, non-blocking stream over a connected {@link SocketChannel}, driven by one {@link IOLoop}:
@@ -95,7 +96,7 @@ public class IOStream {
     private final ReadBuffer readBuffer;
     private final WriteQueue writeQueue = new WriteQueue();
     private final InetSocketAddress remoteAddress;
-    private final IOLoop.IOHandler handler = (ch, ops) -> onReady(ops);
+    private final IOLoop.IOHandler handler = new Handler();
 
     private ReadOp pendingRead;
     private boolean registered;
@@ -881,6 +882,40 @@ public class IOStream {
             } catch (Throwable t) {
                 Log.error("Exception in close callback of IOStream " + this, t);
             }
+        }
+    }
+
+    /**
+     * The stream's registration with its loop. Through it {@link IOLoop#close()} reaches the stream: it
+     * cancels the pending read and writes (so coroutines awaiting them unwind with a
+     * {@link java.util.concurrent.CancellationException}), then closes the stream, whose loop is gone.
+     */
+    private final class Handler implements IOLoop.IOHandler, LoopCloseHook {
+        @Override
+        public void handle(java.nio.channels.SelectableChannel ch, int readyOps) {
+            onReady(readyOps);
+        }
+
+        @Override
+        public void cancelOnClose() {
+            if (closed) {
+                return;
+            }
+            ReadOp op = pendingRead;
+            if (op != null) {
+                op.future.cancel(); // abandoned as any cancelled read: its bytes stay buffered
+            }
+            writeQueue.cancelFutures();
+        }
+
+        @Override
+        public void closeWithLoop() {
+            close();
+        }
+
+        @Override
+        public String toString() {
+            return "handler of " + IOStream.this;
         }
     }
 

@@ -138,6 +138,13 @@ final class WriteQueue {
         return total;
     }
 
+    /** Cancels the futures of all queued writes, their bytes staying queued (the loop is closing). */
+    void cancelFutures() {
+        for (Pending p : pending.toArray(new Pending[0])) {
+            p.future.cancel();
+        }
+    }
+
     /** Removes and returns the next write whose bytes are all flushed, or null. */
     Pending pollFlushed() {
         Pending p = pending.peekFirst();

@@ -165,10 +165,12 @@ public final class WebSocketClientConnection {
     private final class Events implements WebSocketProtocol.Listener {
         @Override
         public Future<?> onMessage(Object message) {
-            Future<Object> reader = readers.poll();
-            if (reader != null) {
-                reader.trySetResult(message);
-                return null;
+            Future<Object> reader;
+            while ((reader = readers.poll()) != null) {
+                if (reader.trySetResult(message)) {
+                    return null;
+                }
+                // that reader was cancelled (Gen.timeout, Scope, cancel()): the message goes to the next one
             }
             messages.add(message);
             if (messages.size() == 1) {

@@ -81,6 +81,8 @@ final class WebSocketProtocol {
     private boolean processing;
     private boolean processAgain;
     private boolean delivering;
+    /** The pending future of the message handler while {@link #delivering}; cancelled if the connection closes. */
+    private Future<?> delivery;
 
     /** Opcode of the message being assembled from fragments, or -1. */
     private int messageOpcode = -1;
@@ -411,10 +413,16 @@ final class WebSocketProtocol {
             return;
         }
         delivering = true;
+        delivery = f;
         f.addDoneCallback(done -> onLoop(() -> {
             delivering = false;
+            delivery = null;
             if (done.exception() != null) {
-                onListenerFailure(done.exception());
+                if (streamClosed && done.isCancelled()) {
+                    Log.debug(name + ": message handler cancelled: the connection closed");
+                } else {
+                    onListenerFailure(done.exception());
+                }
             }
             process();
         }));
@@ -582,6 +590,10 @@ final class WebSocketProtocol {
         Listener l = listener;
         if (l != null) {
             safely(l::onClosed, "onClose");
+        }
+        Future<?> pending = delivery;
+        if (pending != null && !pending.isDone()) {
+            pending.cancel(); // like a RequestHandler whose client left: its finally blocks run
         }
     }
 

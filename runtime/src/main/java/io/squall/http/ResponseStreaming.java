@@ -1,0 +1,104 @@
+package io.squall.http;
+
+import java.util.function.Consumer;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+
+/**
+ * The client side of a streamed response for one exchange: passes the head to the request's header callback
+ * and each piece of the body to its {@link StreamingCallback}, pausing the connection's reads while the
+ * callback's future is pending. Runs on the client's loop thread.
+ */
+final class ResponseStreaming {
+    private final IOLoop loop;
+    private final StreamingCallback body;
+    private final Consumer<String> head;
+    private boolean paused;
+
+    /** @return the streaming options of {@code r}, or null if it has none */
+    static ResponseStreaming of(HTTPRequest r, IOLoop loop) {
+        if (r.streamingCallback() == null && r.headerCallback() == null) {
+            return null;
+        }
+        return new ResponseStreaming(loop, r.streamingCallback(), r.headerCallback());
+    }
+
+    private ResponseStreaming(IOLoop loop, StreamingCallback body, Consumer<String> head) {
+        this.loop = loop;
+        this.body = body;
+        this.head = head;
+    }
+
+    /** @return true while the callback's last future is pending (nothing is read meanwhile) */
+    boolean paused() {
+        return paused;
+    }
+
+    /**
+     * A response head was parsed: hands its lines to the header callback and lifts the body size limit when
+     * the body is streamed (nothing is held). Called before the body framing is chosen.
+     */
+    void headReceived(HTTP1Parser parser) {
+        if (body != null) {
+            parser.setMaxBodySize(Long.MAX_VALUE);
+        }
+        if (head == null) {
+            return;
+        }
+        head.accept(parser.version() + " " + parser.code() + " " + (parser.reason() == null ? "" : parser.reason())
+                + "\r\n");
+        parser.headers().forEach((name, value) -> head.accept(name + ": " + value + "\r\n"));
+        head.accept("\r\n");
+    }
+
+    /**
+     * Hands the body bytes the parser read since the last call to the streaming callback (none are taken when
+     * only the header callback is set: the body is then buffered as usual).
+     *
+     * @param resume called on the loop once a pending callback future succeeded
+     * @param fail called with the callback's failure
+     * @return true if the caller may read on at once; false if paused (resume follows) or failed
+     */
+    boolean deliver(HTTP1Parser parser, Runnable resume, Consumer<Throwable> fail) {
+        if (body == null) {
+            return true; // buffered: the parser keeps the body
+        }
+        byte[] piece = parser.takeBody();
+        if (piece.length == 0) {
+            return true;
+        }
+        Future<?> f;
+        try {
+            f = body.dataReceived(piece);
+        } catch (Throwable t) {
+            fail.accept(t);
+            return false;
+        }
+        if (f == null || (f.isDone() && f.exception() == null)) {
+            return true;
+        }
+        if (f.isDone()) {
+            fail.accept(f.exception());
+            return false;
+        }
+        paused = true;
+        f.addDoneCallback(d -> {
+            Runnable next = () -> {
+                paused = false;
+                Throwable t = d.exception();
+                if (t != null) {
+                    fail.accept(t);
+                } else {
+                    resume.run();
+                }
+            };
+            if (loop.inLoopThread()) {
+                next.run();
+            } else {
+                loop.addCallback(next);
+            }
+        });
+        return false;
+    }
+}
