@@ -168,11 +168,11 @@ WHY = {
             "accept backlog wait for SYN retransmissions (1 s, 3 s). A JFR profile of this scenario (03:09 UTC, "
             "before this run) put about half of the HTTP server's and of http-load's samples in allocating and "
             "zeroing a 64 KiB read buffer per new IOStream (`ReadBuffer`), noted for the runtime in "
-            "/work/notes/bench-findings.md.",
+            "issue 9 (the lean server).",
     "hello": "Same loop count (1), same response headers (Content-Type, Content-Length, Date, Server). Squall's "
              "HTTP/1.1 path does more per request than Netty's codec: a JFR profile (02:04 UTC) showed the "
              "response head and body written as separate IOStream writes and a RequestHandler built "
-             "reflectively per request; noted for the runtime in /work/notes/bench-findings.md.",
+             "reflectively per request; noted for the runtime in issue 9 (the lean server).",
 }
 
 
