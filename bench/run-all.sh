@@ -25,7 +25,7 @@ JAVA17=${JAVA17:-$(command -v java)}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 PY=/usr/bin/python3
 JAR=bench/target/squall-bench.jar
-HTTPLOAD_PY=${HTTPLOAD_PY:-/work/shared/tools/httpload.py}
+HTTPLOAD_PY=${HTTPLOAD_PY:-../shared/tools/httpload.py}
 
 if [ "$QUICK" = 1 ]; then
   JMH="-f 1 -wi 1 -w 300ms -i 2 -r 300ms"; MEM=20000; SEED_S=4; SEED30_S=5; C10K_P=1000; C10K_S=5
