@@ -164,7 +164,7 @@ final class ClassRewriter {
                 || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
             return false;
         }
-        if (hasAnnotation(m.visibleAnnotations) || hasAnnotation(m.invisibleAnnotations)) {
+        if (hasAnnotation(m, Names.COROUTINE_DESC)) {
             return true;
         }
         if (Names.ReturnKind.of(m.desc) != null && TestTwins.isSquallTest(m)) {
@@ -177,10 +177,15 @@ final class ClassRewriter {
         return false;
     }
 
-    private static boolean hasAnnotation(List<AnnotationNode> annotations) {
+    /** Tells whether {@code m} carries the annotation {@code desc}, visible or invisible at run time. */
+    static boolean hasAnnotation(MethodNode m, String desc) {
+        return hasAnnotation(m.visibleAnnotations, desc) || hasAnnotation(m.invisibleAnnotations, desc);
+    }
+
+    private static boolean hasAnnotation(List<AnnotationNode> annotations, String desc) {
         if (annotations != null) {
             for (AnnotationNode a : annotations) {
-                if (Names.COROUTINE_DESC.equals(a.desc)) {
+                if (desc.equals(a.desc)) {
                     return true;
                 }
             }

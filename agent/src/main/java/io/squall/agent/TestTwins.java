@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
-import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -48,18 +47,7 @@ final class TestTwins {
     }
 
     static boolean isSquallTest(MethodNode m) {
-        return has(m.visibleAnnotations) || has(m.invisibleAnnotations);
-    }
-
-    private static boolean has(List<AnnotationNode> annotations) {
-        if (annotations != null) {
-            for (AnnotationNode a : annotations) {
-                if (Names.SQUALL_TEST_DESC.equals(a.desc)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return ClassRewriter.hasAnnotation(m, Names.SQUALL_TEST_DESC);
     }
 
     private static MethodNode standIn(ClassNode cn, MethodNode m) {

@@ -323,14 +323,7 @@ public class AsyncHTTPClient {
             return; // cancelled before it started: start() sees the done future
         }
         loop.removeTimeout(a.timer);
-        HostPool pool = a.key == null ? null : pools.get(a.key);
-        if (pool != null) {
-            pool.remove(a);
-        }
-        HTTP1ClientConnection c = a.connection;
-        if (c != null) {
-            c.close();
-        }
+        abandon(a);
     }
 
     private void start(HTTPRequest request, Future<HTTPResponse> result) {
@@ -587,6 +580,11 @@ public class AsyncHTTPClient {
         }
         fail(a, new HTTPTimeoutError("Timeout " + a.phase + " for " + a.describe() + " after "
                 + a.original.requestTimeout()));
+        abandon(a);
+    }
+
+    /** On the loop: takes {@code a} out of its host's queue and closes its connection (never pooled again). */
+    private void abandon(Attempt a) {
         HostPool pool = a.key == null ? null : pools.get(a.key);
         if (pool != null) {
             pool.remove(a);
