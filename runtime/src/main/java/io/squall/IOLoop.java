@@ -141,6 +141,19 @@ public final class IOLoop {
     private long timerSequence;
     /** The clock {@link #time()} reads, or null for {@link System#nanoTime()}; see {@link #IOLoop(LoopClock)}. */
     private final LoopClock clock;
+    /** Tasks begun, for {@link SlowStepWatchdog}: written by the loop thread only ({@link #countStep()}). */
+    private long steps;
+    /** Set on the loop thread at the first start(): the watchdog knows this loop. */
+    private boolean slowStepWatched;
+    private static final java.lang.invoke.VarHandle STEPS;
+
+    static {
+        try {
+            STEPS = java.lang.invoke.MethodHandles.lookup().findVarHandle(IOLoop.class, "steps", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Creates a loop with its own selector. It belongs to the first thread that starts it.
@@ -220,6 +233,10 @@ public final class IOLoop {
         CURRENT.set(this);
         running = true;
         everStarted = true;
+        if (SlowStepDetector.COUNTING && !slowStepWatched) {
+            slowStepWatched = true;
+            SlowStepWatchdog.watch(this);
+        }
         // The first iteration of every run polls I/O, as the one iteration after an early stop() must.
         lastPoll = time() - POLL_INTERVAL_NANOS;
         busyIterations = 0;
@@ -1041,6 +1058,7 @@ public final class IOLoop {
             return 0;
         }
         lastPoll = time();
+        countStep();
         if (selected == 0 && selector.selectedKeys().isEmpty()) {
             return 0;
         }
@@ -1075,6 +1093,7 @@ public final class IOLoop {
                 continue;
             }
             handled++;
+            countStep();
             try {
                 handler.handle(key.channel(), ops);
             } catch (Throwable t) {
@@ -1086,6 +1105,7 @@ public final class IOLoop {
     }
 
     private void runTask(Runnable task) {
+        countStep();
         try {
             task.run();
         } catch (Throwable t) {
@@ -1097,12 +1117,33 @@ public final class IOLoop {
     private void drainImmediate() {
         Runnable r;
         while ((r = immediate.pollFirst()) != null) {
+            countStep();
             try {
                 r.run();
             } catch (Throwable t) {
                 Log.error("Exception in callback " + Log.describe(r), t);
             }
         }
+    }
+
+    /**
+     * Marks the start of a loop task for the {@link SlowStepDetector}: one plain store (opaque, so that it is
+     * neither removed nor delayed past a task that never returns), no fence, no clock read.
+     */
+    private void countStep() {
+        if (SlowStepDetector.COUNTING) {
+            STEPS.setOpaque(this, steps + 1);
+        }
+    }
+
+    /** The step counter, read by the watchdog thread. */
+    long slowStepCounter() {
+        return (long) STEPS.getOpaque(this);
+    }
+
+    /** The thread that owns the loop, or null before one does; for the watchdog. */
+    Thread ownerThread() {
+        return owner;
     }
 
     private void drainIncoming() {

@@ -1,0 +1,164 @@
+package io.squall;
+
+import java.lang.System.Logger.Level;
+import java.util.Set;
+/**
+ * Turns one slow step seen by {@link SlowStepWatchdog} into the warning and the JFR event: it reads the
+ * sampled stack of the loop thread to say what the loop was running (the loop's own frames say whether it
+ * was a callback or an I/O handler; the first application frame above them is the method the user wrote;
+ * a {@code $squall$resume} frame means a suspended coroutine was resumed, and the frame above it is that
+ * coroutine's body). Runs on the watchdog thread.
+ */
+final class SlowStepReport {
+
+    private static final System.Logger LOGGER = System.getLogger(SlowStepDetector.LOGGER);
+    private static final String IOLOOP = IOLoop.class.getName();
+    /** The agent's name suffix for the static bridge that re-enters a coroutine's body when it resumes. */
+    private static final String RESUME_SUFFIX = "$squall$resume";
+    private static final Set<String> RUNTIME_PACKAGES = Set.of("io.squall", "io.squall.internal", "io.squall.net",
+            "io.squall.http", "io.squall.sync", "io.squall.websocket", "io.squall.testing");
+    private static final int MAX_FRAMES = 200;
+    /** False once the JFR classes turned out to be missing (a runtime image without jdk.jfr). */
+    private static volatile boolean jfr = true;
+
+    /** What the sampled stack says the loop is running. */
+    static final class Task {
+        /** "callback", "timer or callback", "I/O handler", or "loop" when no task frame was found. */
+        String kind = "task";
+        /** The first application frame above the loop's frames: the handler or callback the user wrote. */
+        StackTraceElement callback;
+        /** The body frame of the coroutine whose step this is, when a suspended coroutine was resumed. */
+        StackTraceElement coroutine;
+        /** The top frame: where the loop thread is now. */
+        StackTraceElement top;
+    }
+
+    private SlowStepReport() {
+    }
+
+    /**
+     * Loads what a report needs (the JFR event class, the logger) ahead of the first slow step, so that the
+     * first report is not itself slow; on the watchdog thread.
+     */
+    static void prepare() {
+        LOGGER.isLoggable(Level.WARNING);
+        frame(new StackTraceElement("C", "m", "F.java", 1));
+    }
+
+    /** Reads a sampled loop-thread stack (index 0 is the top). */
+    static Task analyse(StackTraceElement[] stack) {
+        Task task = new Task();
+        task.top = stack.length > 0 ? stack[0] : null;
+        int loopFrame = stack.length;
+        for (int i = 0; i < stack.length; i++) {
+            StackTraceElement f = stack[i];
+            if (f.getClassName().equals(IOLOOP)) {
+                String m = f.getMethodName();
+                if (m.equals("runTask") || m.equals("drainImmediate")) {
+                    task.kind = "callback";
+                    loopFrame = i;
+                    break;
+                }
+                if (m.equals("select")) {
+                    task.kind = "I/O handler";
+                    loopFrame = i;
+                    break;
+                }
+            }
+        }
+        for (int i = loopFrame - 1; i >= 0; i--) {
+            StackTraceElement f = stack[i];
+            if (task.coroutine == null && f.getMethodName().endsWith(RESUME_SUFFIX) && i > 0) {
+                task.coroutine = stack[i - 1];
+            }
+            if (task.callback == null && isApplication(f)) {
+                task.callback = f;
+            }
+        }
+        return task;
+    }
+
+    /** True for a frame of the user's code: neither the JDK's nor Squall's runtime. */
+    static boolean isApplication(StackTraceElement f) {
+        String c = f.getClassName();
+        if (c.contains("$$Lambda") || c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.")
+                || c.startsWith("sun.") || c.startsWith("com.sun.")) {
+            return false;
+        }
+        int dot = c.lastIndexOf('.');
+        return !RUNTIME_PACKAGES.contains(dot < 0 ? "" : c.substring(0, dot));
+    }
+
+    /** Logs the warning and commits the JFR event. */
+    static void report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
+        Task task = analyse(stack);
+        String message = message(loop, owner, stack, task, busyNanos, thresholdNanos);
+        LOGGER.log(Level.WARNING, message);
+        if (jfr) {
+            try {
+                // Only once JFR is up (a recording was started): an application that never records does not
+                // pay for loading JFR's event machinery.
+                if (jdk.jfr.FlightRecorder.isInitialized()) {
+                    SlowStepEvent.commit(owner, busyNanos, thresholdNanos, task, stack);
+                }
+            } catch (LinkageError noJfr) {
+                jfr = false;
+            }
+        }
+    }
+
+    /**
+     * A frame as an exception's stack trace prints it ({@code java.base/java.lang.Thread.sleep(Native Method)},
+     * {@code com.example.Api.load(Api.java:42)}): the module without its version, no class loader name.
+     */
+    static String frame(StackTraceElement f) {
+        StringBuilder b = new StringBuilder(96);
+        if (f.getModuleName() != null) {
+            b.append(f.getModuleName()).append('/');
+        }
+        b.append(f.getClassName()).append('.').append(f.getMethodName()).append('(');
+        if (f.isNativeMethod()) {
+            b.append("Native Method");
+        } else if (f.getFileName() == null) {
+            b.append("Unknown Source");
+        } else {
+            b.append(f.getFileName());
+            if (f.getLineNumber() >= 0) {
+                b.append(':').append(f.getLineNumber());
+            }
+        }
+        return b.append(')').toString();
+    }
+
+    static String message(IOLoop loop, Thread owner, StackTraceElement[] stack, Task task, long busyNanos,
+            long thresholdNanos) {
+        StringBuilder b = new StringBuilder(2048);
+        b.append("Slow step: ").append(loop).append(" has been running one ").append(task.kind).append(" for ")
+                .append(busyNanos / 1_000_000).append(" ms (threshold ").append(thresholdNanos / 1_000_000)
+                .append(" ms); nothing else on this loop runs until it returns.");
+        b.append("\n    in: ").append(task.callback != null ? frame(task.callback) : "(no application frame: "
+                + (stack.length > 0 ? "see the stack" : "the stack could not be sampled") + ")");
+        if (task.coroutine != null) {
+            b.append("\n    coroutine: ").append(task.coroutine.getClassName()).append('.')
+                    .append(task.coroutine.getMethodName()).append(", resumed from one of its awaits (this step"
+                    + " began there); now at ").append(frame(task.coroutine));
+        }
+        if (task.top != null) {
+            b.append("\n    blocked in: ").append(frame(task.top));
+        }
+        b.append("\n    Move blocking work off the loop (IOLoop.runInExecutor) or await a non-blocking"
+                + " equivalent. Threshold: -D").append(SlowStepDetector.PROPERTY)
+                .append("=<ms> or SlowStepDetector.setThreshold(); off: -D").append(SlowStepDetector.PROPERTY)
+                .append("=0 or SlowStepDetector.disable().");
+        b.append("\n    Stack of ").append(owner.getName()).append(", sampled while the ").append(task.kind)
+                .append(" was still running:");
+        int n = Math.min(stack.length, MAX_FRAMES);
+        for (int i = 0; i < n; i++) {
+            b.append("\n        at ").append(frame(stack[i]));
+        }
+        if (stack.length > n) {
+            b.append("\n        ... ").append(stack.length - n).append(" more");
+        }
+        return b.toString();
+    }
+}
