@@ -31,6 +31,10 @@ final class SlowStepReport {
         StackTraceElement coroutine;
         /** The top frame: where the loop thread is now. */
         StackTraceElement top;
+        /** The innermost application frame: the user's code that made the blocking call (or is busy). */
+        StackTraceElement caller;
+        /** The frame the innermost application frame called (a JDK or library method), or null. */
+        StackTraceElement called;
     }
 
     private SlowStepReport() {
@@ -75,6 +79,13 @@ final class SlowStepReport {
                 task.callback = f;
             }
         }
+        for (int i = 0; i < loopFrame; i++) {
+            if (isApplication(stack[i])) {
+                task.caller = stack[i];
+                task.called = i > 0 ? stack[i - 1] : null;
+                break;
+            }
+        }
         return task;
     }
 
@@ -84,6 +95,15 @@ final class SlowStepReport {
         if (c.contains("$$Lambda") || c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.")
                 || c.startsWith("sun.") || c.startsWith("com.sun.")) {
             return false;
+        }
+        if (f.getMethodName().endsWith(RESUME_SUFFIX)) {
+            return false; // the agent's bridge: the body above it is the user's method
+        }
+        if (c.startsWith("io.squall.agent.")) {
+            return false; // the agent rewriting a class as it loads, with its shaded ASM and Byte Buddy
+        }
+        if (c.startsWith("io.squall.agent.")) {
+            return false; // the agent rewriting a class as it loads, with its shaded ASM and Byte Buddy
         }
         int dot = c.lastIndexOf('.');
         return !RUNTIME_PACKAGES.contains(dot < 0 ? "" : c.substring(0, dot));
@@ -143,7 +163,12 @@ final class SlowStepReport {
                     .append(task.coroutine.getMethodName()).append(", resumed from one of its awaits (this step"
                     + " began there); now at ").append(frame(task.coroutine));
         }
-        if (task.top != null) {
+        if (task.called != null) {
+            b.append("\n    blocked in: ").append(frame(task.called)).append(", called from ")
+                    .append(frame(task.caller));
+        } else if (task.caller != null) {
+            b.append("\n    busy in: ").append(frame(task.caller));
+        } else if (task.top != null) {
             b.append("\n    blocked in: ").append(frame(task.top));
         }
         b.append("\n    Move blocking work off the loop (IOLoop.runInExecutor) or await a non-blocking"

@@ -1,0 +1,151 @@
+package io.squall.tests.slowstep;
+
+import static io.squall.Async.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.squall.Future;
+import io.squall.Gen;
+import io.squall.IOLoop;
+import io.squall.SlowStepDetector;
+import io.squall.annotations.Coroutine;
+import io.squall.bench.seed.BlockingHandler;
+import io.squall.bench.seed.SeedClient;
+import io.squall.bench.seed.SeedServers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The slow-step detector with the real agent: a coroutine step between two awaits that sleeps is reported
+ * with the coroutine's name; the seed's blocking {@code MainHandler} ({@link BlockingHandler}) is reported
+ * pointing at its blocking socket read.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SlowStepTest {
+    /** Held strongly: java.util.logging keeps loggers weakly. */
+    private static final Logger LOGGER = Logger.getLogger(SlowStepDetector.LOGGER);
+    private final List<LogRecord> records = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            synchronized (records) {
+                records.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void capture() {
+        LOGGER.addHandler(capture);
+        // Below the default so that a watchdog kept waiting for a core on a loaded machine still sees 300 ms.
+        SlowStepDetector.setThreshold(Duration.ofMillis(50));
+    }
+
+    @AfterEach
+    void release() {
+        SlowStepDetector.setThreshold(SlowStepDetector.DEFAULT_THRESHOLD);
+        LOGGER.removeHandler(capture);
+    }
+
+    private List<String> warningsContaining(String text) {
+        return warningsContaining(text, 0);
+    }
+
+    private List<String> warningsContaining(String text, int from) {
+        synchronized (records) {
+            return records.subList(from, records.size()).stream().map(LogRecord::getMessage).filter(m -> m.contains(text)).collect(Collectors.toList());
+        }
+    }
+
+    /** Awaits a loop iteration, then blocks the loop for 300 ms in the step after that await. */
+    @Coroutine
+    static Future<String> sleepAfterAMoment() {
+        await(Gen.moment());
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Future.of("woke");
+    }
+
+    @Test
+    void aCoroutineStepIsReportedWithTheCoroutineAndItsSleep() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            try {
+                loop.runSync(SlowStepTest::sleepAfterAMoment, Duration.ofSeconds(30));
+                result[0] = loop.runSync(SlowStepTest::sleepAfterAMoment, Duration.ofSeconds(30));
+            } finally {
+                loop.close();
+            }
+        }, "slow-step-coroutine");
+        t.start();
+        t.join(60_000);
+        assertEquals("woke", result[0]);
+        List<String> w = warningsContaining("IOLoop(slow-step-coroutine");
+        assertEquals(2, w.size(), String.join("\n\n", w));
+        String m = w.get(1);
+        String me = SlowStepTest.class.getName();
+        assertTrue(m.contains("running one callback for "), m);
+        assertTrue(m.contains("\n    in: " + me + ".sleepAfterAMoment(SlowStepTest.java:"), m);
+        assertTrue(m.contains("\n    coroutine: " + me + ".sleepAfterAMoment, resumed from one of its awaits"), m);
+        assertTrue(m.contains("\n    blocked in: java.base/java.lang.Thread.sleep(Native Method), called from " + me
+                + ".sleepAfterAMoment(SlowStepTest.java:"), m);
+        assertTrue(m.contains("\n        at io.squall.internal.Continuation.run("), m);
+    }
+
+    @Test
+    void theSeedsBlockingHandlerIsReportedAtItsBlockingSocketRead() throws Exception {
+        SeedServers.Config config = new SeedServers.Config();
+        config.delay = Duration.ofMillis(400);
+        config.asyncPort = -1;
+        config.rawPort = -1;
+        int from;
+        try (SeedServers servers = SeedServers.start(config)) {
+            get(servers); // the first request loads and rewrites classes: a slow step of its own
+            synchronized (records) {
+                from = records.size();
+            }
+            get(servers);
+        }
+        List<String> w = warningsContaining("\n    in: " + BlockingHandler.class.getName() + ".get(", from);
+        assertEquals(1, w.size(), String.join("\n\n", w));
+        String m = w.get(0);
+        assertTrue(m.contains("running one I/O handler for "), m);
+        assertTrue(m.contains("\n    blocked in: java.base/java.net.Socket$SocketInputStream.read(Socket.java:"), m);
+        assertTrue(m.contains(", called from " + SeedClient.class.getName() + ".readLine(SeedClient.java:"), m);
+        assertTrue(m.contains("\n        at java.base/java.net.Socket$SocketInputStream.read("), m);
+        assertTrue(m.contains("\n        at " + SeedClient.class.getName() + ".readLine("), m);
+        System.out.println("The seed's blocking handler, as the detector reports it:\n" + m);
+    }
+
+    private static void get(SeedServers servers) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(SeedServers.HOST, servers.blockingPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 200 ") && response.endsWith(SeedClient.MESSAGE), response);
+        }
+    }
+}
