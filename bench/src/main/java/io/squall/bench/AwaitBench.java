@@ -5,7 +5,9 @@ import static io.squall.bench.steps.Steps.STEPS;
 
 import io.squall.Future;
 import io.squall.IOLoop;
+import io.squall.SlowStepDetector;
 import io.squall.bench.ea.EaSteps;
+import io.squall.bench.kotlin.KotlinSteps;
 import io.squall.bench.steps.CallbackSteps;
 import io.squall.bench.steps.CfSteps;
 import io.squall.bench.steps.SquallSteps;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import kotlinx.coroutines.Deferred;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,8 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code chain}: nested coroutine calls, all suspended, resolved from the innermost.</li>
  * </ul>
  * Systems: {@code squall} (the agent's rewrite), {@code cf} (CompletableFuture.thenCompose), {@code ea}
- * (ea-async 1.2.3), {@code vt} (virtual threads; JDK 21+), {@code callback} (hand-written callbacks on
- * Squall's Future and IOLoop: the floor).
+ * (ea-async 1.2.3), {@code vt} (virtual threads; JDK 21+), {@code kotlin} (kotlinx.coroutines: suspend
+ * functions, {@code CompletableDeferred}, {@code runBlocking}'s event loop as the one thread's loop; see
+ * {@code KotlinSteps}), {@code callback} (hand-written callbacks on Squall's Future and IOLoop: the floor).
+ * {@code squall_hopSlowStepOff} is {@code squall_hop} in a fork started with the slow-step detector off
+ * ({@code -Dio.squall.slowStepMillis=0}: no step counter written, no watchdog), for its cost.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,6 +63,7 @@ public class AwaitBench {
     private ExecutorService executor;
     private Future<Integer> squallDone;
     private CompletableFuture<Integer> cfDone;
+    private Deferred<Integer> kotlinDone;
 
     /**
      * Creates the loop and the executor, and checks once that every system computes the right value.
@@ -73,6 +80,10 @@ public class AwaitBench {
         });
         squallDone = Future.of(ONE);
         cfDone = CompletableFuture.completedFuture(ONE);
+        kotlinDone = KotlinSteps.completed(ONE);
+        if (KotlinSteps.STEPS != STEPS) {
+            throw new IllegalStateException("KotlinSteps.STEPS is " + KotlinSteps.STEPS + ", Steps.STEPS " + STEPS);
+        }
     }
 
     /** Closes the loop and the executor. */
@@ -110,6 +121,22 @@ public class AwaitBench {
 
         boolean dispatch() {
             return via.equals("dispatch");
+        }
+    }
+
+    /**
+     * Taken by {@code squall_hopSlowStepOff}: checks that its fork really runs with the slow-step detector off
+     * (a command-line {@code -jvmArgsAppend} would replace the benchmark's own).
+     */
+    @State(Scope.Benchmark)
+    public static class SlowStepOff {
+        /** Fails the trial if the detector is on in this fork. */
+        @Setup(Level.Trial)
+        public void check() {
+            if (SlowStepDetector.isEnabled()) {
+                throw new IllegalStateException("squall_hopSlowStepOff needs -D" + SlowStepDetector.PROPERTY + "=0 in its"
+                        + " fork; pass the agent with java -javaagent:... -jar squall-bench.jar instead of -jvmArgsAppend");
+            }
         }
     }
 
@@ -163,6 +190,13 @@ public class AwaitBench {
     /** @return the sum */
     @Benchmark
     @OperationsPerInvocation(STEPS)
+    public int kotlin_done() {
+        return check(KotlinSteps.done(kotlinDone));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
     public int callback_done() {
         return check(CallbackSteps.done(squallDone).result());
     }
@@ -202,6 +236,29 @@ public class AwaitBench {
     @OperationsPerInvocation(STEPS)
     public int vt_hop() throws InterruptedException {
         return check(VtSteps.hop(executor));
+    }
+
+    /**
+     * {@code squall_hop} with the slow-step detector off from the fork's start.
+     *
+     * @param agent installs the agent
+     * @param hop how the completing callback is queued
+     * @param off checks that the detector is off
+     * @return the sum
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    @Fork(value = 1, jvmArgsAppend = "-Dio.squall.slowStepMillis=0")
+    public int squall_hopSlowStepOff(Agent agent, Hop hop, SlowStepOff off) {
+        boolean dispatch = hop.dispatch();
+        return check(loop.runSync(() -> SquallSteps.hop(loop, dispatch)));
+    }
+
+    /** @return the sum */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int kotlin_hop() {
+        return check(KotlinSteps.hop());
     }
 
     /** @return the sum */
@@ -261,6 +318,13 @@ public class AwaitBench {
     @OperationsPerInvocation(STEPS)
     public int vt_chain() throws InterruptedException {
         return check(VtSteps.chain(executor));
+    }
+
+    /** @return the depth */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int kotlin_chain() {
+        return check(KotlinSteps.chain());
     }
 
     /** @return the depth */
