@@ -28,7 +28,9 @@ final class LogCapture extends Handler {
 
     @Override
     public void publish(LogRecord record) {
-        if (record != null && record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        // A slow-step warning depends on the machine's load (a cold first request loads classes): not a failure.
+        if (record != null && record.getLevel().intValue() >= Level.WARNING.intValue()
+                && !io.squall.SlowStepDetector.LOGGER.equals(record.getLoggerName())) {
             synchronized (records) {
                 records.add(record);
             }

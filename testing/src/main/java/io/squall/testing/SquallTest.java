@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * injected; after the test the loop is closed, a garbage collection is forced so that a failed Future nobody
  * looked at is reported ("Future exception was never retrieved"), and any record of level WARNING or above
  * logged through java.util.logging during the test, and not matched by an {@link ExpectLog}, fails it
- * (turn off with {@link #failOnUnexpectedLogs()}).
+ * (turn off with {@link #failOnUnexpectedLogs()}); slow-step warnings ({@link io.squall.SlowStepDetector})
+ * are not counted, since they depend on the machine's load.
  *
  * <p>With {@link #virtualTime()}, timers ({@code callLater}, {@code Gen.sleep}, {@code Gen.withTimeout},
  * the timeouts of io.squall.sync) fire as soon as the loop is idle, so a test of a 30 s timeout takes
