@@ -386,7 +386,7 @@ public final class HTTPRequest {
      * Chooses whether the client asks for a gzip response ({@code Accept-Encoding: gzip}, unless the request
      * sets its own Accept-Encoding) and inflates a gzip response before handing it over (default true, as
      * Tornado's {@code decompress_response}). The inflated body is held to the client's body size limit.
-     * An inflated response loses its Content-Encoding and Content-Length headers; the coding is kept in
+     * An inflated response loses its Content-Encoding (and, when buffered, Content-Length) header; the coding is kept in
      * {@code X-Consumed-Content-Encoding}. With false, nothing is asked for and the body is given as sent.
      *
      * @param value whether to ask for and inflate gzip

@@ -61,11 +61,11 @@ final class ResponseStreaming {
         }
     }
 
-    /** Marks {@code h} as describing an inflated body: Content-Encoding moves to X-Consumed-Content-Encoding. */
+    /** Marks {@code h} as describing an inflated body: Content-Encoding moves to X-Consumed-Content-Encoding
+     * (called before the body framing is chosen, so Content-Length stays). */
     static void consumeEncoding(HTTPHeaders h) {
         h.set("X-Consumed-Content-Encoding", h.get("Content-Encoding"));
         h.remove("Content-Encoding");
-        h.remove("Content-Length");
     }
 
     /**
@@ -83,6 +83,7 @@ final class ResponseStreaming {
             byte[] out = d.decode(body);
             d.finish();
             consumeEncoding(h);
+            h.remove("Content-Length");
             return out;
         } finally {
             d.close();
