@@ -347,7 +347,8 @@ public class HTTPServer extends TCPServer {
      * body that inflates past it (a gzip bomb) is refused with 413 as soon as the limit is passed, so memory
      * stays bounded by the limit; data that is not gzip gets 400. The handler sees the inflated body, a
      * Content-Length that matches it, and the coding in {@code X-Consumed-Content-Encoding} instead of
-     * Content-Encoding. Bodies read by a {@link StreamRequestBody} handler are passed on as sent.
+     * Content-Encoding. A {@link StreamRequestBody} handler receives the inflated pieces, held to its own
+     * limit, each handed over before more is inflated.
      *
      * @param value whether to inflate gzip request bodies
      * @return this

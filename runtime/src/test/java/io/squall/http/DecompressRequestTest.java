@@ -45,9 +45,33 @@ class DecompressRequestTest extends HTTPTestCase {
         }
     }
 
+    /** Counts a streamed body. */
+    @StreamRequestBody(maxBodySize = 2 << 20)
+    public static final class CountHandler extends RequestHandler {
+        private long total;
+        private int largest;
+        private int zeros;
+
+        @Override
+        protected Future<Void> dataReceived(byte[] chunk) {
+            total += chunk.length;
+            largest = Math.max(largest, chunk.length);
+            for (byte b : chunk) {
+                zeros += b == 0 ? 1 : 0;
+            }
+            return null;
+        }
+
+        @Override
+        public Future<?> post(String... args) {
+            write(total + "|" + zeros + "|" + (largest <= (5 << 20)) + "|" + request().headers().get("Content-Encoding"));
+            return null;
+        }
+    }
+
     private void startServer(boolean decompress) {
-        start(new HTTPServer(new Application().addHandler("/echo", EchoHandler.class)).decompressRequest(decompress)
-                .maxBodySize(LIMIT));
+        start(new HTTPServer(new Application().addHandler("/echo", EchoHandler.class)
+                .addHandler("/count", CountHandler.class)).decompressRequest(decompress).maxBodySize(LIMIT));
     }
 
     private static byte[] gzip(byte[] data) {
@@ -104,6 +128,26 @@ class DecompressRequestTest extends HTTPTestCase {
             HTTPResponse bomb = runSync(() -> client.fetch(new HTTPRequest(url("/echo")).method("POST")
                     .header("Content-Encoding", "gzip").body(gzip(new byte[10 << 20])).raiseError(false)));
             assertEquals(413, bomb.code());
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void streamedBodiesAreInflatedPieceByPieceToTheHandlersLimit() {
+        startServer(true);
+        AsyncHTTPClient client = new AsyncHTTPClient(loop, 2);
+        try {
+            byte[] zeros = new byte[1_500_000]; // over the server's 1 MiB, under the handler's 2 MiB
+            HTTPResponse r = runSync(() -> client.fetch(new HTTPRequest(url("/count")).method("POST")
+                    .header("Content-Encoding", "gzip").body(gzip(zeros))));
+            assertEquals("1500000|1500000|true|null", r.bodyAsString());
+            HTTPResponse bomb = runSync(() -> client.fetch(new HTTPRequest(url("/count")).method("POST")
+                    .header("Content-Encoding", "gzip").body(gzip(new byte[10 << 20])).raiseError(false)));
+            assertEquals(413, bomb.code());
+            HTTPResponse bad = runSync(() -> client.fetch(new HTTPRequest(url("/count")).method("POST")
+                    .header("Content-Encoding", "gzip").body("not gzip at all").raiseError(false)));
+            assertEquals(400, bad.code());
         } finally {
             client.close();
         }
