@@ -17,8 +17,9 @@ import javax.net.ssl.SSLContext;
  *         .requestTimeout(Duration.ofSeconds(5)).raiseError(false)));
  * }</pre>
  *
- * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5), and
- * {@link #raiseError} true. {@code http://} and {@code https://} URLs are supported; for https the server's
+ * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5),
+ * {@link #raiseError} true, gzip asked for and inflated ({@link #decompressResponse}), no authentication
+ * ({@link #authUsername}) and no proxy ({@link #proxyHost}). {@code http://} and {@code https://} URLs are supported; for https the server's
  * certificate chain and host name are verified against the JDK's trust store unless {@link #sslContext},
  * {@link #caCerts} or {@link #insecureSkipCertificateVerification} says otherwise.
  */
