@@ -84,6 +84,8 @@ class BehindProxyTest extends HTTPTestCase {
                 "events { worker_connections 64; }",
                 "http {",
                 "  access_log off;",
+                // nginx compresses what it relays: the client inflates it (its default decompressResponse)
+                "  gzip on; gzip_min_length 1; gzip_proxied any;",
                 "  client_body_temp_path " + d + "/body;",
                 "  proxy_temp_path " + d + "/proxy;",
                 "  fastcgi_temp_path " + d + "/fastcgi;",
@@ -143,6 +145,9 @@ class BehindProxyTest extends HTTPTestCase {
         String host = "127.0.0.1:" + nginxPort;
         assertEquals("127.0.0.1|https|" + host + "|https://" + host + "/tls/a?b=1", viaNginx("/tls/a?b=1"),
                 "nginx is the only hop: the client is nginx's peer, 127.0.0.1, and the scheme nginx's");
+        HTTPResponse gz = runSync(() -> client.fetch("http://127.0.0.1:" + nginxPort + "/tls/z"));
+        assertEquals("gzip", gz.headers().get("X-Consumed-Content-Encoding"), "nginx sent gzip, the client inflated it");
+        assertEquals("127.0.0.1|https|" + host + "|https://" + host + "/tls/z", gz.bodyAsString());
         // The client claims a chain; nginx appends its peer. 127.0.0.1 and 10.x are trusted: 6.6.6.6 is the client.
         assertEquals("6.6.6.6|https|" + host + "|https://" + host + "/tls/",
                 viaNginx("/tls/", "X-Forwarded-For", "6.6.6.6, 10.1.2.3"));
