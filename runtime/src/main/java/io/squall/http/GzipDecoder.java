@@ -32,6 +32,7 @@ final class GzipDecoder {
     private State state = State.HEADER;
     private long total;
     private long memberSize;
+    private boolean fed;
 
     /**
      * @param limit the most inflated bytes accepted over the whole body
@@ -64,6 +65,7 @@ final class GzipDecoder {
      * @throws HTTPInputException 413 when the inflated body passes the limit, 400 when the data is not gzip
      */
     byte[] decode(byte[] in) throws HTTPInputException {
+        fed |= in.length > 0;
         ByteArrayBuilder result = new ByteArrayBuilder(Math.max(64, Math.min(in.length * 4, OUT_CHUNK)));
         int p = 0;
         while (p < in.length) {
@@ -116,6 +118,9 @@ final class GzipDecoder {
      * @throws HTTPInputException 400 if the body stopped in the middle of a member
      */
     void finish() throws HTTPInputException {
+        if (state == State.HEADER && total == 0 && pending.size() == 0 && !fed) {
+            return; // no body at all (HEAD, 204, 304): nothing to inflate
+        }
         if (state != State.AFTER_MEMBER && state != State.IGNORING) {
             throw new HTTPInputException(400, "The " + what + " ends in the middle of its gzip data");
         }

@@ -61,6 +61,23 @@ final class ResponseStreaming {
         }
     }
 
+    /**
+     * The streamed body is complete: checks that a gzip body ended where gzip may end.
+     *
+     * @throws HTTPInputException 400 for a gzip body cut short
+     */
+    void end() throws HTTPInputException {
+        GzipDecoder d = gzip;
+        gzip = null;
+        if (d != null) {
+            try {
+                d.finish();
+            } finally {
+                d.close();
+            }
+        }
+    }
+
     /** Marks {@code h} as describing an inflated body: Content-Encoding moves to X-Consumed-Content-Encoding
      * (called before the body framing is chosen, so Content-Length stays). */
     static void consumeEncoding(HTTPHeaders h) {

@@ -63,6 +63,11 @@ class ClientOptionsTest extends HTTPTestCase {
             }
             case "/bomb": // 4 MiB of zeros, gzipped to a few KiB, whatever was asked
                 return c.respond(200, new HTTPHeaders().set("Content-Encoding", "gzip"), gzip(new byte[4 << 20]));
+            case "/cut": { // a streamed gzip body cut short by the server
+                byte[] gz = gzip(TEXT.getBytes(StandardCharsets.UTF_8));
+                return c.respond(200, new HTTPHeaders().set("Content-Encoding", "gzip"),
+                        java.util.Arrays.copyOf(gz, gz.length - 5));
+            }
             case "/notgzip":
                 return c.respond(200, new HTTPHeaders().set("Content-Encoding", "gzip"),
                         "plain text, not gzip".getBytes(StandardCharsets.UTF_8));
@@ -143,6 +148,11 @@ class ClientOptionsTest extends HTTPTestCase {
         }));
         assertEquals(200, r.code());
         assertEquals(TEXT, got.toString(StandardCharsets.UTF_8));
+        HTTPClientError cut = assertThrows(HTTPClientError.class, () -> fetch(new HTTPRequest(url("/cut"))
+                .streamingCallback(chunk -> null)));
+        assertTrue(cut.getMessage().contains("ends in the middle of its gzip data"), cut.getMessage());
+        HTTPResponse head = fetch(new HTTPRequest(url("/gz")).method("HEAD").streamingCallback(chunk -> null));
+        assertEquals(200, head.code(), "a HEAD answer with Content-Encoding: gzip has no body to check");
     }
 
     @Test
