@@ -2,6 +2,7 @@ package io.squall;
 
 import java.lang.System.Logger.Level;
 import java.util.Set;
+
 /**
  * Turns one slow step seen by {@link SlowStepWatchdog} into the warning and the JFR event: it reads the
  * sampled stack of the loop thread to say what the loop was running (the loop's own frames say whether it
@@ -23,7 +24,7 @@ final class SlowStepReport {
 
     /** What the sampled stack says the loop is running. */
     static final class Task {
-        /** "callback", "timer or callback", "I/O handler", or "loop" when no task frame was found. */
+        /** "callback" (a callback, timer or coroutine resumption), "I/O handler", or "task" when unknown. */
         String kind = "task";
         /** The first application frame above the loop's frames: the handler or callback the user wrote. */
         StackTraceElement callback;
@@ -41,8 +42,8 @@ final class SlowStepReport {
     }
 
     /**
-     * Loads what a report needs (the JFR event class, the logger) ahead of the first slow step, so that the
-     * first report is not itself slow; on the watchdog thread.
+     * Loads what a report needs (the logger, the formatting) ahead of the first slow step, so that the first
+     * report is not itself slow; on the watchdog thread. JFR's classes are loaded only once a recording is on.
      */
     static void prepare() {
         LOGGER.isLoggable(Level.WARNING);
