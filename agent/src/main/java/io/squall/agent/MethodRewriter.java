@@ -1,6 +1,7 @@
 package io.squall.agent;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.objectweb.asm.Opcodes;
@@ -17,6 +18,7 @@ import org.objectweb.asm.tree.LocalVariableAnnotationNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
@@ -126,8 +128,10 @@ final class MethodRewriter {
             }
         }
         if (!sites.isEmpty()) {
-            new StateMachine(owner, body, contSlot, isStatic, isInterface, bridgeName, initialLocals(true), sites).emit();
-            added.add(bridge());
+            StateMachine machine = new StateMachine(owner, body, contSlot, isStatic, isInterface, bridgeName,
+                    initialLocals(true), sites);
+            machine.emit();
+            added.add(bridge(machine.siteLines()));
         }
         added.add(0, body);
         makeEntry();
@@ -236,11 +240,9 @@ final class MethodRewriter {
         LabelNode start = new LabelNode();
         LabelNode end = new LabelNode();
         LabelNode handler = new LabelNode();
+        // No line number: a debugger's step into a call of the coroutine passes through a method without
+        // lines and stops at the body's first line, instead of stopping here and stepping over the body.
         code.add(start);
-        int line = MethodShapes.firstLine(body);
-        if (line > 0) {
-            code.add(new LineNumberNode(line, start));
-        }
         int slot = 0;
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));
@@ -271,11 +273,48 @@ final class MethodRewriter {
                 body.desc, isInterface);
     }
 
-    /** {@code private static Object bridge(Continuation c) { return ((Owner) c.self()).body(0.., c); }} */
-    private MethodNode bridge() {
+    /** Above this many sites the bridge makes one call without lines rather than one call per site. */
+    private static final int MAX_BRIDGE_CASES = 1024;
+
+    /**
+     * {@code private static Object bridge(Continuation c) { switch (c.state()) { case n: return ((Owner)
+     * c.self()).body(0.., c); } }}: one call per site, each on the line of the await it resumes, so a stack
+     * walk or a debugger shows where the coroutine was resumed from rather than a frame without a line.
+     */
+    private MethodNode bridge(int[] siteLines) {
         MethodNode b = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 bridgeName, Names.RESUME_DESC, null, null);
         InsnList code = b.instructions;
+        boolean lines = siteLines.length > 0 && siteLines.length <= MAX_BRIDGE_CASES
+                && Arrays.stream(siteLines).allMatch(l -> l > 0);
+        if (!lines) {
+            callBodyAndReturn(code);
+        } else {
+            code.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "state", "()I", false));
+            LabelNode[] cases = new LabelNode[siteLines.length];
+            for (int i = 0; i < cases.length; i++) {
+                cases[i] = new LabelNode();
+            }
+            LabelNode dflt = new LabelNode();
+            code.add(new TableSwitchInsnNode(0, cases.length - 1, dflt, cases));
+            Object[] locals = {Names.CONTINUATION};
+            for (int i = 0; i < cases.length; i++) {
+                code.add(cases[i]);
+                code.add(new LineNumberNode(siteLines[i], cases[i]));
+                code.add(new FrameNode(Opcodes.F_NEW, 1, locals, 0, new Object[0]));
+                callBodyAndReturn(code);
+            }
+            code.add(dflt);
+            code.add(new FrameNode(Opcodes.F_NEW, 1, locals, 0, new Object[0]));
+            callBodyAndReturn(code); // the body reports the bad state
+        }
+        b.maxStack = 8;
+        b.maxLocals = 1;
+        return b;
+    }
+
+    private void callBodyAndReturn(InsnList code) {
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
@@ -288,9 +327,6 @@ final class MethodRewriter {
         code.add(new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(callBody());
         code.add(new InsnNode(Opcodes.ARETURN));
-        b.maxStack = 8;
-        b.maxLocals = 1;
-        return b;
     }
 
     /** The types of the locals on entry: receiver, parameters, and (for the body) the continuation. */

@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.objectweb.asm.Handle;
@@ -18,6 +19,7 @@ import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -100,6 +102,8 @@ final class StateMachine {
         int prims;
         final LabelNode fast = new LabelNode();
         final LabelNode restore = new LabelNode();
+        /** Named locals in scope here that are not saved: restored as defaults, so out of the debugger's view. */
+        final BitSet defaulted = new BitSet();
 
         Site(MethodInsnNode insn, int state) {
             this.insn = insn;
@@ -111,6 +115,7 @@ final class StateMachine {
     /** Re-creates the uninitialized objects live at sites (null until planned). */
     private UninitializedObjects uninit;
     private int tmpSlot;
+    private int[] siteLines = new int[0];
     private int maxRefs;
     private int maxPrims;
 
@@ -153,6 +158,10 @@ final class StateMachine {
         if (sites.isEmpty()) {
             return;
         }
+        siteLines = new int[sites.size()];
+        for (Site s : sites) {
+            siteLines[s.state] = MethodShapes.lineOf(s.insn);
+        }
         uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
@@ -167,6 +176,18 @@ final class StateMachine {
             uninit.emit((state, code) -> restoreFrame(sites.get(state), code));
             body.instructions.insert(uninit.init());
         }
+        Map<LabelNode, BitSet> resumes = new IdentityHashMap<>();
+        for (Site s : sites) {
+            if (!s.defaulted.isEmpty()) {
+                resumes.put(s.fast, s.defaulted);
+            }
+        }
+        LocalRanges.cut(body, resumes);
+    }
+
+    /** @return the source line of each emitted site, by state (-1 without line numbers); empty if none */
+    int[] siteLines() {
+        return siteLines.clone();
     }
 
     private FrameTypes analyze() {
@@ -185,9 +206,12 @@ final class StateMachine {
     /** Decides, per site, which locals and stack entries to save and where. */
     private void plan() throws Refusal {
         Liveness liveness = Liveness.of(body);
+        boolean keepNamed = LocalsPolicy.keepAll();
         for (Site s : sites) {
             uninit.plan(s.state, s.types, s.insn);
-            BitSet live = liveness.liveAfter(body.instructions.indexOf(s.insn));
+            int at = body.instructions.indexOf(s.insn);
+            BitSet live = liveness.liveAfter(at);
+            BitSet named = namedAt(at);
             List<Object> locals = s.types.locals;
             for (int slot = 0; slot < locals.size(); slot++) {
                 Object t = locals.get(slot);
@@ -196,8 +220,12 @@ final class StateMachine {
                     continue;
                 }
                 Value v = new Value(t, slot);
-                if (live.get(slot) && sort != 'N' && sort != 'U') {
-                    v.index = sort == 'L' ? s.refs++ : s.prims++;
+                if (sort != 'N' && sort != 'U') {
+                    if (live.get(slot) || (keepNamed && named.get(slot))) {
+                        v.index = sort == 'L' ? s.refs++ : s.prims++;
+                    } else if (named.get(slot)) {
+                        s.defaulted.set(slot);
+                    }
                 }
                 s.locals.add(v);
             }
@@ -217,6 +245,19 @@ final class StateMachine {
             maxRefs = Math.max(maxRefs, s.refs);
             maxPrims = Math.max(maxPrims, s.prims);
         }
+    }
+
+    /** The slots a LocalVariableTable entry names at instruction {@code index} (a debugger shows them). */
+    private BitSet namedAt(int index) {
+        BitSet named = new BitSet();
+        if (body.localVariables != null) {
+            for (LocalVariableNode lv : body.localVariables) {
+                if (body.instructions.indexOf(lv.start) <= index && index < body.instructions.indexOf(lv.end)) {
+                    named.set(lv.index);
+                }
+            }
+        }
+        return named;
     }
 
     private void emitSite(Site s) {
