@@ -1,7 +1,6 @@
 package io.squall.agent;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.objectweb.asm.Opcodes;
@@ -13,12 +12,10 @@ import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableAnnotationNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
@@ -128,10 +125,8 @@ final class MethodRewriter {
             }
         }
         if (!sites.isEmpty()) {
-            StateMachine machine = new StateMachine(owner, body, contSlot, isStatic, isInterface, bridgeName,
-                    initialLocals(true), sites);
-            machine.emit();
-            added.add(bridge(machine.siteLines()));
+            new StateMachine(owner, body, contSlot, isStatic, isInterface, bridgeName, initialLocals(true), sites).emit();
+            added.add(bridge());
         }
         added.add(0, body);
         makeEntry();
@@ -273,42 +268,15 @@ final class MethodRewriter {
                 body.desc, isInterface);
     }
 
-    /** Above this many sites the bridge makes one call without lines rather than one call per site. */
-    private static final int MAX_BRIDGE_CASES = 1024;
-
     /**
-     * {@code private static Object bridge(Continuation c) { switch (c.state()) { case n: return ((Owner)
-     * c.self()).body(0.., c); } }}: one call per site, each on the line of the await it resumes, so a stack
-     * walk or a debugger shows where the coroutine was resumed from rather than a frame without a line.
+     * {@code private static Object bridge(Continuation c) { return ((Owner) c.self()).body(0.., c); }}. It has
+     * no line numbers on purpose: a line would put a second location on a user's line, so a breakpoint there
+     * would also stop in the bridge on every resume; it is synthetic, so frame filters can hide it.
      */
-    private MethodNode bridge(int[] siteLines) {
+    private MethodNode bridge() {
         MethodNode b = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 bridgeName, Names.RESUME_DESC, null, null);
-        InsnList code = b.instructions;
-        boolean lines = siteLines.length > 0 && siteLines.length <= MAX_BRIDGE_CASES
-                && Arrays.stream(siteLines).allMatch(l -> l > 0);
-        if (!lines) {
-            callBodyAndReturn(code);
-        } else {
-            code.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "state", "()I", false));
-            LabelNode[] cases = new LabelNode[siteLines.length];
-            for (int i = 0; i < cases.length; i++) {
-                cases[i] = new LabelNode();
-            }
-            LabelNode dflt = new LabelNode();
-            code.add(new TableSwitchInsnNode(0, cases.length - 1, dflt, cases));
-            Object[] locals = {Names.CONTINUATION};
-            for (int i = 0; i < cases.length; i++) {
-                code.add(cases[i]);
-                code.add(new LineNumberNode(siteLines[i], cases[i]));
-                code.add(new FrameNode(Opcodes.F_NEW, 1, locals, 0, new Object[0]));
-                callBodyAndReturn(code);
-            }
-            code.add(dflt);
-            code.add(new FrameNode(Opcodes.F_NEW, 1, locals, 0, new Object[0]));
-            callBodyAndReturn(code); // the body reports the bad state
-        }
+        callBodyAndReturn(b.instructions);
         b.maxStack = 8;
         b.maxLocals = 1;
         return b;

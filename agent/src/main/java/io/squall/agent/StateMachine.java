@@ -115,7 +115,6 @@ final class StateMachine {
     /** Re-creates the uninitialized objects live at sites (null until planned). */
     private UninitializedObjects uninit;
     private int tmpSlot;
-    private int[] siteLines = new int[0];
     private int maxRefs;
     private int maxPrims;
 
@@ -158,10 +157,6 @@ final class StateMachine {
         if (sites.isEmpty()) {
             return;
         }
-        siteLines = new int[sites.size()];
-        for (Site s : sites) {
-            siteLines[s.state] = MethodShapes.lineOf(s.insn);
-        }
         uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
@@ -183,11 +178,6 @@ final class StateMachine {
             }
         }
         LocalRanges.cut(body, resumes);
-    }
-
-    /** @return the source line of each emitted site, by state (-1 without line numbers); empty if none */
-    int[] siteLines() {
-        return siteLines.clone();
     }
 
     private FrameTypes analyze() {
