@@ -130,6 +130,7 @@ final class LocalRanges {
             }
             LabelNode open = lv.start;
             boolean any = false;
+            boolean kept = false;
             for (AbstractInsnNode n = lv.start; n != null && n != lv.end; n = n.getNext()) {
                 if (n.getOpcode() < 0) {
                     continue;
@@ -138,6 +139,7 @@ final class LocalRanges {
                     if (open != null) {
                         if (any) {
                             out.add(piece(lv, open, labelBefore(n)));
+                            kept = true;
                         }
                         open = null;
                     }
@@ -150,6 +152,12 @@ final class LocalRanges {
             }
             if (open != null && any) {
                 out.add(piece(lv, open, lv.end));
+                kept = true;
+            }
+            if (!kept) {
+                // dead wherever it is in scope after a resume: an empty range keeps the name in the table
+                // (the method still declares it) while no instruction shows it
+                out.add(piece(lv, lv.start, lv.start));
             }
         }
         method.localVariables = out;

@@ -115,6 +115,8 @@ final class StateMachine {
     /** Re-creates the uninitialized objects live at sites (null until planned). */
     private UninitializedObjects uninit;
     private int tmpSlot;
+    /** Right after the prologue's {@code c == null} check. */
+    private final LabelNode afterCheck = new LabelNode();
     private int maxRefs;
     private int maxPrims;
 
@@ -157,6 +159,10 @@ final class StateMachine {
         if (sites.isEmpty()) {
             return;
         }
+        AbstractInsnNode userStart = MethodShapes.nextReal(body.instructions.getFirst());
+        if (body.instructions.getFirst().getOpcode() >= 0) {
+            userStart = body.instructions.getFirst();
+        }
         uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
@@ -171,6 +177,7 @@ final class StateMachine {
             uninit.emit((state, code) -> restoreFrame(sites.get(state), code));
             body.instructions.insert(uninit.init());
         }
+        coverEntryCheck(userStart);
         Map<LabelNode, BitSet> resumes = new IdentityHashMap<>();
         for (Site s : sites) {
             if (!s.defaulted.isEmpty()) {
@@ -235,6 +242,30 @@ final class StateMachine {
             maxRefs = Math.max(maxRefs, s.refs);
             maxPrims = Math.max(maxPrims, s.prims);
         }
+    }
+
+    /**
+     * A debugger's step into the coroutine stops on the body's first instruction, the continuation check
+     * before the user's code; the receiver and the parameters are real there on a first call, so their
+     * LocalVariableTable entries that start with the user's code get a piece covering the code up to that
+     * check. On a resume those few instructions see the bridge's defaults (0, null) before the restore: a
+     * debugger stops there only when stepping into the resume from the loop's own code, as no line starts
+     * there (a breakpoint on the first line is placed after the prologue).
+     */
+    private void coverEntryCheck(AbstractInsnNode userStart) {
+        if (body.localVariables == null || userStart == null) {
+            return;
+        }
+        LabelNode begin = new LabelNode();
+        body.instructions.insert(begin);
+        int first = body.instructions.indexOf(userStart);
+        List<LocalVariableNode> more = new ArrayList<>();
+        for (LocalVariableNode lv : body.localVariables) {
+            if (lv.index < contSlot && body.instructions.indexOf(lv.start) <= first) {
+                more.add(new LocalVariableNode(lv.name, lv.desc, lv.signature, begin, afterCheck, lv.index));
+            }
+        }
+        body.localVariables.addAll(more);
     }
 
     /** The slots a LocalVariableTable entry names at instruction {@code index} (a debugger shows them). */
@@ -315,6 +346,7 @@ final class StateMachine {
         List<Object> f0 = entryLocals;
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
         code.add(new JumpInsnNode(Opcodes.IFNULL, start));
+        code.add(afterCheck);
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
         code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "state", "()I", false));
         LabelNode[] targets = new LabelNode[sites.size()];

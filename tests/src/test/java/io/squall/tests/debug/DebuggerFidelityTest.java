@@ -114,8 +114,9 @@ class DebuggerFidelityTest {
     /**
      * A step into a coroutine call stops on the coroutine's first line in the method that holds the user's
      * code (the entry has no lines, so the step passes through it), line steps then walk that first run;
-     * a step over the first await, which suspends, returns to the caller's await line (through the entry,
-     * without a line: never the first line again, which read as a restart).
+     * a step over the first await, which suspends, returns to the caller's await line through the entry
+     * (without a line, so a step there goes by instruction: never the first line again, which read as a
+     * restart).
      */
     @Test
     void stepIntoACoroutineLandsOnItsFirstLineAndStepsWalkItsFirstRun() throws Exception {
@@ -132,9 +133,12 @@ class DebuggerFidelityTest {
             assertEquals(8, Debuggee.local(thread.frame(0), "a"));
 
             Location out = d.step(thread, StepRequest.STEP_OVER);
-            if (out.method().name().equals("compute")) {
+            for (int i = 0; i < 3 && out.method().name().equals("compute"); i++) {
+                // a method without lines steps by instruction: at most the adapt call and the return
                 assertEquals(-1, out.lineNumber(), "the entry returning the pending future has no line: "
                         + Debuggee.describe(out));
+                assertFalse(out.method().argumentTypeNames().contains("io.squall.internal.Continuation"),
+                        "the body returned: " + Debuggee.describe(out));
                 out = d.step(thread, StepRequest.STEP_OVER);
             }
             assertAt(out, "crawl", CRAWL);
