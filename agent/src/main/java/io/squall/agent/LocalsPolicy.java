@@ -17,27 +17,20 @@ final class LocalsPolicy {
     /** The system property choosing the policy. */
     static final String PROPERTY = "io.squall.agent.locals";
 
-    private static volatile Boolean keepAll;
+    private static volatile Boolean underDebugger;
 
     private LocalsPolicy() {
         throw new AssertionError("no instances");
     }
 
     /**
-     * Returns whether suspensions save every named local in scope (read once, on the first rewrite).
+     * Returns whether suspensions save every named local in scope. The property is read at each rewrite;
+     * whether a JDWP agent runs is found once.
      *
      * @return true for {@code all}, false for {@code live}
      */
     static boolean keepAll() {
-        Boolean k = keepAll;
-        if (k == null) {
-            k = decide(System.getProperty(PROPERTY));
-            keepAll = k;
-        }
-        return k;
-    }
-
-    private static boolean decide(String value) {
+        String value = System.getProperty(PROPERTY);
         if (value != null) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             if (v.equals("all")) {
@@ -46,10 +39,24 @@ final class LocalsPolicy {
             if (v.equals("live")) {
                 return false;
             }
-            AgentLog.warning(PROPERTY + "=" + value + " is not 'all' or 'live'; using the default (all under a"
-                    + " debugger, live otherwise)");
+            warnOnce(value);
         }
-        return debuggerAgentLoaded();
+        Boolean d = underDebugger;
+        if (d == null) {
+            d = debuggerAgentLoaded();
+            underDebugger = d;
+        }
+        return d;
+    }
+
+    private static volatile boolean warned;
+
+    private static void warnOnce(String value) {
+        if (!warned) {
+            warned = true;
+            AgentLog.warning(PROPERTY + "=" + value + " is neither 'all' nor 'live'; using the default (all when"
+                    + " a JDWP agent runs, live otherwise)");
+        }
     }
 
     /** @return whether the JVM was started with a JDWP agent (a debugger may attach) */
