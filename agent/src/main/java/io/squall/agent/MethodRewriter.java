@@ -268,21 +268,11 @@ final class MethodRewriter {
                 body.desc, isInterface);
     }
 
-    /**
-     * {@code private static Object bridge(Continuation c) { return ((Owner) c.self()).body(0.., c); }}. It has
-     * no line numbers on purpose: a line would put a second location on a user's line, so a breakpoint there
-     * would also stop in the bridge on every resume; it is synthetic, so frame filters can hide it.
-     */
+    /** {@code private static Object bridge(Continuation c) { return ((Owner) c.self()).body(0.., c); }} */
     private MethodNode bridge() {
         MethodNode b = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 bridgeName, Names.RESUME_DESC, null, null);
-        callBodyAndReturn(b.instructions);
-        b.maxStack = 8;
-        b.maxLocals = 1;
-        return b;
-    }
-
-    private void callBodyAndReturn(InsnList code) {
+        InsnList code = b.instructions;
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
@@ -295,6 +285,9 @@ final class MethodRewriter {
         code.add(new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(callBody());
         code.add(new InsnNode(Opcodes.ARETURN));
+        b.maxStack = 8;
+        b.maxLocals = 1;
+        return b;
     }
 
     /** The types of the locals on entry: receiver, parameters, and (for the body) the continuation. */
