@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 final class HTTP1Parser {
     /** Longest chunk-size line accepted, extensions included. */
     static final int MAX_CHUNK_LINE = 4096;
+    /** Capacity the split-line buffer keeps between messages. */
+    private static final int LINE_KEEP = 16;
 
     private enum State {
         START_LINE, HEADERS, HEAD_COMPLETE, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS,
@@ -39,7 +41,8 @@ final class HTTP1Parser {
     private long takenBody;
 
     private State state = State.START_LINE;
-    private final ByteArrayBuilder line = new ByteArrayBuilder(256);
+    /** A line split across reads; small until one is (most lines arrive whole and never touch it). */
+    private final ByteArrayBuilder line = new ByteArrayBuilder(LINE_KEEP);
     private int startLineBytes;
     private int headerBytes;
     private boolean started;
@@ -52,7 +55,8 @@ final class HTTP1Parser {
     private String version;
     private int code;
     private String reason;
-    private HTTPHeaders headers = new HTTPHeaders();
+    /** The current message's headers, made at its first header line (an idle connection holds none). */
+    private HTTPHeaders headers;
     private HTTPHeaders trailers;
     private boolean chunked;
 
@@ -221,7 +225,7 @@ final class HTTP1Parser {
                     state = State.HEAD_COMPLETE;
                     return;
                 }
-                parseHeaderLine(headers, b, start, end);
+                parseHeaderLine(headers(), b, start, end);
                 return;
             case TRAILERS:
                 headerBytes += length;
@@ -417,8 +421,8 @@ final class HTTP1Parser {
      */
     void beginRequestBody() throws HTTPInputException {
         checkHeadComplete();
-        java.util.List<String> te = headers.getAll("Transfer-Encoding");
-        java.util.List<String> cl = headers.getAll("Content-Length");
+        java.util.List<String> te = headers().getAll("Transfer-Encoding");
+        java.util.List<String> cl = headers().getAll("Content-Length");
         if (!te.isEmpty()) {
             if (!cl.isEmpty()) {
                 throw new HTTPInputException(400, "Request has both Content-Length and Transfer-Encoding");
@@ -451,7 +455,7 @@ final class HTTP1Parser {
             startFixed(0);
             return;
         }
-        java.util.List<String> te = headers.getAll("Transfer-Encoding");
+        java.util.List<String> te = headers().getAll("Transfer-Encoding");
         if (!te.isEmpty()) {
             String last = te.get(te.size() - 1);
             String[] codings = last.split(",");
@@ -462,7 +466,7 @@ final class HTTP1Parser {
             }
             return;
         }
-        java.util.List<String> cl = headers.getAll("Content-Length");
+        java.util.List<String> cl = headers().getAll("Content-Length");
         if (!cl.isEmpty()) {
             startFixed(parseContentLength(cl));
         } else {
@@ -552,7 +556,7 @@ final class HTTP1Parser {
     /** Prepares for the next message on the same connection. */
     void reset() {
         state = State.START_LINE;
-        line.clearAndShrink(256);
+        line.clearAndShrink(LINE_KEEP);
         startLineBytes = 0;
         headerBytes = 0;
         started = false;
@@ -566,7 +570,7 @@ final class HTTP1Parser {
         version = null;
         code = 0;
         reason = null;
-        headers = new HTTPHeaders();
+        headers = null;
         trailers = null;
         chunked = false;
     }
@@ -619,6 +623,9 @@ final class HTTP1Parser {
     }
 
     HTTPHeaders headers() {
+        if (headers == null) {
+            headers = new HTTPHeaders();
+        }
         return headers;
     }
 
