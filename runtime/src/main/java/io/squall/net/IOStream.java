@@ -774,7 +774,9 @@ public class IOStream {
         try {
             tls = new TLSLayer(engine, channel, loop, this::resumeAfterTask, () -> {
                 handshake = null;
-                complete(done, this);
+                // Not inline: this runs inside a channel read, and a callback that reads or writes at once
+                // would re-enter the buffers that read is filling.
+                runOnLoop(() -> done.trySetResult(this));
             });
         } catch (SSLException e) {
             close(e);

@@ -144,8 +144,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             }
             netIn.flip();
             SSLEngineResult r;
+            boolean direct = !indirect && dst.remaining() >= engine.getSession().getApplicationBufferSize();
             try {
-                boolean direct = !indirect && dst.remaining() >= engine.getSession().getApplicationBufferSize();
                 appIn.compact();
                 try {
                     r = engine.unwrap(netIn, direct ? dst : appIn);
@@ -155,7 +155,9 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             } finally {
                 netIn.compact();
             }
-            produced += r.bytesProduced();
+            if (direct) {
+                produced += r.bytesProduced(); // what went to appIn counts below, as it is drained into dst
+            }
             if (appIn.hasRemaining()) {
                 produced += drainAppIn(dst);
             }
