@@ -9,7 +9,7 @@
 #                 [--idle-connections N (default: --connections)]
 #
 # Needs bench/target/squall-bench.jar (mvn -B -DskipTests package), wrk, /usr/bin/python3, jcmd, and a
-# descriptor limit above 2 x connections + 1000 (ulimit -n). JAVA selects the JVM (default: JDK 25 at
+# descriptor limit above connections + 1000 (ulimit -n). JAVA selects the JVM (default: JDK 25 at
 # /usr/lib/jvm/temurin-25-jdk-amd64 when present, else java on PATH); jcmd is taken beside it. Only
 # 127.0.0.1 is loaded; every process started here is stopped by PID at the end.
 set -euo pipefail
@@ -39,7 +39,7 @@ JAR=bench/target/squall-bench.jar
 [ -f "$JAR" ] || { echo "c10k.sh: $JAR is missing: build it with mvn -B -DskipTests package" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "c10k.sh: wrk is missing (Debian package wrk)" >&2; exit 1; }
 [ -x /usr/bin/python3 ] || { echo "c10k.sh: /usr/bin/python3 is missing (Debian package python3)" >&2; exit 1; }
-NEED=$((2 * CONNECTIONS + 1000))
+NEED=$((CONNECTIONS + 1000)) # per process: the server, wrk and the idle client each hold one end
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED" ]; then
   ulimit -n "$NEED" 2>/dev/null || { echo "c10k.sh: ulimit -n is $(ulimit -n); $NEED descriptors are needed" >&2; exit 1; }
 fi

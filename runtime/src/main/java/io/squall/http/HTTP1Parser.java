@@ -24,6 +24,11 @@ import java.nio.charset.StandardCharsets;
 final class HTTP1Parser {
     /** Longest chunk-size line accepted, extensions included. */
     static final int MAX_CHUNK_LINE = 4096;
+    /** The empty body, shared (an empty array cannot be changed). */
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final String HTTP_11 = "HTTP/1.1";
+    private static final String HTTP_10 = "HTTP/1.0";
+    private static final String[] COMMON_METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
     /** Capacity the split-line buffer keeps between messages. */
     private static final int LINE_KEEP = 16;
 
@@ -275,7 +280,7 @@ final class HTTP1Parser {
                 throw new HTTPInputException(400, "Malformed request line: control character in request target");
             }
         }
-        method = new String(b, start, sp1 - start, StandardCharsets.ISO_8859_1);
+        method = method(b, start, sp1);
         target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
         version = parseVersion(b, sp2 + 1, end);
     }
@@ -310,11 +315,33 @@ final class HTTP1Parser {
                 || b[start + 4] != '/' || !isDigit(b[start + 5]) || b[start + 6] != '.' || !isDigit(b[start + 7])) {
             throw new HTTPInputException(400, "Malformed HTTP version: expected HTTP/1.0 or HTTP/1.1");
         }
+        if (b[start + 5] == '1' && (b[start + 7] == '1' || b[start + 7] == '0')) {
+            return b[start + 7] == '1' ? HTTP_11 : HTTP_10; // shared: no string per message
+        }
         String v = new String(b, start, 8, StandardCharsets.ISO_8859_1);
         if (b[start + 5] != '1') {
             throw new HTTPInputException(505, "HTTP version " + v + " is not supported: use HTTP/1.0 or HTTP/1.1");
         }
         return v;
+    }
+
+    /** The method's name: a shared constant for the common ones, else a new string. */
+    private static String method(byte[] b, int start, int end) {
+        for (String m : COMMON_METHODS) {
+            if (m.length() == end - start && matches(b, start, m)) {
+                return m;
+            }
+        }
+        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean matches(byte[] b, int start, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (b[start + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(byte c) {
@@ -516,7 +543,7 @@ final class HTTP1Parser {
 
     private void startFixed(long length) {
         // Not the whole declared length up front: a peer may declare much and send little.
-        body = new ByteArrayBuilder((int) Math.min(length, 1 << 20));
+        body = length == 0 ? null : new ByteArrayBuilder((int) Math.min(length, 1 << 20));
         remaining = length;
         state = length == 0 ? State.DONE : State.FIXED_BODY;
     }
@@ -636,7 +663,7 @@ final class HTTP1Parser {
 
     /** The body read so far (all of it once the message is complete). */
     byte[] body() {
-        return body == null ? new byte[0] : body.toByteArray();
+        return body == null ? NO_BYTES : body.toByteArray();
     }
 
     /**
@@ -645,7 +672,7 @@ final class HTTP1Parser {
      */
     byte[] takeBody() {
         if (body == null || body.size() == 0) {
-            return new byte[0];
+            return NO_BYTES;
         }
         byte[] piece = body.toByteArray();
         takenBody += piece.length;
