@@ -113,8 +113,13 @@ run() {
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
   stop_pid "$SAMPLER_PID"; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
 
-  # Live heap per idle keep-alive connection.
-  sleep 2
+  # Live heap per idle keep-alive connection: first let the server close wrk's connections (its open
+  # descriptors fall back near the baseline), so the baseline does not count them.
+  for _ in $(seq 1 300); do
+    [ "$(ls "/proc/$SERVER_PID/fd" 2>/dev/null | wc -l)" -lt 200 ] && break
+    sleep 0.1
+  done
+  sleep 1
   local heap0 heap1 holder_in
   heap0=$(live_heap "$SERVER_PID")
   mkfifo "$LOG/$name.in"
