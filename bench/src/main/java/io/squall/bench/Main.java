@@ -51,6 +51,13 @@ public final class Main {
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),
+            new Entry("sleep-server", "io.squall.bench.c10k.SleepServerCommand",
+                    "sleep-server [--port 8090] [--delay-ms 2000] [--seconds S]\n"
+                            + "      Squall HTTP server, one loop: GET /sleep awaits a timer, then answers"
+                            + " (bench/c10k.sh)", true),
+            new Entry("netty-sleep-server", "io.squall.bench.c10k.NettySleepServerCommand",
+                    "netty-sleep-server [--port 8091] [--delay-ms 2000] [--seconds S]\n"
+                            + "      the Netty peer of sleep-server (one event loop, ctx.executor().schedule)", false),
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
                             + "      http_load work-alike on Squall's own IOStream", true),

@@ -34,6 +34,8 @@ import io.squall.net.StreamClosedException;
  */
 final class HTTP1ServerConnection implements HTTPConnection {
     private static final int READ_SIZE = 64 * 1024;
+    /** Smallest array for request bytes that span reads; an idle connection holds none. */
+    private static final int INPUT_MIN_CAPACITY = 512;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] CRLF = {'\r', '\n'};
@@ -47,7 +49,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private final HTTP1Parser parser;
     private final Future<Void> closedFuture = new Future<>();
 
-    private final InputBuffer in = new InputBuffer(READ_SIZE);
+    private final InputBuffer in = new InputBuffer(INPUT_MIN_CAPACITY);
     private boolean reading;
     /** The read in flight while {@link #reading}; a detach cancels it (the stream keeps its bytes). */
     private Future<byte[]> pendingRead;
@@ -533,6 +535,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         parser.reset();
         request = null;
         streamed = null;
+        lastWrite = null;
         handling = false;
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         // Not process() directly: this may run inside the handler's finish(), and a client with many

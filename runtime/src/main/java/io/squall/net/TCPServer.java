@@ -55,8 +55,13 @@ import io.squall.internal.Log;
  */
 public abstract class TCPServer {
 
-    /** The default listen backlog: large, because Tornado's 128 overflowed at 200 parallel clients. */
-    public static final int DEFAULT_BACKLOG = 1024;
+    /**
+     * The default listen backlog: large, because Tornado's 128 overflowed at 200 parallel clients, and a burst
+     * of thousands of connects (a c10k client starting) otherwise overflows it too, turning into SYN retries
+     * a second or more later. Linux caps it at {@code net.core.somaxconn} (4096 by default), as it does
+     * Netty's default.
+     */
+    public static final int DEFAULT_BACKLOG = 4096;
 
     /** How long a TLS handshake may take before the connection is closed, unless set otherwise. */
     public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
