@@ -56,6 +56,8 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean processAgain;
     private boolean closed;
     private boolean detached;
+    /** The server is stopping gracefully: this response is the last one. */
+    private boolean draining;
 
     private HTTPServerRequest request;
     /** The handler receiving the current request's body piece by piece, or null when the body is buffered. */
@@ -378,7 +380,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 closeDelimited = true;
             }
         }
-        keepAlive = requestKeepAlive && !server.noKeepAlive() && !closeDelimited
+        keepAlive = requestKeepAlive && !server.noKeepAlive() && !draining && !closeDelimited
                 && !headers.containsToken("Connection", "close");
         if (!keepAlive && request.supportsHttp11() && code != 101) { // a 101 keeps its Connection: Upgrade
             headers.set("Connection", "close");
@@ -513,7 +515,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             lingeringClose(); // answered before the streamed body ended (an error, a refusal): drop the rest
             return;
         }
-        if (!keepAlive) {
+        if (!keepAlive || draining) {
             if (!in.isEmpty()) {
                 lingeringClose(); // the client sent more than we will read: don't answer it with a reset
             } else {
@@ -695,6 +697,24 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 Log.debug("HTTP connection from " + remote + ": loop closed, close callback not run");
             }
         }
+    }
+
+    /**
+     * For a graceful stop, on the loop: closes the connection now if it waits for a request (idle
+     * keep-alive), otherwise lets the request in flight finish and closes after its response, which says
+     * {@code Connection: close} unless its head was already sent.
+     */
+    void drain() {
+        draining = true;
+        if (!closed && !handling && !streamWaiting && streamed == null && !processing && !parser.hasStarted()
+                && in.isEmpty()) {
+            close();
+        }
+    }
+
+    /** {@link #drain()} from any thread. */
+    void drainFromAnyThread() {
+        onLoop(this::drain);
     }
 
     /** Closes from any thread. */

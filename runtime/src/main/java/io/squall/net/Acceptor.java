@@ -52,6 +52,10 @@ final class Acceptor implements IOLoop.IOHandler {
         return server;
     }
 
+    IOLoop loop() {
+        return loop;
+    }
+
     /** Starts accepting; safe from any thread (the registration is handed to the loop). */
     void start() {
         loop.addHandler(server, this, IOLoop.READ);

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.internal.Log;
 
@@ -20,6 +21,7 @@ final class LoopThread {
     private final Thread thread;
     /** Streams served on this loop; touched only on the loop thread. */
     private final Set<IOStream> streams = new HashSet<>();
+    private final Future<Void> ended = new Future<>();
 
     LoopThread() {
         thread = new Thread(this::run, "squall-loop-" + COUNTER.incrementAndGet());
@@ -31,6 +33,11 @@ final class LoopThread {
 
     Thread thread() {
         return thread;
+    }
+
+    /** @return a future resolved on the thread as it ends, after the loop closed */
+    Future<Void> ended() {
+        return ended;
     }
 
     void start() {
@@ -81,6 +88,7 @@ final class LoopThread {
             } catch (RuntimeException e) {
                 Log.warning("Closing the IOLoop of " + thread.getName() + " failed", e);
             }
+            ended.trySetResult(null);
         }
     }
 }
