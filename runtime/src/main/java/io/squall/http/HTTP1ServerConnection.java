@@ -58,6 +58,8 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean detached;
     /** The server is stopping gracefully: this response is the last one. */
     private boolean draining;
+    /** True from a keep-alive response's flush until the next request starts: idle, a graceful stop closes it. */
+    private boolean betweenRequests;
 
     private HTTPServerRequest request;
     /** The handler receiving the current request's body piece by piece, or null when the body is buffered. */
@@ -135,6 +137,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 return;
             }
             if (!parser.hasStarted()) {
+                betweenRequests = false;
                 setDeadline(server.headerTimeoutNanos(), "header");
             }
             try {
@@ -527,6 +530,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
         request = null;
         streamed = null;
         handling = false;
+        betweenRequests = true;
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         // Not process() directly: this may run inside the handler's finish(), and a client with many
         // pipelined requests would otherwise nest one handler call per request on the stack.
@@ -700,14 +704,15 @@ final class HTTP1ServerConnection implements HTTPConnection {
     }
 
     /**
-     * For a graceful stop, on the loop: closes the connection now if it waits for a request (idle
-     * keep-alive), otherwise lets the request in flight finish and closes after its response, which says
-     * {@code Connection: close} unless its head was already sent.
+     * For a graceful stop, on the loop: closes the connection now if it is idle between keep-alive requests;
+     * otherwise lets the request in flight (or the first request of a new connection, which the client is
+     * about to send) finish and closes after its response, which says {@code Connection: close} unless its
+     * head was already sent.
      */
     void drain() {
         draining = true;
-        if (!closed && !handling && !streamWaiting && streamed == null && !processing && !parser.hasStarted()
-                && in.isEmpty()) {
+        if (!closed && betweenRequests && !handling && !streamWaiting && streamed == null && !processing
+                && !parser.hasStarted() && in.isEmpty()) {
             close();
         }
     }

@@ -35,6 +35,7 @@ class GracefulStopTest {
     static final AtomicInteger STARTED = new AtomicInteger();
     static final AtomicInteger CANCELLED = new AtomicInteger();
     static final CountDownLatch SLOW_STARTED = new CountDownLatch(1);
+    static final CountDownLatch HALF_STARTED = new CountDownLatch(1);
 
     /** Answers after awaiting {@code Gen.sleep(2 s)}. */
     public static class SleepHandler extends RequestHandler {
@@ -53,6 +54,7 @@ class GracefulStopTest {
         @Override
         @Coroutine
         public Future<?> get(String... args) {
+            HALF_STARTED.countDown();
             await(Gen.sleep(Duration.ofMillis(500)));
             write("half");
             return null;
@@ -161,6 +163,7 @@ class GracefulStopTest {
                 HttpConn quick = new HttpConn(server.port())) {
             assertTrue(SLOW_STARTED.await(30, TimeUnit.SECONDS), "the slow handler started");
             quick.send("/half"); // finishes well within the grace period
+            assertTrue(HALF_STARTED.await(30, TimeUnit.SECONDS), "the half-second handler started");
             Future<Void> stopped = server.stop(Duration.ofSeconds(3));
             HttpConn.Response r = quick.read();
             assertEquals(200, r.status, "a request that fits in the grace period is answered");
