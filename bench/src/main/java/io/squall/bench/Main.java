@@ -55,6 +55,9 @@ public final class Main {
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),
+            new Entry("netty-seed-server", "io.squall.bench.seed.NettySeedServerCommand",
+                    "netty-seed-server [--echo-port 0] [--port 0] [--delay-ms 2000] [--backlog 1024] [--seconds S]\n"
+                            + "      the seed's echo server and async handler on Netty (bench/compare-seed.sh)", false),
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
                             + "      http_load work-alike on Squall's own IOStream", true),

@@ -365,18 +365,16 @@ public abstract class TCPServer {
             return null;
         }
         List<ServerSocketChannel> siblings = new ArrayList<>();
-        Boolean asSet = reusePort;
         try {
-            reusePort = true;
             for (int i = 1; i < loopThreads.size(); i++) {
-                siblings.add(openSocket(address));
+                siblings.add(openSocket(address, true));
             }
             return siblings;
         } catch (RuntimeException e) {
             for (ServerSocketChannel sibling : siblings) {
                 closeQuietly(sibling);
             }
-            if (asSet != null) {
+            if (reusePort != null) {
                 throw e;
             }
             Log.debug("TCPServer.start: cannot share " + describe(address) + " through SO_REUSEPORT (" + e
@@ -387,8 +385,6 @@ public abstract class TCPServer {
                 // the socket keeps working either way
             }
             return null;
-        } finally {
-            reusePort = asSet;
         }
     }
 
@@ -726,7 +722,7 @@ public abstract class TCPServer {
                         : new InetSocketAddress(target.getAddress(), realPort);
                 ServerSocketChannel s;
                 try {
-                    s = openSocket(at);
+                    s = openSocket(at, Boolean.TRUE.equals(reusePort));
                 } catch (UncheckedIOException | UnsupportedAddressTypeException e) {
                     if (targets.size() > 1 && isAddressUnavailable(e)) {
                         // e.g. "localhost" also names ::1 on a host without IPv6: serve on the others
@@ -761,7 +757,7 @@ public abstract class TCPServer {
         return sockets;
     }
 
-    private ServerSocketChannel openSocket(InetSocketAddress at) {
+    private ServerSocketChannel openSocket(InetSocketAddress at, boolean withReusePort) {
         ServerSocketChannel s = null;
         try {
             s = ServerSocketChannel.open();
@@ -769,7 +765,7 @@ public abstract class TCPServer {
                 // lets a restarted server bind while old connections linger in TIME_WAIT
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
-            if (Boolean.TRUE.equals(reusePort)) {
+            if (withReusePort) {
                 SocketOption<Boolean> option = StandardSocketOptions.SO_REUSEPORT;
                 if (s.supportedOptions().contains(option)) {
                     s.setOption(option, true);
