@@ -1,8 +1,5 @@
 package io.squall.net;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.squall.Future;
@@ -11,7 +8,7 @@ import io.squall.internal.Log;
 
 /**
  * One {@link IOLoop} running on its own thread, named {@code squall-loop-N}, for {@link TCPServer#start}.
- * It keeps the streams it serves so that {@link #shutdown()} can close them before the loop ends.
+ * {@link #shutdown} closes the streams it serves (the server tracks them) before the loop ends.
  */
 final class LoopThread {
 
@@ -19,8 +16,6 @@ final class LoopThread {
 
     private final IOLoop loop = new IOLoop();
     private final Thread thread;
-    /** Streams served on this loop; touched only on the loop thread. */
-    private final Set<IOStream> streams = new HashSet<>();
     private final Future<Void> ended = new Future<>();
 
     LoopThread() {
@@ -44,22 +39,14 @@ final class LoopThread {
         thread.start();
     }
 
-    /** Tracks {@code stream} until it closes; call on the loop thread. */
-    void track(IOStream stream) {
-        streams.add(stream);
-        stream.addCloseListener(() -> streams.remove(stream));
-    }
-
     /**
-     * Closes every stream on this loop, lets their close callbacks run for one iteration, then stops the
-     * loop; the thread closes it and ends. Safe from any thread.
+     * Runs {@code closeStreams} on the loop (it closes the streams served there), lets their close callbacks
+     * run for one iteration, then stops the loop; the thread closes it and ends. Safe from any thread.
      */
-    void shutdown() {
+    void shutdown(Runnable closeStreams) {
         try {
             loop.addCallback(() -> {
-                for (IOStream s : new ArrayList<>(streams)) {
-                    s.close();
-                }
+                closeStreams.run();
                 loop.addCallback(loop::stop);
             });
         } catch (IllegalStateException closed) {

@@ -282,7 +282,7 @@ public abstract class TCPServer {
         checkNotStopped("listen");
         IOLoop loop = IOLoop.current();
         for (ServerSocketChannel s : bindSockets(port, address)) {
-            Acceptor a = new Acceptor(s, loop, this::acceptConnection, c -> handleConnection(c, loop, null));
+            Acceptor a = new Acceptor(s, loop, this::acceptConnection, c -> handleConnection(c, loop));
             acceptors.add(a);
             a.start();
         }
@@ -395,10 +395,10 @@ public abstract class TCPServer {
             LoopThread target = loopThreads.get(next[0]);
             next[0] = (next[0] + 1) % loopThreads.size();
             if (target == first) {
-                handleConnection(c, target.loop(), target);
+                handleConnection(c, target.loop());
             } else {
                 try {
-                    target.loop().addCallback(() -> handleConnection(c, target.loop(), target));
+                    target.loop().addCallback(() -> handleConnection(c, target.loop()));
                 } catch (IllegalStateException loopClosed) {
                     Acceptor.closeQuietly(c);
                 }
@@ -412,7 +412,7 @@ public abstract class TCPServer {
         for (int i = 0; i < loopThreads.size(); i++) {
             LoopThread t = loopThreads.get(i);
             ServerSocketChannel socket = i == 0 ? s : siblings.get(i - 1);
-            Acceptor a = new Acceptor(socket, t.loop(), this::acceptConnection, c -> handleConnection(c, t.loop(), t));
+            Acceptor a = new Acceptor(socket, t.loop(), this::acceptConnection, c -> handleConnection(c, t.loop()));
             acceptors.add(a);
             a.start();
         }
@@ -440,7 +440,7 @@ public abstract class TCPServer {
             endLoops(graceful); // a graceful stop in progress ends now
         }
         for (LoopThread t : threads) {
-            t.shutdown();
+            t.shutdown(() -> open.closeOn(t.loop()));
         }
         for (LoopThread t : threads) {
             if (t.thread() == Thread.currentThread()) {
@@ -542,7 +542,7 @@ public abstract class TCPServer {
         }
         AtomicInteger running = new AtomicInteger(threads.size());
         for (LoopThread t : threads) {
-            t.shutdown();
+            t.shutdown(() -> open.closeOn(t.loop()));
             t.ended().addDoneCallback(e -> {
                 if (running.decrementAndGet() == 0) {
                     result.trySetResult(null);
@@ -624,7 +624,7 @@ public abstract class TCPServer {
         return server.accept();
     }
 
-    private void handleConnection(SocketChannel c, IOLoop loop, LoopThread owner) {
+    private void handleConnection(SocketChannel c, IOLoop loop) {
         if (stopped) {
             Acceptor.closeQuietly(c);
             return;
@@ -636,9 +636,6 @@ public abstract class TCPServer {
             Log.error("TCPServer: cannot set up a stream for " + c, e);
             Acceptor.closeQuietly(c);
             return;
-        }
-        if (owner != null) {
-            owner.track(stream);
         }
         open.add(stream);
         if (stopped) { // stop() ran since the check above: it may have found no connection left to wait for
