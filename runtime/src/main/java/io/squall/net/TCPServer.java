@@ -560,6 +560,9 @@ public abstract class TCPServer {
         for (Acceptor a : acceptors) {
             a.stop();
         }
+        for (Acceptor a : acceptors) {
+            a.awaitReleased(2_000); // "stopped" means refused: wait the moment the loops take to let go
+        }
         for (ServerSocketChannel s : unstarted) {
             try {
                 s.close();
