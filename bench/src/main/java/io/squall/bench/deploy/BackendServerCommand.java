@@ -70,7 +70,7 @@ public final class BackendServerCommand implements Command {
         HTTPServer server = new HTTPServer(new Application(
                 Application.route("/", () -> new NameHandler(name, delay)),
                 Application.route("/health", HealthHandler::new)));
-        server.xheaders(true);
+        server.xheaders(true).trustedDownstream("127.0.0.1"); // the balancer runs on this machine
         server.bind(port, "127.0.0.1");
         server.start(loops);
         out.println("backend-server " + name + ": http://127.0.0.1:" + server.port() + "/ on " + loops
