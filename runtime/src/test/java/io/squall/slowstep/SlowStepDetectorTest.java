@@ -117,6 +117,12 @@ class SlowStepDetectorTest {
         logs = LogCapture.start();
         server = new ServerThread();
         assertEquals("fast", assertDoesNotThrowGet("/fast")); // warm: the first request loads classes
+        // The warm-up's task may go on after its response was sent (and be reported then): wait until the
+        // loop has run a later callback, and a little more for a report being written, before counting.
+        CountDownLatch idle = new CountDownLatch(1);
+        server.loop.addCallback(idle::countDown);
+        assertTrue(idle.await(30, TimeUnit.SECONDS));
+        Thread.sleep(200);
         baseline = allWarnings().size();
         // Below the default so that a watchdog kept waiting for a core on a loaded machine still sees 300 ms.
         SlowStepDetector.setThreshold(TEST_THRESHOLD);
