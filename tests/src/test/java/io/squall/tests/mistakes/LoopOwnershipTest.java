@@ -143,9 +143,10 @@ class LoopOwnershipTest {
         }), Duration.ofSeconds(10));
         assertEquals("ok", result[0]);
         assertTrue(ticks.get() > 0, "ticks: " + ticks);
-        // And the test thread itself, setting up before runSync:
+        // And the test thread itself, setting up its loop before runSync:
+        loop.makeCurrent();
         Future<Void> nap = Gen.sleep(Duration.ofMillis(5));
-        loop.runSync(() -> nap);
+        loop.runSync(() -> nap, Duration.ofSeconds(10));
         assertTrue(nap.isDone());
     }
 
