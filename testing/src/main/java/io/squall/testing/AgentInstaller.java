@@ -62,8 +62,9 @@ final class AgentInstaller {
     static String lateClassAdvice(String what) {
         return "squall-testing: " + what + " loaded before the Squall agent was installed, so it was not"
                 + " rewritten and JUnit cannot run its coroutine tests (JUnit skips test methods that return a"
-                + " value). Maven Surefire loads the first test class of each fork before JUnit starts; no other"
-                + " launcher does. Fix for Maven: run the agent from the start, e.g. with the"
+                + " value). Maven Surefire loads the first test class of each fork before JUnit starts; the kit"
+                + " then defines the test classes again, rewritten, but only those in a directory (not in a jar)"
+                + " and named to JUnit by name. Fix: run the agent from the start, e.g. for Maven with the"
                 + " maven-dependency-plugin 'properties' goal and <argLine>-javaagent:${io.squall:squall-agent:jar}"
                 + "</argLine> in the maven-surefire-plugin configuration.";
     }

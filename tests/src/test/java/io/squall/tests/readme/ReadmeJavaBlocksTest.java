@@ -108,6 +108,7 @@ class ReadmeJavaBlocksTest {
         List<String> failures = new ArrayList<>();
         List<Path> earlier = new ArrayList<>();
         int n = 0;
+        try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
         for (Block b : blocks) {
             n++;
             Path src = tmp.resolve("src" + n);
@@ -123,12 +124,10 @@ class ReadmeJavaBlocksTest {
             }
             cp.add(testClassPath);
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-            boolean ok;
-            try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-                List<String> options = List.of("--release", "17", "-d", out.toString(), "-cp",
-                        String.join(File.pathSeparator, cp), "-implicit:none", "-Xlint:none");
-                ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file.toFile())).call();
-            }
+            List<String> options = List.of("--release", "17", "-d", out.toString(), "-cp",
+                    String.join(File.pathSeparator, cp), "-implicit:none", "-Xlint:none");
+            boolean ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file.toFile()))
+                    .call();
             StringBuilder errors = new StringBuilder();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -141,6 +140,7 @@ class ReadmeJavaBlocksTest {
                         + errors);
             }
             earlier.add(out);
+        }
         }
         if (!failures.isEmpty()) {
             fail(failures.size() + " README java block(s) do not compile. Each ```java block must be a complete"
@@ -185,7 +185,7 @@ class ReadmeJavaBlocksTest {
             }
         }
         java.addAll(List.of("--echo-port", "0", "--blocking-port", "0", "--async-port", "0", "--raw-port", "0",
-                "--delay-ms", "50", "--seconds", "5"));
+                "--delay-ms", "50", "--seconds", "3"));
         Process p = new ProcessBuilder(java).directory(root.toFile()).redirectErrorStream(true).start();
         StringBuilder startup = new StringBuilder();
         StringBuilder all = new StringBuilder();
@@ -214,7 +214,7 @@ class ReadmeJavaBlocksTest {
             if (!exited) {
                 p.destroyForcibly();
             }
-            assertTrue(exited, "the demo did not stop by itself after --seconds 5");
+            assertTrue(exited, "the demo did not stop by itself after --seconds 3");
         }
         assertFalse(startup.toString().contains("WARNING"), "the README's first command printed a warning:\n" + startup);
         for (String jvmWarning : List.of("loaded dynamically", "EnableDynamicAgentLoading", "Dynamic loading of agents")) {
