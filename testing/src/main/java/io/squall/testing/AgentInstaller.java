@@ -42,7 +42,8 @@ final class AgentInstaller {
         }
         for (Class<?> c : loaded) {
             String name = c.getName();
-            if (c.getClassLoader() == null || c.getClassLoader() instanceof LateClassLoader || c.isArray() || c.isPrimitive() || name.startsWith("java.")
+            if (c.getClassLoader() == null || c.getClassLoader() instanceof LateClassLoader || c.isArray()
+                    || c.isPrimitive() || name.startsWith("java.")
                     || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("org.junit.")
                     || name.startsWith("org.apache.maven.") || name.startsWith("io.squall.agent.")) {
                 continue;

@@ -35,9 +35,12 @@ public final class SquallLauncherSessionListener implements LauncherSessionListe
     }
 
     /**
-     * Installs the agent if it is not installed yet.
+     * Installs the agent if it is not installed yet; if coroutine test classes were loaded before (Maven
+     * Surefire), makes a {@link LateClassLoader} the calling thread's context class loader for the session.
      *
      * @param session the session being opened
+     * @throws IllegalStateException if a coroutine test class loaded before the agent cannot be defined again
+     *     (it came from a jar): the message names its tests and the fix
      */
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -58,7 +61,8 @@ public final class SquallLauncherSessionListener implements LauncherSessionListe
         // classes again, rewritten this time.
         Thread thread = Thread.currentThread();
         ClassLoader original = thread.getContextClassLoader();
-        LateClassLoader reloader = LateClassLoader.forClasses(original != null ? original : ClassLoader.getSystemClassLoader(), late);
+        LateClassLoader reloader = LateClassLoader.forClasses(
+                original != null ? original : ClassLoader.getSystemClassLoader(), late);
         List<String> stillLate = new java.util.ArrayList<>();
         for (Class<?> c : late) {
             if (reloader == null || !rewrittenIn(reloader, c.getName())) {
@@ -68,14 +72,16 @@ public final class SquallLauncherSessionListener implements LauncherSessionListe
         }
         if (!stillLate.isEmpty()) {
             // Fail loudly: JUnit would otherwise skip these tests with a mere discovery warning.
-            throw new IllegalStateException(AgentInstaller.lateClassAdvice("the coroutine test(s) " + stillLate + " were"));
+            throw new IllegalStateException(
+                    AgentInstaller.lateClassAdvice("the coroutine test(s) " + stillLate + " were"));
         }
         sessionThread = thread;
         replacedLoader = original;
         installedLoader = reloader;
         thread.setContextClassLoader(reloader);
         if (Boolean.getBoolean("io.squall.agent.debug")) {
-            System.err.println("[squall-testing] " + late + " were loaded before the agent (Maven Surefire does that);"
+            System.err.println("[squall-testing] " + late.stream().map(Class::getName).toList()
+                    + " were loaded before the agent (Maven Surefire does that);"
                     + " the session resolves test classes through a loader that defines them again, rewritten, from "
                     + reloader.directories());
         }
