@@ -32,7 +32,12 @@ import io.squall.internal.Log;
  * {@link HTTPError} thrown (or a future failed with it) answers with its status; any other exception
  * answers 500 (no stack trace is sent) and is logged with its trace.
  *
- * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there).
+ * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there). The
+ * response methods ({@link #write}, {@link #flush}, {@link #finish}, {@link #sendError}, {@link #redirect},
+ * {@link #setStatus}, {@link #setHeader}, {@link #addHeader}, {@link #clearHeader}) called from another thread
+ * (a pool thread doing blocking work) throw {@link IllegalStateException} naming the loop's thread and the
+ * caller's, instead of racing with the loop: run the blocking part with
+ * {@code await(IOLoop.current().runInExecutor(pool, () -> ...))} and write its result back on the loop.
  */
 public class RequestHandler {
     /** The logger {@link Log} writes to, asked only whether debug messages are wanted. */
@@ -328,6 +333,7 @@ public class RequestHandler {
      *     control characters
      */
     public void setStatus(int code, String reason) {
+        checkLoopThread("setStatus()");
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("Status code " + code + " is not a three-digit code");
         }
@@ -351,6 +357,7 @@ public class RequestHandler {
      *     characters (header injection)
      */
     public void setHeader(String name, String value) {
+        checkLoopThread("setHeader()");
         headers.set(name, value);
     }
 
@@ -362,6 +369,7 @@ public class RequestHandler {
      * @throws IllegalArgumentException as {@link #setHeader}
      */
     public void addHeader(String name, String value) {
+        checkLoopThread("addHeader()");
         headers.add(name, value);
     }
 
@@ -371,6 +379,7 @@ public class RequestHandler {
      * @param name the name
      */
     public void clearHeader(String name) {
+        checkLoopThread("clearHeader()");
         headers.remove(name);
     }
 
@@ -597,7 +606,8 @@ public class RequestHandler {
      * Appends text, as UTF-8, to the output buffer.
      *
      * @param text the text
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      */
     public void write(String text) {
         write(text.getBytes(StandardCharsets.UTF_8));
@@ -607,12 +617,14 @@ public class RequestHandler {
      * Appends bytes to the output buffer. The array is not copied: do not change it afterwards.
      *
      * @param bytes the bytes
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      * @throws java.io.UncheckedIOException (of a {@link io.squall.net.StreamClosedException}) if the client
      *     closed the connection: stop producing output (override {@link #onConnectionClose()} to notice at once)
      */
     public void write(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        checkLoopThread("write()");
         if (clientGone && !finished) {
             throw new java.io.UncheckedIOException(clientGoneException("write()"));
         }
@@ -646,9 +658,11 @@ public class RequestHandler {
      * @return completes when the bytes are flushed to the socket; once the client closed the connection,
      *     a future already failed with {@link io.squall.net.StreamClosedException} (logged at debug level only,
      *     and never reported as "never retrieved" when nobody awaits it)
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      */
     public Future<Void> flush() {
+        checkLoopThread("flush()");
         if (clientGone && !finished) {
             return failedAlreadySeen(clientGoneException("flush()"));
         }
@@ -670,9 +684,11 @@ public class RequestHandler {
      * the buffered output, then calls {@link #onFinish()}.
      *
      * @return completes when everything is flushed; fails if the client went away
-     * @throws IllegalStateException if already finished
+     * @throws IllegalStateException if already finished, or if called on another thread than the request's
+     *     loop (see the class comment)
      */
     public Future<Void> finish() {
+        checkLoopThread("finish()");
         if (finished) {
             throw new IllegalStateException("finish() called twice for " + request);
         }
@@ -712,6 +728,7 @@ public class RequestHandler {
      * @param status the status code
      */
     public void sendError(int status) {
+        checkLoopThread("sendError()");
         sendError(status, null);
     }
 
@@ -759,6 +776,7 @@ public class RequestHandler {
      * @throws IllegalStateException if the headers were already sent
      */
     public void redirect(String url, boolean permanent) {
+        checkLoopThread("redirect()");
         if (headersWritten) {
             throw new IllegalStateException("Cannot redirect after the headers were sent");
         }
@@ -1005,6 +1023,15 @@ public class RequestHandler {
         }
     }
 
+    /**
+     * For {@link Application#longRunningRequests}: the request, its age, this class and where it is parked.
+     * Called on another thread than the loop's: a racy but harmless read of a diagnostic.
+     */
+    String describeInFlight(long ageNanos) {
+        return request + " for " + String.format(java.util.Locale.ROOT, "%.1f s", ageNanos / 1e9) + " in "
+                + getClass().getName() + parkedAt(running);
+    }
+
     /** Describes the innermost await a handler's coroutine chain is suspended at, for the deadline log. */
     private static String parkedAt(Future<?> f) {
         StackTraceElement site = null;
@@ -1021,6 +1048,22 @@ public class RequestHandler {
             return " (it returned no future)";
         }
         return (site != null ? ", parked at the await in " + site : "") + " waiting for " + Log.describe(waitingOn);
+    }
+
+    /**
+     * Refuses a response method called off the request's loop thread (a pool thread racing with the loop).
+     * One volatile read and a compare: cheap enough for every write.
+     */
+    private void checkLoopThread(String op) {
+        IOLoop l = loop;
+        if (l != null && !l.inLoopThread()) {
+            throw new IllegalStateException("RequestHandler." + op + " for " + request + " in "
+                    + getClass().getName() + " was called on thread '" + Thread.currentThread().getName()
+                    + "', but the request runs on " + l + " and a handler is not thread-safe (this would race"
+                    + " with the loop). Do the blocking work with await(IOLoop.current().runInExecutor(pool, () ->"
+                    + " ...)) and call " + op + " with its result back on the loop, or hand the call over with"
+                    + " loop.addCallback(() -> ...)");
+        }
     }
 
     /** A write after the client left: fails at once; a disconnect is not a server error. */
