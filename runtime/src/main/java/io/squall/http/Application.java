@@ -447,4 +447,24 @@ public class Application implements RequestCallback {
         }
         return new ClassFactory(cls, ctor);
     }
+
+    /**
+     * Writes the access log line of a finished request (Tornado's {@code Application.log_request}): the
+     * settings' {@link WebSettings#logFunction} if set, else {@link AccessLog#log}. Override it in a subclass
+     * to log elsewhere. Called on the loop thread by the handler's {@code finish()}; an exception is logged.
+     *
+     * @param handler the handler that finished
+     */
+    public void logRequest(RequestHandler handler) {
+        java.util.function.Consumer<? super RequestHandler> fn = settings.logFunction();
+        try {
+            if (fn != null) {
+                fn.accept(handler);
+            } else {
+                AccessLog.log(handler);
+            }
+        } catch (RuntimeException e) {
+            io.squall.internal.Log.error("The access log function failed for " + handler.request(), e);
+        }
+    }
 }
