@@ -55,7 +55,7 @@ public final class HTTPFile {
         return body;
     }
 
-    /** @return the part's headers (Content-Disposition, Content-Type, ...) */
+    /** @return the part's headers (Content-Disposition, ...), values as sent, one char per byte (ISO-8859-1) */
     public HTTPHeaders headers() {
         return headers;
     }

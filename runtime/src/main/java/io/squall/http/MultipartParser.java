@@ -45,7 +45,7 @@ public final class MultipartParser {
          *
          * @param name the form field's name (the Content-Disposition's {@code name})
          * @param filename the file name as sent, or null for a plain field
-         * @param headers the part's headers
+         * @param headers the part's headers, values as sent, one char per byte (ISO-8859-1)
          * @return null, or a future the parser waits for
          * @throws Exception fails the feed
          */
@@ -327,17 +327,18 @@ public final class MultipartParser {
                     needsMore = true;
                     return null;
                 }
-                String block = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
+                // Latin-1 keeps every byte; names and file names are then decoded as UTF-8, as browsers send them.
+                String block = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
                 pos = end + 4;
                 if (++parts > maxParts) {
                     throw bad("the multipart body has more than " + maxParts + " parts");
                 }
-                HTTPHeaders headers = parseHeaders(block, parts);
-                String disposition = headers.get("Content-Disposition");
-                if (disposition == null) {
+                String[] nameAndFile = new String[1];
+                HTTPHeaders headers = parseHeaders(block, parts, nameAndFile);
+                if (nameAndFile[0] == null) {
                     throw bad("multipart part " + parts + " has no Content-Disposition header");
                 }
-                String[] nameAndFile = parseDisposition(disposition, parts);
+                nameAndFile = parseDisposition(nameAndFile[0], parts);
                 state = State.BODY;
                 return receiver.partBegin(nameAndFile[0], nameAndFile[1], headers);
             }
@@ -370,15 +371,22 @@ public final class MultipartParser {
         }
     }
 
-    private static HTTPHeaders parseHeaders(String block, int part) {
+    /** Parses the header block; {@code disposition[0]} gets the Content-Disposition, checked before the rest. */
+    private static HTTPHeaders parseHeaders(String block, int part, String[] disposition) {
         HTTPHeaders headers = new HTTPHeaders();
         for (String line : block.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
                 throw bad("multipart part " + part + " has a malformed header line");
             }
+            String name = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("Content-Disposition") && disposition[0] == null) {
+                disposition[0] = value;
+                parseDisposition(value, part); // its specific complaints (a NUL in a file name) come first
+            }
             try {
-                headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                headers.add(name, value);
             } catch (IllegalArgumentException e) {
                 throw bad("multipart part " + part + " has a malformed header: " + e.getMessage());
             }
@@ -398,7 +406,7 @@ public final class MultipartParser {
         }
         int i = semi < 0 ? value.length() : semi + 1;
         while (i < value.length()) {
-            while (i < value.length() && (value.charAt(i) == ' ' || value.charAt(i) == '\t' || value.charAt(i) == ';')) {
+            while (i < value.length() && " \t;".indexOf(value.charAt(i)) >= 0) {
                 i++;
             }
             int eq = value.indexOf('=', i);
@@ -442,7 +450,11 @@ public final class MultipartParser {
         if (name == null) {
             throw bad("multipart part " + part + " has no name in its Content-Disposition");
         }
+        name = utf8(name);
         checkText("field name", name, part);
+        if (filename != null) {
+            filename = utf8(filename);
+        }
         if (filenameStar != null) {
             int q = filenameStar.indexOf("''");
             if (q > 0 && filenameStar.substring(0, q).equalsIgnoreCase("UTF-8")) {
@@ -458,6 +470,16 @@ public final class MultipartParser {
             }
         }
         return new String[] {name, filename};
+    }
+
+    /** Text read as Latin-1 (one char per byte) decoded as the UTF-8 it was sent as. */
+    private static String utf8(String latin1) {
+        for (int i = 0; i < latin1.length(); i++) {
+            if (latin1.charAt(i) >= 0x80) {
+                return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            }
+        }
+        return latin1;
     }
 
     private static void checkText(String what, String s, int part) {
