@@ -94,8 +94,8 @@ class FormsAndUploadsTest {
         assertEquals("arg a=[1, 2] last=2\n"
                 + "arg title=[h\u00e9llo w\u00f6rld] last=h\u00e9llo w\u00f6rld\n"
                 + "file upload pic.png image/png 300000 " + sha256(bin).substring(0, 16) + "\n"
-                + "file upload second name.txt text/plain 28 " + sha256(Files.readAllBytes(txt)).substring(0, 16) + "\n"
-                + "file notes notes.txt text/plain 28 " + sha256(Files.readAllBytes(txt)).substring(0, 16) + "\n"
+                + "file upload second name.txt text/plain 26 " + sha256(Files.readAllBytes(txt)).substring(0, 16) + "\n"
+                + "file notes notes.txt text/plain 26 " + sha256(Files.readAllBytes(txt)).substring(0, 16) + "\n"
                 + "q=query any=2", out);
 
         // Over the server's body limit: 413 (not Tornado's 400), and curl sees it.

@@ -67,10 +67,29 @@ final class WebClients {
         String statusLine;
         String headers;
         String body;
+
+        /** @return the first value of header {@code name}, or null */
+        String header(String name) {
+            for (String l : headers.split("\n")) {
+                if (l.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                    return l.substring(name.length() + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Sends a request given as text (Latin-1) and reads one response; a HEAD's response has no body. */
+    static Raw raw(int port, String request) throws IOException {
+        return raw(port, request.getBytes(StandardCharsets.ISO_8859_1), request.startsWith("HEAD "));
     }
 
     /** Sends {@code request} as is on a new connection and reads one response (Content-Length framed). */
     static Raw raw(int port, byte[] request) throws IOException {
+        return raw(port, request, false);
+    }
+
+    private static Raw raw(int port, byte[] request, boolean head) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
@@ -89,7 +108,7 @@ final class WebClients {
                 }
             }
             r.headers = h.toString();
-            r.body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            r.body = head ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
             return r;
         }
     }
