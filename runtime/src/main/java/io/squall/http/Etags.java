@@ -7,6 +7,14 @@ import java.util.List;
 /** Conditional GET for dynamic responses: ETags of buffered bodies and If-None-Match (RFC 9110 13.1.2). */
 final class Etags {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** One digest per loop thread: MessageDigest.getInstance's provider lookup would cost more than the hash. */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    });
 
     private Etags() {
         throw new AssertionError("no instances");
@@ -38,12 +46,7 @@ final class Etags {
 
     /** @return the quoted hex SHA-1 of the chunks, a strong ETag */
     static String sha1(List<byte[]> chunks) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
-        }
+        MessageDigest md = SHA1.get();
         for (byte[] c : chunks) {
             md.update(c);
         }

@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.squall.Future;
+import io.squall.Gen;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPError;
 import io.squall.http.HTTPFile;
+import io.squall.http.HTTPHeaders;
+import io.squall.http.MultipartParser;
 import io.squall.http.HTTPServer;
 import io.squall.http.HTTPUtil;
 import io.squall.http.RequestHandler;
@@ -193,5 +196,62 @@ class FormsAndUploadsTest {
                 "multipart/form-data; boundary=" + "b".repeat(71), new byte[1], new LinkedHashMap<>(), new LinkedHashMap<>()));
         assertEquals(400, e.status());
         assertEquals("Bad Request: the multipart boundary must have 1 to 70 characters (RFC 2046), got 71", e.reason());
+    }
+
+    /**
+     * The streaming parser gives the same parts however the body is cut (every piece size from 1 byte to the
+     * whole), including cuts inside the boundary and data that holds near-boundaries, and waits for a
+     * receiver whose futures are still pending.
+     */
+    @SquallTest(timeoutMillis = 30_000)
+    @Coroutine
+    Future<Void> streamingParserIsCutIndependentAndWaitsForTheReceiver() {
+        String body = "ignored preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\none\r\n--Xy\r\n-"
+                + "\r\n--XyZ \r\nContent-Disposition: form-data; name=\"f\"; filename=\"d\u00e9j\u00e0 vu.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n\r\n\r\n--XyY\r\n--XyZ\r\nContent-Disposition: form-data; name=\"e\"\r\n\r\n"
+                + "\r\n--XyZ--\r\nepilogue --XyZ";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String first = null;
+        for (int piece = 1; piece <= bytes.length; piece++) {
+            List<String> events = new ArrayList<>();
+            int p = piece;
+            MultipartParser parser = new MultipartParser("XyZ", 10, 1024, new MultipartParser.Receiver() {
+                @Override
+                public Future<?> partBegin(String name, String filename, HTTPHeaders headers) {
+                    events.add("begin " + name + " " + filename + " " + headers.get("Content-Type"));
+                    return Gen.moment(); // pending: the parser must wait
+                }
+
+                @Override
+                public Future<?> partData(byte[] data) {
+                    String text = new String(data, StandardCharsets.UTF_8);
+                    int last = events.size() - 1;
+                    if (events.get(last).startsWith("data ")) {
+                        events.set(last, events.get(last) + text);
+                    } else {
+                        events.add("data " + text);
+                    }
+                    return p % 2 == 0 ? Gen.moment() : null;
+                }
+
+                @Override
+                public Future<?> partEnd() {
+                    events.add("end");
+                    return null;
+                }
+            });
+            for (int i = 0; i < bytes.length; i += piece) {
+                await(parser.feed(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece))));
+            }
+            parser.finish();
+            String got = String.join("|", events);
+            if (first == null) {
+                first = got;
+            }
+            assertEquals(first, got, "pieces of " + piece + " bytes");
+        }
+        assertEquals("begin a null null|data one\r\n--Xy\r\n-|end|"
+                + "begin f d\u00e9j\u00e0 vu.txt text/plain|data \r\n\r\n--XyY|end|begin e null null|end", first);
+        return null;
     }
 }
