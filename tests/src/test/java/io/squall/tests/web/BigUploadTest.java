@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's streaming multipart recipe ({@link UploadHandler}) takes a 100 MiB file from curl -F in a
+ * The README's streaming multipart recipe ({@link FormUploadHandler}) takes a 100 MiB file from curl -F in a
  * server JVM whose heap is 48 MiB: finishing at all proves the upload never sat in memory; the stored file
  * must hold exactly the bytes sent.
  */

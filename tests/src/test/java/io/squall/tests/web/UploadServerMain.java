@@ -4,12 +4,12 @@ import io.squall.IOLoop;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 
-/** Serves {@link UploadHandler} on an ephemeral port of 127.0.0.1 and prints it; run in a small-heap child JVM. */
+/** Serves {@link FormUploadHandler} on an ephemeral port of 127.0.0.1 and prints it; run in a small-heap child JVM. */
 public final class UploadServerMain {
     private UploadServerMain() {}
 
     public static void main(String[] args) {
-        Application app = new Application().addHandler("/upload", UploadHandler.class);
+        Application app = new Application().addHandler("/upload", FormUploadHandler.class);
         app.settings().logFunction(h -> System.out.println("served " + h.getStatus() + " "
                 + Runtime.getRuntime().maxMemory()));
         HTTPServer server = new HTTPServer(app);

@@ -17,7 +17,7 @@ import io.squall.http.StreamRequestBody;
 
 // The README's "Forms and uploads" recipe, as written there (only the package line is added).
 @StreamRequestBody(maxBodySize = 1L << 30)                    // up to 1 GiB, never held in memory
-public class UploadHandler extends RequestHandler implements MultipartParser.Receiver {
+public class FormUploadHandler extends RequestHandler implements MultipartParser.Receiver {
     private static final Path UPLOADS = Path.of(System.getProperty("java.io.tmpdir"));
     private final List<String> saved = new ArrayList<>();
     private MultipartParser parser;
