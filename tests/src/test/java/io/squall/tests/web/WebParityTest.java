@@ -30,6 +30,7 @@ import io.squall.http.HTTPHeaders;
 import io.squall.http.RedirectHandler;
 import io.squall.http.RequestCallback;
 import io.squall.http.RequestHandler;
+import io.squall.http.StreamRequestBody;
 import io.squall.testing.ExpectLog;
 import io.squall.testing.HTTPTestServer;
 import io.squall.testing.SquallTest;
@@ -349,6 +350,40 @@ class WebParityTest {
             assertEquals("HTTP/1.1 500 Internal Server Error", await(off(() -> raw(port, get("/legacy/boom")))).statusLine);
         }
         assertEquals("legacy GET /legacy/again 0", await(off(() -> raw(port, get("/legacy/again")))).body);
+        return null;
+    }
+
+    /** Counts the body it is given: it must get none from a client that is not logged in. */
+    @StreamRequestBody
+    @Authenticated
+    public static class PrivateUpload extends BaseHandler {
+        static long received;
+
+        @Override
+        protected Future<Void> dataReceived(byte[] chunk) {
+            received += chunk.length;
+            return null;
+        }
+
+        @Override
+        public Future<?> post(String... args) {
+            write("stored " + received + " for " + currentUser());
+            return null;
+        }
+    }
+
+    @SquallTest(timeoutMillis = 30_000)
+    @Coroutine
+    Future<Void> authenticatedStreamingUploadIsRefusedBeforeItsBody() {
+        int port = HTTPTestServer.start(new Application().addHandler("/up", PrivateUpload.class)).port();
+        PrivateUpload.received = 0;
+        // Headers announcing 50 MB, and no body sent: the 403 must come without it.
+        WebClients.Raw r = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 50000000\r\n\r\n")));
+        assertEquals("HTTP/1.1 403 Forbidden", r.statusLine);
+        assertEquals(0, PrivateUpload.received);
+        WebClients.Raw ok = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+                + "Cookie: user=cy\r\nContent-Length: 5\r\n\r\nhello")));
+        assertEquals("stored 5 for cy", ok.body);
         return null;
     }
 }
