@@ -281,7 +281,8 @@ public class Application implements RequestCallback {
      *
      * @param request the request
      * @return a future completed when the handler is done (it never fails: handler errors become error
-     *     responses and are logged)
+     *     responses and are logged; only a {@link FallbackHandler}'s callback failure is passed on, for the
+     *     server to handle as any callback's)
      */
     @Override
     public Future<?> handleRequest(HTTPServerRequest request) {
