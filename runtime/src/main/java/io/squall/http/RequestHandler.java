@@ -210,8 +210,8 @@ public class RequestHandler {
     }
 
     /**
-     * Returns the last value of an argument from the query string or a urlencoded form body, with
-     * surrounding whitespace removed (as Tornado's {@code get_argument}).
+     * Returns the last value of an argument from the query string or a form body (urlencoded or multipart),
+     * with surrounding whitespace removed (as Tornado's {@code get_argument}).
      *
      * @param name the argument name
      * @return the value
@@ -258,7 +258,8 @@ public class RequestHandler {
     }
 
     /**
-     * Returns every value of an argument from the urlencoded form body only.
+     * Returns every value of an argument from the form body only (urlencoded, or a multipart body's plain
+     * fields; files are in {@code request().files()}).
      *
      * @param name the argument name
      * @return the values, empty if missing

@@ -254,4 +254,34 @@ class FormsAndUploadsTest {
                 + "begin f d\u00e9j\u00e0 vu.txt text/plain|data \r\n\r\n--XyY|end|begin e null null|end", first);
         return null;
     }
+
+    /** A page with an upload form carrying the XSRF token, as Tornado's {@code xsrf_form_html}. */
+    public static class UploadPage extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            write("<form method=\"post\" enctype=\"multipart/form-data\">" + xsrfFormHtml() + "</form>");
+            return null;
+        }
+    }
+
+    /** With XSRF protection on, a multipart form's {@code _xsrf} field is the token that is checked. */
+    @SquallTest(timeoutMillis = 30_000)
+    @Coroutine
+    Future<Void> xsrfTokenInAMultipartForm() throws Exception {
+        WebClients.needCurl();
+        Application app = new Application().addHandler("/page", UploadPage.class).addHandler("/form", FormHandler.class);
+        app.settings().xsrfCookies(true);
+        HTTPTestServer server = HTTPTestServer.start(app);
+        Path jar = tmp.resolve("cookies.txt");
+        String page = await(off(() -> curl("-c", jar.toString(), server.url("/page"))));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_xsrf\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), page);
+        String token = m.group(1);
+        String ok = await(off(() -> curl("-b", jar.toString(), "-F", "_xsrf=" + token, "-F", "a=1", server.url("/form"))));
+        assertTrue(ok.startsWith("arg _xsrf=[") && ok.endsWith("arg a=[1] last=1\nq=- any=1"), ok);
+        String refused = await(off(() -> curl("-o", "/dev/null", "-w", "%{http_code}", "-b", jar.toString(), "-F", "a=1",
+                server.url("/form"))));
+        assertEquals("403", refused);
+        return null;
+    }
 }
