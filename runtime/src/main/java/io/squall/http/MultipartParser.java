@@ -111,8 +111,8 @@ public final class MultipartParser {
 
     /**
      * Creates a parser for a request whose Content-Type is {@code multipart/form-data; boundary=...}, with
-     * the limits of its application ({@link WebSettings#maxMultipartParts(int)},
-     * {@link WebSettings#maxMultipartHeaderSize(int)}) or the defaults when it has none.
+     * the default limits ({@link #DEFAULT_MAX_PARTS}, {@link #DEFAULT_MAX_PART_HEADER_SIZE}); the other
+     * overload takes yours. The body size is held by the handler's {@link StreamRequestBody#maxBodySize()}.
      *
      * @param request the request (in a {@link StreamRequestBody} handler's {@code prepare()})
      * @param receiver gets the parts
