@@ -83,6 +83,8 @@ public final class MultipartParser {
     private byte[] buf;
     private int pos;
     private int parts;
+    /** The malformed input or receiver failure that stopped the parser, or null. */
+    private Throwable failure;
     /** The feed in progress while a receiver's future is pending, else null. */
     private Future<Void> feeding;
     private IOLoop loop;
@@ -183,6 +185,9 @@ public final class MultipartParser {
             throw new IllegalStateException("MultipartParser.feed() called before the previous feed's future was"
                     + " done; wait for it (dataReceived's back-pressure does)");
         }
+        if (failure != null) {
+            return Future.failed(failure);
+        }
         if (state == State.DONE) {
             return Future.of(null); // the epilogue after the closing boundary is ignored
         }
@@ -201,12 +206,19 @@ public final class MultipartParser {
     /**
      * Checks that the body ended after the closing boundary; call it when the whole body was fed.
      *
-     * @throws HTTPError 400 if no boundary was ever found or the body ended inside a part
-     * @throws IllegalStateException if a feed is still in progress
+     * @throws HTTPError 400 if no boundary was ever found, the body ended inside a part, or an earlier feed
+     *     failed with it (that failure again)
+     * @throws IllegalStateException if a feed is still in progress, or an earlier feed failed with the
+     *     receiver's exception (the cause)
      */
     public void finish() {
         if (feeding != null) {
             throw new IllegalStateException("MultipartParser.finish() called while a feed is in progress");
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        } else if (failure != null) {
+            throw new IllegalStateException("an earlier feed of this MultipartParser failed: " + failure, failure);
         }
         if (state == State.PREAMBLE) {
             throw bad("no multipart boundary found in the body");
@@ -246,6 +258,7 @@ public final class MultipartParser {
                         if (d.exception() != null) {
                             feeding = null;
                             state = State.DONE;
+                            failure = d.exception();
                             f.setException(d.exception());
                         } else {
                             drive();
@@ -262,6 +275,7 @@ public final class MultipartParser {
         } catch (Throwable t) {
             feeding = null;
             state = State.DONE;
+            failure = t;
             f.setException(t);
         }
     }

@@ -196,6 +196,29 @@ class FormsAndUploadsTest {
                 "multipart/form-data; boundary=" + "b".repeat(71), new byte[1], new LinkedHashMap<>(), new LinkedHashMap<>()));
         assertEquals(400, e.status());
         assertEquals("Bad Request: the multipart boundary must have 1 to 70 characters (RFC 2046), got 71", e.reason());
+
+        // A failed parser stays failed: later feeds and finish() report the same error, never success.
+        MultipartParser p = new MultipartParser("B", 5, 1024, new MultipartParser.Receiver() {
+            @Override
+            public Future<?> partBegin(String name, String filename, HTTPHeaders headers) {
+                return null;
+            }
+
+            @Override
+            public Future<?> partData(byte[] data) {
+                return null;
+            }
+
+            @Override
+            public Future<?> partEnd() {
+                return null;
+            }
+        });
+        Throwable first = p.feed("--B\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).exception();
+        assertEquals("HTTP 400: multipart part 1 has no headers (it needs Content-Disposition: form-data; name=...)",
+                first.getMessage());
+        assertEquals(first, p.feed("--B--\r\n".getBytes(StandardCharsets.US_ASCII)).exception());
+        assertEquals(first, assertThrows(HTTPError.class, p::finish));
     }
 
     /**
