@@ -22,6 +22,7 @@ public class FormUploadHandler extends RequestHandler implements MultipartParser
     private final List<String> saved = new ArrayList<>();
     private MultipartParser parser;
     private FileChannel file;                                 // the file part being written, or null
+    private Path target;                                      // where it goes
     private long size;
 
     @Override
@@ -46,7 +47,7 @@ public class FormUploadHandler extends RequestHandler implements MultipartParser
     @Override
     public Future<?> partBegin(String name, String filename, HTTPHeaders headers) throws IOException {
         if (filename != null) {                               // the client's name is a label, not a path
-            Path target = Files.createTempFile(UPLOADS, "upload-", ".bin");
+            target = Files.createTempFile(UPLOADS, "upload-", ".bin");
             file = FileChannel.open(target, StandardOpenOption.WRITE);
             saved.add(name + " " + filename + " -> " + target.getFileName());
             size = 0;
@@ -76,13 +77,24 @@ public class FormUploadHandler extends RequestHandler implements MultipartParser
     }
 
     @Override
-    protected void onFinish() {
-        try {
-            if (file != null) {
-                file.close();                                 // an error or a client that left mid-part
+    protected void onFinish() {                               // after an error page too
+        discardPartialFile();
+    }
+
+    @Override
+    protected void onConnectionClose() {                      // the client left mid-upload
+        discardPartialFile();
+    }
+
+    private void discardPartialFile() {
+        if (file != null) {
+            try {
+                file.close();
+                file = null;
+                Files.deleteIfExists(target);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
