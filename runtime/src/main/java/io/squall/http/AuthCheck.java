@@ -94,7 +94,7 @@ final class AuthCheck {
         String url = login;
         if (login.indexOf('?') < 0) {
             HTTPServerRequest r = h.request();
-            String next = login.contains("://") ? r.protocol() + "://" + r.host() + r.uri() : r.uri();
+            String next = login.contains("://") ? r.fullUrl() : r.uri();
             url = login + "?next=" + HTTPUtil.urlEncode(next);
         }
         h.redirect(url);

@@ -209,6 +209,25 @@ public final class WebSettings {
     }
 
     /**
+     * Sets the engine that {@link RequestHandler#render(String, Object)} uses (Tornado's
+     * {@code template_path} and {@code template_loader}, made pluggable).
+     *
+     * @param engine the engine, or null for none
+     * @return this
+     */
+    public WebSettings templateEngine(TemplateEngine engine) {
+        this.templateEngine = engine;
+        return this;
+    }
+
+    /** @return the template engine, or null */
+    public TemplateEngine templateEngine() {
+        return templateEngine;
+    }
+
+    private TemplateEngine templateEngine;
+
+    /**
      * Sets the most parts a {@code multipart/form-data} body may have (default 100, Tornado 6.5's); a body
      * with more is answered 400 before the handler's {@code prepare()}. The total size is held by the
      * server's body limit ({@link HTTPServer#maxBodySize}).
