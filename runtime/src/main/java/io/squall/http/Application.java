@@ -342,7 +342,8 @@ public class Application implements RequestCallback {
      *
      * @param request the request
      * @return a future completed when the handler is done (it never fails: handler errors become error
-     *     responses and are logged)
+     *     responses and are logged; only a {@link FallbackHandler}'s callback failure is passed on, for the
+     *     server to handle as any callback's)
      */
     @Override
     public Future<?> handleRequest(HTTPServerRequest request) {
@@ -513,5 +514,25 @@ public class Application implements RequestCallback {
                     + ": " + e.getMessage() + "; pass a factory instead", e);
         }
         return new ClassFactory(cls, ctor);
+    }
+
+    /**
+     * Writes the access log line of a finished request (Tornado's {@code Application.log_request}): the
+     * settings' {@link WebSettings#logFunction} if set, else {@link AccessLog#log}. Override it in a subclass
+     * to log elsewhere. Called on the loop thread by the handler's {@code finish()}; an exception is logged.
+     *
+     * @param handler the handler that finished
+     */
+    public void logRequest(RequestHandler handler) {
+        java.util.function.Consumer<? super RequestHandler> fn = settings.logFunction();
+        try {
+            if (fn != null) {
+                fn.accept(handler);
+            } else {
+                AccessLog.log(handler);
+            }
+        } catch (RuntimeException e) {
+            io.squall.internal.Log.error("The access log function failed for " + handler.request(), e);
+        }
     }
 }
