@@ -265,7 +265,11 @@ class WebParityTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> accessLogLevelsAndOverride() throws Exception {
+        Class.forName("io.squall.http.AccessLog"); // its defaults are set when it is first used
         Logger access = Logger.getLogger("io.squall.access");
+        assertEquals(java.util.logging.Level.WARNING, access.getLevel(),
+                "unconfigured, the access log shows failures only (as Tornado under Python's default logging)");
+        access.setLevel(java.util.logging.Level.INFO);
         List<LogRecord> records = new ArrayList<>();
         Handler h = new Handler() {
             @Override
@@ -311,6 +315,7 @@ class WebParityTest {
             }
         } finally {
             access.removeHandler(h);
+            access.setLevel(java.util.logging.Level.WARNING);
         }
         return null;
     }
