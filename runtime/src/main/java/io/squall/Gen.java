@@ -19,6 +19,13 @@ import io.squall.internal.Log;
 /**
  * Helpers for coroutines: Tornado's {@code tornado.gen}. Timers use the calling thread's current
  * {@link IOLoop}.
+ *
+ * <p>Threads: {@link #sleep}, {@link #moment}, {@link #withTimeout} and {@link #timeout} belong on a loop's
+ * thread (a coroutine's, or one setting up its loop before {@code start()}). On a worker thread that has no
+ * loop of its own (an {@link IOLoop#runInExecutor} worker, or any thread while a loop runs elsewhere) they
+ * throw {@link IllegalStateException} naming both threads, instead of scheduling on a loop that nobody runs;
+ * hand the work to the loop with {@code loop.addCallback(() -> ...)}. The other helpers only combine futures
+ * and work from any thread.
  */
 public final class Gen {
 
@@ -33,10 +40,11 @@ public final class Gen {
      * @param d how long to sleep
      * @return the future
      * @throws NullPointerException if {@code d} is null
+     * @throws IllegalStateException on a worker thread without a loop of its own (see the class comment)
      */
     public static Future<Void> sleep(Duration d) {
         Objects.requireNonNull(d, "duration");
-        IOLoop loop = IOLoop.current();
+        IOLoop loop = LoopOwnership.currentFor("Gen.sleep()");
         Future<Void> f = new Future<>();
         Timeout t = loop.callLater(d, new Wakeup(f));
         f.addQuietCallback(done -> {
@@ -52,10 +60,12 @@ public final class Gen {
      * callback queued before it run first, and suspends for exactly one iteration.
      *
      * @return the future
+     * @throws IllegalStateException on a worker thread without a loop of its own (see the class comment)
      */
     public static Future<Void> moment() {
+        IOLoop loop = LoopOwnership.currentFor("Gen.moment()");
         Future<Void> f = new Future<>();
-        IOLoop.current().addCallback(new Wakeup(f));
+        loop.addCallback(new Wakeup(f));
         return f;
     }
 
@@ -237,12 +247,13 @@ public final class Gen {
      * @param <T> the type of the value
      * @return the future
      * @throws NullPointerException if {@code d} or {@code f} is null
+     * @throws IllegalStateException on a worker thread without a loop of its own (see the class comment)
      */
     public static <T> Future<T> withTimeout(Duration d, Future<T> f) {
         Objects.requireNonNull(d, "duration");
         Objects.requireNonNull(f, "future");
         Future<T> result = new Future<>();
-        IOLoop loop = IOLoop.current();
+        IOLoop loop = LoopOwnership.currentFor("Gen.withTimeout()");
         Timeout timer = loop.callLater(d, () -> result.trySetException(
                 new TimeoutException("Gen.withTimeout: " + f + " not done after " + d)));
         result.addQuietCallback(done -> loop.removeTimeout(timer));
@@ -274,10 +285,13 @@ public final class Gen {
      * @param <T> the type of the value
      * @return the future
      * @throws NullPointerException if {@code d} or {@code fn} is null
+     * @throws IllegalStateException on a worker thread without a loop of its own (see the class comment);
+     *     {@code fn} is then not called
      */
     public static <T> Future<T> timeout(Duration d, Supplier<? extends Future<T>> fn) {
         Objects.requireNonNull(d, "duration");
         Objects.requireNonNull(fn, "fn");
+        IOLoop loop = LoopOwnership.currentFor("Gen.timeout()");
         Future<T> inner;
         try {
             inner = fn.get();
@@ -290,7 +304,6 @@ public final class Gen {
         if (inner.isDone()) {
             return inner;
         }
-        IOLoop loop = IOLoop.current();
         Follower<T> result = new Follower<>(inner);
         boolean[] timedOut = {false};
         Timeout timer = loop.callLater(d, new IOLoop.CancelOnClose() {

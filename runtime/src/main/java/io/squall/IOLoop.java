@@ -51,6 +51,24 @@ import io.squall.internal.LoopClock;
  * hand the work to the loop and wake it; the selector is woken only when the loop sleeps or is about to).
  * {@link #start}, {@link #runSync} and {@link #close} must be called on the loop's own thread.
  *
+ * <p>Loop ownership across the API (Tornado allows only {@code add_callback} from other threads; Squall allows
+ * a little more). <b>Any thread:</b> the methods of this class listed above; completing, cancelling and
+ * watching a {@link Future} ({@code setResult}, {@code setException}, {@code cancel}, {@code addDoneCallback},
+ * {@link Future#from}); {@link #runInExecutor}. <b>The loop's own thread only</b>, refused with an
+ * {@link IllegalStateException} that names the loop's thread and the caller's: {@link #start},
+ * {@link #runSync} and {@link #close}; {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#withTimeout},
+ * {@link Gen#timeout} and {@link PeriodicCallback#start()}/{@link PeriodicCallback#stop()}, which schedule on
+ * the calling thread's current loop (on a worker thread without a loop of its own, a {@code runInExecutor}
+ * worker or any thread while a loop runs elsewhere, they are refused instead of landing on a loop nobody
+ * runs); a {@code RequestHandler}'s response methods ({@code write}, {@code flush}, {@code finish},
+ * {@code sendError}, {@code redirect}, the status and header setters); the {@code io.squall.sync}
+ * primitives. From another thread, hand such work to the loop with {@code loop.addCallback(() -> ...)}.
+ * A coroutine runs on the thread that calls it up to its first {@code await} and resumes on that thread's
+ * loop: call coroutines on a loop thread (from elsewhere, {@code loop.addCallback(() -> ...)} or
+ * {@link #spawnCallback}). Work scheduled on a loop that is still not started a few seconds later (a
+ * coroutine started on a worker thread, whose loop nobody runs) is reported by a warning, once per loop:
+ * "Work was scheduled on an IOLoop ... but that loop has never been started".
+ *
  * <p>One iteration: run the callbacks that were queued when it began (later ones wait for the next
  * iteration, so I/O is never starved), run the timers that are due, then wait for I/O (without blocking if
  * work is ready, else until the next timer) and call the handlers of the ready channels. While callbacks
@@ -196,6 +214,18 @@ public final class IOLoop {
         return loop;
     }
 
+    /** This thread's loop if it has one (not closed), without creating one; for {@link LoopOwnership}. */
+    static IOLoop existingCurrent() {
+        IOLoop loop = CURRENT.get();
+        return loop == null || loop.closed ? null : loop;
+    }
+
+    /** The name of the owner thread, or "unowned"; for messages. */
+    String ownerName() {
+        Thread t = owner;
+        return t == null ? "unowned" : t.getName();
+    }
+
     /**
      * Makes this loop the current one of the calling thread, which then owns it.
      *
@@ -237,6 +267,7 @@ public final class IOLoop {
             slowStepWatched = true;
             SlowStepWatchdog.watch(this);
         }
+        LoopOwnership.running(this, true);
         // The first iteration of every run polls I/O, as the one iteration after an early stop() must.
         lastPoll = time() - POLL_INTERVAL_NANOS;
         busyIterations = 0;
@@ -245,6 +276,7 @@ public final class IOLoop {
                 runOnce();
             } while (!stopRequested && !Thread.currentThread().isInterrupted());
         } finally {
+            LoopOwnership.running(this, false);
             running = false;
             stopRequested = false;
             CURRENT.set(previous != null && !previous.closed ? previous : this);
@@ -777,7 +809,7 @@ public final class IOLoop {
                 }
                 T value;
                 try {
-                    value = fn.call();
+                    value = LoopOwnership.callFor(this, fn);
                 } catch (Throwable t) {
                     completeOnLoop(() -> result.trySetException(t));
                     return;
@@ -832,6 +864,9 @@ public final class IOLoop {
         Objects.requireNonNull(ch, "channel");
         Objects.requireNonNull(handler, "handler");
         checkOpen();
+        if (!everStarted && !watched) {
+            watched = NeverStartedWatch.watch(this, named(() -> "addHandler(" + ch + ")", () -> { }));
+        }
         if (!inLoopThread()) {
             addCallback(named(() -> "addHandler(" + ch + ", " + Log.describe(handler) + ")", () -> addHandler(ch, handler, ops)));
             return;

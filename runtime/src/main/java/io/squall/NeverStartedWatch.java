@@ -7,11 +7,13 @@ import java.util.concurrent.TimeUnit;
 import io.squall.internal.Log;
 
 /**
- * Warns, once per loop, when work (a callback or a timer: a {@link Gen#sleep}, a {@link PeriodicCallback},
- * a coroutine's resumption) is scheduled on an {@link IOLoop} that is still not started a few seconds later:
- * typically {@code Gen.sleep} or {@code PeriodicCallback.start()} called on a worker thread, whose own loop
- * ({@link IOLoop#current()}) never runs, so the work silently never happens. The delay is
- * {@value #DELAY_PROPERTY} in milliseconds (default 5000; 0 turns the warning off). Thread-safe.
+ * Warns, once per loop, when work (a callback, a timer, a channel handler, a coroutine's resumption) is
+ * scheduled on an {@link IOLoop} that is still not started a few seconds later: typically a coroutine called
+ * on a worker thread (it resumes on that thread's own loop, {@link IOLoop#current()}, which nobody runs), or
+ * a fetch, connect or timer started on a thread that has a loop but never runs it, so the work silently never
+ * happens. (Gen.sleep and PeriodicCallback.start() on a worker thread without a loop are refused at once,
+ * see {@link LoopOwnership}.) The delay is {@value #DELAY_PROPERTY} in milliseconds (default 5000; 0 turns
+ * the warning off). Thread-safe.
  */
 final class NeverStartedWatch {
 
@@ -46,12 +48,14 @@ final class NeverStartedWatch {
         String what = Log.describe(first);
         Timer.EXEC.schedule(() -> {
             if (!loop.everStarted && !loop.isClosed()) {
-                Log.warning("Work was scheduled on an IOLoop " + DELAY_MILLIS + " ms ago (first " + what
+                Log.warning("Work was scheduled on the IOLoop of thread '" + loop.ownerName() + "' " + DELAY_MILLIS
+                        + " ms ago (first " + what
                         + ", from thread " + scheduler + ") but that loop has never been started, so it will"
-                        + " never run: a Gen.sleep, PeriodicCallback.start() or coroutine on a thread whose loop"
-                        + " nobody runs. Run it (IOLoop.start()/runSync()) on its thread, or schedule the work"
-                        + " on a running loop with loop.addCallback(...) (the one method that is safe from any"
-                        + " thread).");
+                        + " never run: typically a coroutine called on a worker thread, which resumes on that"
+                        + " thread's loop, or a timer, fetch or connect started on a thread whose loop nobody runs."
+                        + " Call coroutines on a running loop's thread (from another thread, hand them over with"
+                        + " loop.addCallback(...), which is safe from any thread), or run this loop"
+                        + " (IOLoop.start()/runSync()) on its thread.");
             }
         }, DELAY_MILLIS, TimeUnit.MILLISECONDS);
         return true;

@@ -11,7 +11,11 @@ import io.squall.internal.Log;
  * to the start time. An exception from the callback is logged, and the schedule goes on.
  *
  * <p>Not thread-safe: call {@link #start()} and {@link #stop()} on the loop's thread (from the callback
- * itself too: stopping and restarting it from inside the callback is fine).
+ * itself too: stopping and restarting it from inside the callback is fine). From another thread both throw
+ * {@link IllegalStateException} naming the loop's thread and the caller's: {@code start()} on a worker thread
+ * without a loop of its own (an {@link IOLoop#runInExecutor} worker, or any thread while a loop runs
+ * elsewhere) would otherwise schedule on a loop that nobody runs and never tick. From another thread use
+ * {@code loop.addCallback(callback::start)}.
  */
 public final class PeriodicCallback {
     private final Runnable callback;
@@ -42,20 +46,32 @@ public final class PeriodicCallback {
      * Starts running the callback on the current thread's loop ({@link IOLoop#current()}), the first time
      * one period from now. Starting a running callback does nothing.
      *
+     * @throws IllegalStateException on a worker thread without a loop of its own, or when this callback runs
+     *     on another thread's loop
      */
     public void start() {
         if (running) {
+            checkThread("start()");
             return;
         }
+        IOLoop l = LoopOwnership.currentFor("PeriodicCallback.start()");
         running = true;
         generation++;
-        loop = IOLoop.current();
+        loop = l;
         nextRun = loop.time();
         schedule();
     }
 
-    /** Stops the schedule; a run already under way finishes. Stopping a stopped callback does nothing. */
+    /**
+     * Stops the schedule; a run already under way finishes. Stopping a stopped callback does nothing.
+     *
+     * @throws IllegalStateException if called on another thread than the loop's the callback runs on (use
+     *     {@code loop.addCallback(callback::stop)})
+     */
     public void stop() {
+        if (running) {
+            checkThread("stop()");
+        }
         running = false;
         generation++;
         if (timeout != null) {
@@ -71,6 +87,16 @@ public final class PeriodicCallback {
      */
     public boolean isRunning() {
         return running;
+    }
+
+    private void checkThread(String op) {
+        IOLoop l = loop;
+        if (l != null && !l.inLoopThread()) {
+            throw new IllegalStateException("PeriodicCallback." + op + " was called on thread '"
+                    + Thread.currentThread().getName() + "', but " + this + " runs on the IOLoop of thread '"
+                    + l.ownerName() + "' and is not thread-safe: call it there, e.g. from another thread with"
+                    + " loop.addCallback(callback::" + op.substring(0, op.indexOf('(')) + ")");
+        }
     }
 
     private void schedule() {

@@ -3,6 +3,7 @@ package io.squall.http;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,9 +99,16 @@ public class Application implements RequestCallback {
     private final java.util.Map<String, ReverseUrl> reversers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per-request deadline in nanoseconds; 0 (the default) means none. */
     private volatile long requestDeadlineNanos;
+    /** The unfinished requests, when tracked ({@link #logLongRequests}); null otherwise. */
+    private volatile InFlightRequests inFlight;
 
     /** Creates an application with no routes; add them with {@link #addHandler}. */
-    public Application() {}
+    public Application() {
+        Duration d = InFlightRequests.fromProperty();
+        if (d != null) {
+            logLongRequests(d);
+        }
+    }
 
     /**
      * Creates an application with these routes, tried in order.
@@ -108,6 +116,7 @@ public class Application implements RequestCallback {
      * @param routes the routes, made with {@link #route}
      */
     public Application(Route... routes) {
+        this();
         Collections.addAll(this.routes, routes);
     }
 
@@ -243,6 +252,58 @@ public class Application implements RequestCallback {
         return this;
     }
 
+    /**
+     * Tracks the requests in flight and, while debug logging is on for the {@code io.squall} logger, logs
+     * every {@code olderThan} those that have been running for longer than that, oldest first, one line each:
+     * the request, its age, the handler class and the {@code await} it is parked on, e.g.
+     * {@code GET /report (127.0.0.1) for 12.0 s in com.example.ReportHandler, parked at the await in
+     * com.example.ReportHandler.get(ReportHandler.java:31) waiting for Future(pending)}. Tracking costs a
+     * concurrent map entry per unfinished request and turns on {@link io.squall.internal.AwaitSites}
+     * recording (a stack walk per suspension): a debugging aid, off by default. The system property
+     * {@code io.squall.debug.longRequestsMillis=N} turns it on for every application. Any thread; applies to
+     * requests that start afterwards.
+     *
+     * @param olderThan the age that makes a request worth listing, and the period of the log; null or zero
+     *     stops tracking
+     * @return this
+     * @throws IllegalArgumentException if negative
+     */
+    public Application logLongRequests(Duration olderThan) {
+        if (olderThan != null && olderThan.isNegative()) {
+            throw new IllegalArgumentException("logLongRequests must not be negative: " + olderThan);
+        }
+        if (olderThan == null || olderThan.isZero()) {
+            InFlightRequests t = inFlight;
+            inFlight = null;
+            if (t != null) {
+                t.stopLogging();
+            }
+            return this;
+        }
+        io.squall.internal.AwaitSites.enable();
+        InFlightRequests t = inFlight;
+        if (t == null) {
+            t = new InFlightRequests();
+            inFlight = t;
+        }
+        t.logEvery(this, olderThan);
+        return this;
+    }
+
+    /**
+     * Lists the requests that have been in flight for longer than {@code olderThan} (as
+     * {@link #logLongRequests} logs them), oldest first. Only requests started while tracking was on are
+     * known: empty unless {@link #logLongRequests} (or its system property) turned it on. Any thread: a
+     * diagnostic snapshot, read without stopping the loops.
+     *
+     * @param olderThan the least age to list
+     * @return one line per request; empty if none (or tracking is off)
+     */
+    public List<String> longRunningRequests(Duration olderThan) {
+        InFlightRequests t = inFlight;
+        return t == null ? List.of() : t.olderThan(olderThan);
+    }
+
     /** @return the routes in matching order; unmodifiable */
     public List<Route> routes() {
         return Collections.unmodifiableList(new ArrayList<>(routes));
@@ -281,7 +342,8 @@ public class Application implements RequestCallback {
      *
      * @param request the request
      * @return a future completed when the handler is done (it never fails: handler errors become error
-     *     responses and are logged)
+     *     responses and are logged; only a {@link FallbackHandler}'s callback failure is passed on, for the
+     *     server to handle as any callback's)
      */
     @Override
     public Future<?> handleRequest(HTTPServerRequest request) {
@@ -407,7 +469,13 @@ public class Application implements RequestCallback {
         if (handler == null) {
             throw new IllegalStateException("The handler factory of route " + route + " returned null");
         }
+        InFlightRequests tracked = inFlight;
+        long start = tracked == null ? 0 : System.nanoTime();
         Future<?> done = handler.execute(this, request, args);
+        if (tracked != null && !done.isDone()) {
+            tracked.add(handler, start);
+            done.addDoneCallback(d -> tracked.remove(handler));
+        }
         long deadline = requestDeadlineNanos;
         if (deadline > 0 && !done.isDone()) {
             io.squall.IOLoop loop = io.squall.IOLoop.current();
@@ -446,5 +514,25 @@ public class Application implements RequestCallback {
                     + ": " + e.getMessage() + "; pass a factory instead", e);
         }
         return new ClassFactory(cls, ctor);
+    }
+
+    /**
+     * Writes the access log line of a finished request (Tornado's {@code Application.log_request}): the
+     * settings' {@link WebSettings#logFunction} if set, else {@link AccessLog#log}. Override it in a subclass
+     * to log elsewhere. Called on the loop thread by the handler's {@code finish()}; an exception is logged.
+     *
+     * @param handler the handler that finished
+     */
+    public void logRequest(RequestHandler handler) {
+        java.util.function.Consumer<? super RequestHandler> fn = settings.logFunction();
+        try {
+            if (fn != null) {
+                fn.accept(handler);
+            } else {
+                AccessLog.log(handler);
+            }
+        } catch (RuntimeException e) {
+            io.squall.internal.Log.error("The access log function failed for " + handler.request(), e);
+        }
     }
 }

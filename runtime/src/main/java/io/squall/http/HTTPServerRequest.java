@@ -34,6 +34,7 @@ public final class HTTPServerRequest {
     private String remoteIp;
     /** The scheme a trusted proxy reported (xheaders), or null for the connection's own. */
     private String forwardedProtocol;
+    private Map<String, List<HTTPFile>> files;
 
     /**
      * Creates a request; the server does this, tests may too.
@@ -225,12 +226,21 @@ public final class HTTPServerRequest {
         return queryArguments;
     }
 
-    /** @return arguments from a {@code application/x-www-form-urlencoded} body; empty otherwise */
+    /**
+     * Returns the arguments of an {@code application/x-www-form-urlencoded} body, or the plain fields of a
+     * {@code multipart/form-data} body (see {@link #files()}); empty for other bodies.
+     *
+     * @return names to values in order; unmodifiable
+     * @throws HTTPError 400 if a multipart body is malformed (a {@link RequestHandler} checks this before
+     *     {@code prepare()}, so handlers never see it)
+     */
     public Map<String, List<String>> bodyArguments() {
         if (bodyArguments == null) {
             String type = headers.get("Content-Type", "");
             if (body.length > 0 && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
                 bodyArguments = HTTPUtil.parseQueryString(new String(body, StandardCharsets.UTF_8));
+            } else if (body.length > 0 && type.regionMatches(true, 0, "multipart/form-data", 0, 19)) {
+                parseMultipart(MultipartParser.DEFAULT_MAX_PARTS, MultipartParser.DEFAULT_MAX_PART_HEADER_SIZE);
             } else {
                 bodyArguments = Map.of();
             }
@@ -292,5 +302,52 @@ public final class HTTPServerRequest {
     public String fullUrl() {
         String target = uri.startsWith("/") || !uri.contains("://") ? uri : path + (query.isEmpty() ? "" : "?" + query);
         return protocol() + "://" + host() + target;
+    }
+
+    /**
+     * Returns the files of a {@code multipart/form-data} body (Tornado's {@code request.files}): each field
+     * name to the files sent under it, in order. Empty for other bodies, and for a {@link StreamRequestBody}
+     * handler (whose body is not buffered: parse it with a {@link MultipartParser}).
+     *
+     * @return field names to files; unmodifiable
+     * @throws HTTPError 400 if the multipart body is malformed
+     */
+    public Map<String, List<HTTPFile>> files() {
+        if (files == null) {
+            bodyArguments();
+            if (files == null) {
+                files = Map.of();
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Parses a multipart body now with these limits (the {@link RequestHandler} does this before
+     * {@code prepare()}, with its application's limits); does nothing for other bodies or once parsed.
+     *
+     * @throws HTTPError 400 if the body is malformed or over a limit
+     */
+    void parseBody(int maxParts, int maxPartHeaderSize) {
+        if (bodyArguments == null && body.length > 0
+                && headers.get("Content-Type", "").regionMatches(true, 0, "multipart/form-data", 0, 19)) {
+            parseMultipart(maxParts, maxPartHeaderSize);
+        }
+    }
+
+    private void parseMultipart(int maxParts, int maxPartHeaderSize) {
+        Map<String, List<String>> args = new LinkedHashMap<>();
+        Map<String, List<HTTPFile>> found = new LinkedHashMap<>();
+        try {
+            HTTPUtil.parseBodyArguments(headers.get("Content-Type"), body, args, found, maxParts, maxPartHeaderSize);
+        } catch (HTTPError e) {
+            bodyArguments = Map.of(); // asking again gives no arguments rather than a second failure
+            files = Map.of();
+            throw e;
+        }
+        args.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        found.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        bodyArguments = Collections.unmodifiableMap(args);
+        files = Collections.unmodifiableMap(found);
     }
 }

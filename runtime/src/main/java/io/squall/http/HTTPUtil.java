@@ -157,4 +157,56 @@ public final class HTTPUtil {
         boolean needsAmp = q < rest.length() - 1 && !rest.endsWith("&");
         return rest + (needsAmp ? "&" : "") + extra + fragment;
     }
+
+    /**
+     * Parses a request body into arguments and files (Tornado's {@code parse_body_arguments}):
+     * {@code application/x-www-form-urlencoded} bodies into {@code arguments}; {@code multipart/form-data}
+     * bodies into {@code arguments} (plain fields, decoded with the part's charset, UTF-8 by default) and
+     * {@code files} (parts with a file name), with the default limits of {@link MultipartParser}. Other types
+     * are left alone.
+     *
+     * @param contentType the body's Content-Type, may be null
+     * @param body the whole body
+     * @param arguments receives field names and values, in order (a mutable map)
+     * @param files receives field names and files, in order (a mutable map)
+     * @throws HTTPError 400 if a multipart body is malformed or over a limit (the reason says what and where)
+     */
+    public static void parseBodyArguments(String contentType, byte[] body, Map<String, List<String>> arguments,
+            Map<String, List<HTTPFile>> files) {
+        parseBodyArguments(contentType, body, arguments, files, MultipartParser.DEFAULT_MAX_PARTS,
+                MultipartParser.DEFAULT_MAX_PART_HEADER_SIZE);
+    }
+
+    /**
+     * As {@link #parseBodyArguments(String, byte[], Map, Map)}, with explicit multipart limits.
+     *
+     * @param contentType the body's Content-Type, may be null
+     * @param body the whole body
+     * @param arguments receives field names and values
+     * @param files receives field names and files
+     * @param maxParts the most parts accepted
+     * @param maxPartHeaderSize the longest header block of one part, in bytes
+     * @throws HTTPError 400 if a multipart body is malformed or over a limit
+     */
+    public static void parseBodyArguments(String contentType, byte[] body, Map<String, List<String>> arguments,
+            Map<String, List<HTTPFile>> files, int maxParts, int maxPartHeaderSize) {
+        String type = contentType == null ? "" : contentType.trim().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded")) {
+            for (Map.Entry<String, List<String>> e : parseQueryString(new String(body, StandardCharsets.UTF_8))
+                    .entrySet()) {
+                arguments.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).addAll(e.getValue());
+            }
+        } else if (type.startsWith("multipart/form-data")) {
+            MultipartParser parser = new MultipartParser(MultipartParser.boundaryOf(contentType), maxParts,
+                    maxPartHeaderSize, new MultipartCollector(arguments, files));
+            io.squall.Future<Void> f = parser.feed(body);
+            Throwable t = f.exception(); // done: the collector never waits
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            } else if (t != null) {
+                throw new IllegalStateException("multipart parsing failed", t);
+            }
+            parser.finish();
+        }
+    }
 }

@@ -32,11 +32,14 @@ import io.squall.internal.Log;
  * {@link HTTPError} thrown (or a future failed with it) answers with its status; any other exception
  * answers 500 (no stack trace is sent) and is logged with its trace.
  *
- * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there).
+ * <p>Not thread-safe: call it on the IOLoop thread that runs the request (coroutines resume there). The
+ * response methods ({@link #write}, {@link #flush}, {@link #finish}, {@link #sendError}, {@link #redirect},
+ * {@link #setStatus}, {@link #setHeader}, {@link #addHeader}, {@link #clearHeader}) called from another thread
+ * (a pool thread doing blocking work) throw {@link IllegalStateException} naming the loop's thread and the
+ * caller's, instead of racing with the loop: run the blocking part with
+ * {@code await(IOLoop.current().runInExecutor(pool, () -> ...))} and write its result back on the loop.
  */
 public class RequestHandler {
-    /** The logger {@link Log} writes to, asked only whether debug messages are wanted. */
-    private static final System.Logger DEBUG_LOG = System.getLogger("io.squall");
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
@@ -212,8 +215,8 @@ public class RequestHandler {
     }
 
     /**
-     * Returns the last value of an argument from the query string or a urlencoded form body, with
-     * surrounding whitespace removed (as Tornado's {@code get_argument}).
+     * Returns the last value of an argument from the query string or a form body (urlencoded or multipart),
+     * with surrounding whitespace removed (as Tornado's {@code get_argument}).
      *
      * @param name the argument name
      * @return the value
@@ -260,7 +263,8 @@ public class RequestHandler {
     }
 
     /**
-     * Returns every value of an argument from the urlencoded form body only.
+     * Returns every value of an argument from the form body only (urlencoded, or a multipart body's plain
+     * fields; files are in {@code request().files()}).
      *
      * @param name the argument name
      * @return the values, empty if missing
@@ -328,6 +332,7 @@ public class RequestHandler {
      *     control characters
      */
     public void setStatus(int code, String reason) {
+        checkLoopThread("setStatus()");
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("Status code " + code + " is not a three-digit code");
         }
@@ -351,6 +356,7 @@ public class RequestHandler {
      *     characters (header injection)
      */
     public void setHeader(String name, String value) {
+        checkLoopThread("setHeader()");
         headers.set(name, value);
     }
 
@@ -362,6 +368,7 @@ public class RequestHandler {
      * @throws IllegalArgumentException as {@link #setHeader}
      */
     public void addHeader(String name, String value) {
+        checkLoopThread("addHeader()");
         headers.add(name, value);
     }
 
@@ -371,6 +378,7 @@ public class RequestHandler {
      * @param name the name
      */
     public void clearHeader(String name) {
+        checkLoopThread("clearHeader()");
         headers.remove(name);
     }
 
@@ -597,7 +605,8 @@ public class RequestHandler {
      * Appends text, as UTF-8, to the output buffer.
      *
      * @param text the text
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      */
     public void write(String text) {
         write(text.getBytes(StandardCharsets.UTF_8));
@@ -607,12 +616,14 @@ public class RequestHandler {
      * Appends bytes to the output buffer. The array is not copied: do not change it afterwards.
      *
      * @param bytes the bytes
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      * @throws java.io.UncheckedIOException (of a {@link io.squall.net.StreamClosedException}) if the client
      *     closed the connection: stop producing output (override {@link #onConnectionClose()} to notice at once)
      */
     public void write(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
+        checkLoopThread("write()");
         if (clientGone && !finished) {
             throw new java.io.UncheckedIOException(clientGoneException("write()"));
         }
@@ -646,9 +657,11 @@ public class RequestHandler {
      * @return completes when the bytes are flushed to the socket; once the client closed the connection,
      *     a future already failed with {@link io.squall.net.StreamClosedException} (logged at debug level only,
      *     and never reported as "never retrieved" when nobody awaits it)
-     * @throws IllegalStateException if the response is finished
+     * @throws IllegalStateException if the response is finished, or if called on another thread than the
+     *     request's loop (see the class comment)
      */
     public Future<Void> flush() {
+        checkLoopThread("flush()");
         if (clientGone && !finished) {
             return failedAlreadySeen(clientGoneException("flush()"));
         }
@@ -670,17 +683,25 @@ public class RequestHandler {
      * the buffered output, then calls {@link #onFinish()}.
      *
      * @return completes when everything is flushed; fails if the client went away
-     * @throws IllegalStateException if already finished
+     * @throws IllegalStateException if already finished, or if called on another thread than the request's
+     *     loop (see the class comment)
      */
     public Future<Void> finish() {
+        checkLoopThread("finish()");
         if (finished) {
             throw new IllegalStateException("finish() called twice for " + request);
+        }
+        if (!headersWritten) {
+            Etags.beforeFinish(this);
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
             chunk = transformFirst(chunk, true);
             if (status == 204 || status == 304 || status < 200) {
                 headers.remove("Content-Length");
+                if (status == 304) {
+                    Etags.clearRepresentationHeaders(headers);
+                }
                 chunk = new byte[0];
             } else if (!headers.contains("Content-Length") && !headers.contains("Transfer-Encoding")) {
                 headers.set("Content-Length", Integer.toString(chunk.length));
@@ -712,6 +733,7 @@ public class RequestHandler {
      * @param status the status code
      */
     public void sendError(int status) {
+        checkLoopThread("sendError()");
         sendError(status, null);
     }
 
@@ -727,6 +749,11 @@ public class RequestHandler {
             return;
         }
         clear();
+        try {
+            setDefaultHeaders();
+        } catch (Throwable t) {
+            Log.error("Exception in setDefaultHeaders() of " + getClass().getName() + " for " + request, t);
+        }
         String r = cause instanceof HTTPError ? ((HTTPError) cause).reason() : null;
         setStatus(status, r != null ? r : HTTPStatus.reasonOrUnknown(status));
         try {
@@ -759,6 +786,7 @@ public class RequestHandler {
      * @throws IllegalStateException if the headers were already sent
      */
     public void redirect(String url, boolean permanent) {
+        checkLoopThread("redirect()");
         if (headersWritten) {
             throw new IllegalStateException("Cannot redirect after the headers were sent");
         }
@@ -809,11 +837,10 @@ public class RequestHandler {
     }
 
     private void logRequest() {
-        if (status >= 500) {
-            Log.warning(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
-        } else if (DEBUG_LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            // Checked first: building the message for every request would cost more than serving it.
-            Log.debug(status + " " + request + " " + Math.round(request.requestTime() * 1000) + " ms");
+        if (application != null) {
+            application.logRequest(this);
+        } else {
+            AccessLog.log(this);
         }
     }
 
@@ -825,15 +852,21 @@ public class RequestHandler {
         bind(app, req);
         pathArgs = args;
         try {
+            setDefaultHeaders();
             checkMethod(app, req);
             whenDone(prepare(), () -> {
                 if (finished) {
                     return;
                 }
-                whenDone(invoke(req.method(), args), () -> {
-                    if (!finished) {
-                        finish();
+                whenDone(AuthCheck.before(this, req.method()), () -> {
+                    if (finished) {
+                        return;
                     }
+                    whenDone(invoke(req.method(), args), () -> {
+                        if (!finished) {
+                            finish();
+                        }
+                    });
                 });
             });
         } catch (Throwable t) {
@@ -843,9 +876,13 @@ public class RequestHandler {
     }
 
     private void checkMethod(Application app, HTTPServerRequest req) {
+        if (this instanceof FallbackHandler) {
+            return; // the mounted callback sees every method, and checks what it needs itself
+        }
         if (!SUPPORTED_METHODS.contains(req.method())) {
             throw new HTTPError(405);
         }
+        req.parseBody(app.settings().maxMultipartParts(), app.settings().maxMultipartHeaderSize());
         if (app.settings().xsrfCookies() && !req.method().equals("GET") && !req.method().equals("HEAD")
                 && !req.method().equals("OPTIONS")) {
             checkXsrfCookie();
@@ -858,8 +895,16 @@ public class RequestHandler {
         pathArgs = args;
         Future<Void> gate = new Future<>();
         try {
+            setDefaultHeaders();
             checkMethod(app, req);
-            whenDone(prepare(), () -> gate.trySetResult(null), gate);
+            whenDone(prepare(), () -> {
+                if (finished) {
+                    gate.trySetResult(null);
+                    return;
+                }
+                // Before the body: an upload by a client that is not logged in is refused at once.
+                whenDone(AuthCheck.before(this, req.method()), () -> gate.trySetResult(null), gate);
+            }, gate);
         } catch (Throwable t) {
             handleException(t);
             gate.trySetResult(null);
@@ -1005,6 +1050,15 @@ public class RequestHandler {
         }
     }
 
+    /**
+     * For {@link Application#longRunningRequests}: the request, its age, this class and where it is parked.
+     * Called on another thread than the loop's: a racy but harmless read of a diagnostic.
+     */
+    String describeInFlight(long ageNanos) {
+        return request + " for " + String.format(java.util.Locale.ROOT, "%.1f s", ageNanos / 1e9) + " in "
+                + getClass().getName() + parkedAt(running);
+    }
+
     /** Describes the innermost await a handler's coroutine chain is suspended at, for the deadline log. */
     private static String parkedAt(Future<?> f) {
         StackTraceElement site = null;
@@ -1021,6 +1075,22 @@ public class RequestHandler {
             return " (it returned no future)";
         }
         return (site != null ? ", parked at the await in " + site : "") + " waiting for " + Log.describe(waitingOn);
+    }
+
+    /**
+     * Refuses a response method called off the request's loop thread (a pool thread racing with the loop).
+     * One volatile read and a compare: cheap enough for every write.
+     */
+    private void checkLoopThread(String op) {
+        IOLoop l = loop;
+        if (l != null && !l.inLoopThread()) {
+            throw new IllegalStateException("RequestHandler." + op + " for " + request + " in "
+                    + getClass().getName() + " was called on thread '" + Thread.currentThread().getName()
+                    + "', but the request runs on " + l + " and a handler is not thread-safe (this would race"
+                    + " with the loop). Do the blocking work with await(IOLoop.current().runInExecutor(pool, () ->"
+                    + " ...)) and call " + op + " with its result back on the loop, or hand the call over with"
+                    + " loop.addCallback(() -> ...)");
+        }
     }
 
     /** A write after the client left: fails at once; a disconnect is not a server error. */
@@ -1141,5 +1211,215 @@ public class RequestHandler {
     public Future<Void> render(String name, Object model) {
         write(renderString(name, model));
         return finish();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Singular query/body arguments, default headers, conditional GET, the current user, fallbacks
+
+    /**
+     * Returns the last value of an argument from the query string only, trimmed (Tornado's
+     * {@code get_query_argument}).
+     *
+     * @param name the argument name
+     * @return the value
+     * @throws HTTPError 400 if the query string has no such argument
+     */
+    public String getQueryArgument(String name) {
+        String v = getQueryArgument(name, null);
+        if (v == null) {
+            throw new HTTPError(400, "Missing query argument " + name, "Bad Request: missing query argument "
+                    + name);
+        }
+        return v;
+    }
+
+    /**
+     * Returns the last value of an argument from the query string only, trimmed, or {@code defaultValue}.
+     *
+     * @param name the argument name
+     * @param defaultValue returned when the argument is missing, may be null
+     * @return the value or the default
+     */
+    public String getQueryArgument(String name, String defaultValue) {
+        List<String> values = request.queryArguments().get(name);
+        return values == null || values.isEmpty() ? defaultValue : values.get(values.size() - 1).trim();
+    }
+
+    /**
+     * Returns the last value of an argument from the form body only (urlencoded or multipart), trimmed
+     * (Tornado's {@code get_body_argument}).
+     *
+     * @param name the argument name
+     * @return the value
+     * @throws HTTPError 400 if the body has no such argument
+     */
+    public String getBodyArgument(String name) {
+        String v = getBodyArgument(name, null);
+        if (v == null) {
+            throw new HTTPError(400, "Missing body argument " + name, "Bad Request: missing body argument " + name);
+        }
+        return v;
+    }
+
+    /**
+     * Returns the last value of an argument from the form body only, trimmed, or {@code defaultValue}.
+     *
+     * @param name the argument name
+     * @param defaultValue returned when the argument is missing, may be null
+     * @return the value or the default
+     */
+    public String getBodyArgument(String name, String defaultValue) {
+        List<String> values = request.bodyArguments().get(name);
+        return values == null || values.isEmpty() ? defaultValue : values.get(values.size() - 1).trim();
+    }
+
+    /**
+     * Sets headers every response of this handler carries (Tornado's {@code set_default_headers}): CORS,
+     * security headers, a Server header. Called on the loop thread before {@link #prepare()} for every
+     * request, and again before an error page is written (after {@link #clear()} dropped the headers set
+     * so far). The default does nothing. An exception here answers 500 (before prepare) or is logged
+     * (before an error page).
+     */
+    protected void setDefaultHeaders() {}
+
+    /**
+     * Computes the ETag of the response from its buffered body (Tornado's {@code compute_etag}); called by
+     * {@link #setEtagHeader()}. The default is a strong tag, the quoted SHA-1 of the buffered bytes. Return
+     * null to turn ETags off for this handler.
+     *
+     * @return the quoted tag, e.g. {@code "\"2fd4e1c6..\""}, or null for none
+     */
+    protected String computeEtag() {
+        return Etags.sha1(buffer);
+    }
+
+    /**
+     * Sets the ETag header to {@link #computeEtag()} (if not null). {@link #finish()} calls it for a 200
+     * answer to GET or HEAD that has no ETag yet and whose headers were not flushed, then answers 304 with no
+     * body when {@link #checkEtagHeader()} matches.
+     */
+    public void setEtagHeader() {
+        String etag = computeEtag();
+        if (etag != null) {
+            setHeader("ETag", etag);
+        }
+    }
+
+    /**
+     * Tells whether the request's {@code If-None-Match} matches the response's ETag header (Tornado's
+     * {@code check_etag_header}): a list of tags, compared weakly (a {@code W/} prefix is ignored, RFC 9110
+     * 13.1.2), or {@code *}, which matches any ETag. Call it after setting the ETag (e.g. from a database
+     * version) and answer 304 yourself to skip building a body.
+     *
+     * @return true if the client's copy is current
+     */
+    public boolean checkEtagHeader() {
+        return Etags.matches(request.headers().getAll("If-None-Match"), headers.get("ETag"));
+    }
+
+    /**
+     * Finds the user of this request (Tornado's {@code get_current_user}), e.g. from a signed cookie and a
+     * database; override it. May be a coroutine. Called at most once per request, by {@link #currentUser()}
+     * or {@link #loadCurrentUser()}, or before a method annotated {@link Authenticated}. The default finds
+     * no user.
+     *
+     * @return null or a future of the user, or of null when nobody is logged in
+     * @throws Exception fails the request (500) or the future of {@link #loadCurrentUser()}
+     */
+    protected Future<?> getCurrentUser() throws Exception {
+        return null;
+    }
+
+    /**
+     * Returns the user of this request (Tornado's {@code current_user}), cached: {@link #getCurrentUser()}
+     * runs once per request. In a method annotated {@link Authenticated} it is never null.
+     *
+     * @param <U> the type the caller expects (an unchecked cast)
+     * @return the user, or null if nobody is logged in
+     * @throws IllegalStateException if {@link #getCurrentUser()} is still pending: {@code await} {@link
+     *     #loadCurrentUser()} first, or annotate the method {@link Authenticated}
+     */
+    @SuppressWarnings("unchecked")
+    public <U> U currentUser() {
+        Future<Object> f = loadCurrentUser();
+        if (!f.isDone()) {
+            throw new IllegalStateException("The current user of " + getClass().getName() + " is still being"
+                    + " loaded (getCurrentUser() returned a pending future): await loadCurrentUser() first, or"
+                    + " annotate the method @Authenticated, which waits for it");
+        }
+        return (U) f.result();
+    }
+
+    /**
+     * Starts finding the user of this request, once: calls {@link #getCurrentUser()} the first time, and
+     * returns the same future afterwards.
+     *
+     * @return the user, or null if nobody is logged in; fails as {@link #getCurrentUser()} failed
+     */
+    @SuppressWarnings("unchecked")
+    public Future<Object> loadCurrentUser() {
+        if (currentUserFuture == null) {
+            Future<?> f;
+            try {
+                f = getCurrentUser();
+            } catch (Throwable t) {
+                f = Future.failed(t);
+            }
+            currentUserFuture = f == null ? Future.of(null) : (Future<Object>) f;
+        }
+        return currentUserFuture;
+    }
+
+    /**
+     * Sets the user of this request (Tornado's {@code self.current_user = ...}), e.g. in {@link #prepare()};
+     * {@link #getCurrentUser()} is then not called.
+     *
+     * @param user the user, or null for nobody
+     */
+    public void setCurrentUser(Object user) {
+        currentUserFuture = Future.of(user);
+    }
+
+    /**
+     * Returns where {@link Authenticated} sends a GET or HEAD from a client that is not logged in (Tornado's
+     * {@code get_login_url}); the default is {@link WebSettings#loginUrl(String)}.
+     *
+     * @return the login URL, or null for none (then every verb is answered 403)
+     */
+    protected String getLoginUrl() {
+        return application == null ? null : application.settings().loginUrl();
+    }
+
+    /** The user of this request, once asked for. */
+    private Future<Object> currentUserFuture;
+
+    /** Etags: the buffered output, read only. */
+    List<byte[]> bufferedOutput() {
+        return buffer;
+    }
+
+    /** Etags: drops the buffered output (a 304 has no body). */
+    void discardBuffer() {
+        buffer.clear();
+        buffered = 0;
+    }
+
+    /**
+     * FallbackHandler: the mounted callback answers on the connection itself; this handler is done with no
+     * response of its own, and its future follows the callback's so a failure reaches the connection.
+     */
+    void handOff(Future<?> callbackDone) {
+        finished = true;
+        if (callbackDone == null) {
+            done.trySetResult(null);
+            return;
+        }
+        callbackDone.addDoneCallback(f -> {
+            if (f.exception() != null) {
+                done.trySetException(f.exception());
+            } else {
+                done.trySetResult(null);
+            }
+        });
     }
 }

@@ -33,6 +33,10 @@ public final class WebSettings {
     private volatile String staticUrlPrefix = "/static/";
     private volatile boolean compressResponse;
     private volatile Supplier<? extends RequestHandler> defaultHandler;
+    private volatile int maxMultipartParts = MultipartParser.DEFAULT_MAX_PARTS;
+    private volatile int maxMultipartHeaderSize = MultipartParser.DEFAULT_MAX_PART_HEADER_SIZE;
+    private volatile String loginUrl;
+    private volatile java.util.function.Consumer<? super RequestHandler> logFunction;
 
     WebSettings() {}
 
@@ -222,4 +226,83 @@ public final class WebSettings {
     }
 
     private TemplateEngine templateEngine;
+
+    /**
+     * Sets the most parts a {@code multipart/form-data} body may have (default 100, Tornado 6.5's); a body
+     * with more is answered 400 before the handler's {@code prepare()}. The total size is held by the
+     * server's body limit ({@link HTTPServer#maxBodySize}).
+     *
+     * @param max at least 1
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public WebSettings maxMultipartParts(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxMultipartParts must be at least 1: " + max);
+        }
+        this.maxMultipartParts = max;
+        return this;
+    }
+
+    /** @return the most parts a multipart body may have */
+    public int maxMultipartParts() {
+        return maxMultipartParts;
+    }
+
+    /**
+     * Sets the longest header block of one multipart part, in bytes (default 10 KiB, Tornado 6.5's); longer
+     * is answered 400.
+     *
+     * @param bytes at least 64
+     * @return this
+     * @throws IllegalArgumentException if below 64
+     */
+    public WebSettings maxMultipartHeaderSize(int bytes) {
+        if (bytes < 64) {
+            throw new IllegalArgumentException("maxMultipartHeaderSize must be at least 64 bytes: " + bytes);
+        }
+        this.maxMultipartHeaderSize = bytes;
+        return this;
+    }
+
+    /** @return the longest header block of one multipart part, in bytes */
+    public int maxMultipartHeaderSize() {
+        return maxMultipartHeaderSize;
+    }
+
+    /**
+     * Sets where {@link Authenticated} methods send a GET or HEAD from a client that is not logged in
+     * (Tornado's {@code login_url}), e.g. "/login"; {@code ?next=} and the request's URI are appended unless
+     * the URL already has a query. Unset, such requests are answered 403.
+     *
+     * @param url the login page, relative or absolute, or null
+     * @return this
+     */
+    public WebSettings loginUrl(String url) {
+        this.loginUrl = url;
+        return this;
+    }
+
+    /** @return the login URL, or null */
+    public String loginUrl() {
+        return loginUrl;
+    }
+
+    /**
+     * Replaces the access log of this application (Tornado's {@code log_function}): called on the loop thread
+     * once per finished request with its handler ({@code getStatus()}, {@code request()}). Default (null):
+     * {@link AccessLog#log}, on logger {@code io.squall.access}. {@code h -> {}} turns it off.
+     *
+     * @param fn the function, or null for the default
+     * @return this
+     */
+    public WebSettings logFunction(java.util.function.Consumer<? super RequestHandler> fn) {
+        this.logFunction = fn;
+        return this;
+    }
+
+    /** @return the access log function, or null for the default */
+    public java.util.function.Consumer<? super RequestHandler> logFunction() {
+        return logFunction;
+    }
 }

@@ -6,7 +6,8 @@ import java.lang.System.Logger.Level;
 /**
  * Squall's logging, through {@link System.Logger} so the runtime needs no logging library: route it to
  * java.util.logging (the default), SLF4J or Log4j with their {@code System.LoggerFinder} bridges.
- * All messages go to the logger named {@code io.squall}.
+ * All messages go to the logger named {@code io.squall}; the access log has its own,
+ * {@code io.squall.access} (see {@code io.squall.http.AccessLog}).
  */
 public final class Log {
     private static final Logger LOGGER = System.getLogger("io.squall");

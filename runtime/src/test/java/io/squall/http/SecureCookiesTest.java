@@ -216,7 +216,7 @@ class SecureCookiesTest extends HTTPTestCase {
             assertEquals(500, r.code());
             assertTrue(logs.expect(java.util.logging.Level.SEVERE, "Uncaught exception").getThrown().getMessage()
                     .startsWith("Signed cookies need a secret: call application.settings().cookieSecret("));
-            logs.expect(java.util.logging.Level.WARNING, "500 GET /login");
+            logs.expect(java.util.logging.Level.SEVERE, "500 GET /login");
         } finally {
             s2.stop();
             s2.closeAllConnections();

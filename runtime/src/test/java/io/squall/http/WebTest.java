@@ -374,13 +374,13 @@ class WebTest extends HTTPTestCase {
         assertEquals(500, sync.code());
         assertFalse(sync.bodyAsString().contains("secret"), sync.bodyAsString());
         assertEquals("secret detail", logs.expect(Level.SEVERE, "for GET /fail").getThrown().getMessage());
-        logs.expect(Level.WARNING, "500 GET /fail");
+        logs.expect(Level.SEVERE, "500 GET /fail");
 
         HTTPResponse async = fetch(new HTTPRequest(url("/fail")).method("POST").body(""));
         assertEquals(500, async.code());
         assertFalse(async.bodyAsString().contains("secret"));
         assertEquals("async secret", logs.expect(Level.SEVERE, "for POST /fail").getThrown().getMessage());
-        logs.expect(Level.WARNING, "500 POST /fail");
+        logs.expect(Level.SEVERE, "500 POST /fail");
     }
 
     @Test
@@ -393,7 +393,7 @@ class WebTest extends HTTPTestCase {
         assertEquals(599, custom.code());
         assertEquals("Custom Reason", custom.reason());
         logs.expect(Level.WARNING, "HTTP 599: odd");
-        logs.expect(Level.WARNING, "599 DELETE /fail");
+        logs.expect(Level.SEVERE, "599 DELETE /fail");
         assertEquals(409, fetch(new HTTPRequest(url("/async")).method("POST").body("")).code());
     }
 
@@ -465,7 +465,7 @@ class WebTest extends HTTPTestCase {
         HTTPResponse invalid = fetch("/badlength");
         assertEquals(500, invalid.code());
         assertTrue(logs.expect(Level.SEVERE, "for GET /badlength").getThrown().getMessage().contains("Content-Length"));
-        logs.expect(Level.WARNING, "500 GET /badlength");
+        logs.expect(Level.SEVERE, "500 GET /badlength");
         HTTPClientError cut = assertThrows(HTTPClientError.class,
                 () -> fetch(new HTTPRequest(url("/badlength")).method("POST").body("")));
         assertEquals(599, cut.code());

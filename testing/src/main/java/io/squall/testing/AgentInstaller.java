@@ -26,11 +26,11 @@ final class AgentInstaller {
      * Finds loaded classes whose coroutine tests the agent could not rewrite because they were loaded before
      * it was installed (Maven Surefire loads the first test class of each fork before JUnit starts).
      *
-     * @return "class.method" of each such test; empty if none, or if the loaded classes cannot be listed
-     *     (the agent came from {@code -javaagent}, so every class was rewritten anyway)
+     * @return each such class; empty if none, or if the loaded classes cannot be listed (the agent came from
+     *     {@code -javaagent}, so every class was rewritten anyway)
      */
-    static java.util.List<String> lateCoroutineTests() {
-        java.util.List<String> late = new java.util.ArrayList<>();
+    static java.util.List<Class<?>> lateCoroutineTestClasses() {
+        java.util.List<Class<?>> late = new java.util.ArrayList<>();
         Class<?>[] loaded;
         try {
             // The agent self-attached through its shaded Byte Buddy, which keeps the Instrumentation.
@@ -42,15 +42,15 @@ final class AgentInstaller {
         }
         for (Class<?> c : loaded) {
             String name = c.getName();
-            if (c.getClassLoader() == null || c.isArray() || c.isPrimitive() || name.startsWith("java.")
+            if (c.getClassLoader() == null || c.getClassLoader() instanceof LateClassLoader || c.isArray()
+                    || c.isPrimitive() || name.startsWith("java.")
                     || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("org.junit.")
                     || name.startsWith("org.apache.maven.") || name.startsWith("io.squall.agent.")) {
                 continue;
             }
             try {
-                Method m = unrewrittenCoroutineTest(c);
-                if (m != null) {
-                    late.add(m.getDeclaringClass().getName() + "." + m.getName());
+                if (unrewrittenCoroutineTest(c) != null) {
+                    late.add(c);
                 }
             } catch (Throwable unresolvable) {
                 // a class whose members cannot be resolved is not a runnable test class either
@@ -63,8 +63,9 @@ final class AgentInstaller {
     static String lateClassAdvice(String what) {
         return "squall-testing: " + what + " loaded before the Squall agent was installed, so it was not"
                 + " rewritten and JUnit cannot run its coroutine tests (JUnit skips test methods that return a"
-                + " value). Maven Surefire loads the first test class of each fork before JUnit starts; no other"
-                + " launcher does. Fix for Maven: run the agent from the start, e.g. with the"
+                + " value). Maven Surefire loads the first test class of each fork before JUnit starts; the kit"
+                + " then defines the test classes again, rewritten, but only those in a directory (not in a jar)"
+                + " and named to JUnit by name. Fix: run the agent from the start, e.g. for Maven with the"
                 + " maven-dependency-plugin 'properties' goal and <argLine>-javaagent:${io.squall:squall-agent:jar}"
                 + "</argLine> in the maven-surefire-plugin configuration.";
     }

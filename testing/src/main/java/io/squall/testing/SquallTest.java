@@ -44,8 +44,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Coroutine test methods need the agent to have rewritten their class (it gives each a {@code void}
  * stand-in, the method JUnit sees; the Future-returning original is renamed {@code name$squall$test}). The kit
  * installs the agent from a JUnit {@code LauncherSessionListener}, before discovery, which covers Gradle,
- * IDEs and the console launcher. Maven Surefire loads the first test class of each fork before JUnit starts:
- * if that class has coroutine tests, opening the session fails with a message naming them and the fix
+ * IDEs and the console launcher. Maven Surefire loads the first test class of each fork before JUnit starts;
+ * the session then resolves the test classes (Surefire names them to JUnit by name) through a class loader that
+ * defines them again, rewritten, so Surefire needs no {@code argLine} either. Only a late class that came from
+ * a jar cannot be defined again: opening the session then fails with a message naming its tests and the fix
  * ({@code -javaagent} in Surefire's {@code argLine}).
  */
 @Documented

@@ -26,7 +26,9 @@ public final class HelloServerCommand implements Command {
         double seconds = a.positiveOption("seconds", Double.MAX_VALUE, Double.MAX_VALUE);
         String cert = a.stringOption("tls-cert", null);
         String key = a.stringOption("tls-key", null);
-        HTTPServer server = new HTTPServer(new Application(Application.route("/hello", HelloHandler::new)));
+        Application app = new Application(Application.route("/hello", HelloHandler::new));
+        app.settings().logFunction(h -> { }); // no access log (io.squall.access): the peers log no requests either
+        HTTPServer server = new HTTPServer(app);
         if (cert != null) {
             server.ssl(TLS.serverContextFromPem(Path.of(cert), Path.of(key)));
         }

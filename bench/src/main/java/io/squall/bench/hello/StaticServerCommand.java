@@ -28,8 +28,9 @@ public final class StaticServerCommand implements Command {
         int loops = a.intOption("loops", 1, 1, 1024);
         double seconds = a.positiveOption("seconds", Double.MAX_VALUE, Double.MAX_VALUE);
         Path root = Path.of(dir);
-        HTTPServer server = new HTTPServer(new Application(
-                Application.route("/static/(.*)", () -> new StaticFileHandler(root))));
+        Application app = new Application(Application.route("/static/(.*)", () -> new StaticFileHandler(root)));
+        app.settings().logFunction(h -> { }); // no access log (io.squall.access): the peers log no requests either
+        HTTPServer server = new HTTPServer(app);
         server.bind(port, "127.0.0.1");
         server.start(loops);
         out.println("squall static-server: http://127.0.0.1:" + server.port() + "/static/ on " + loops + " loop(s)");

@@ -82,7 +82,9 @@ public final class SeedServers implements AutoCloseable {
         if (port < 0) {
             return -1;
         }
-        HTTPServer server = new HTTPServer(new Application(Application.route("/", handler)));
+        Application app = new Application(Application.route("/", handler));
+        app.settings().logFunction(h -> { }); // no access log (io.squall.access): the peers log no requests either
+        HTTPServer server = new HTTPServer(app);
         startServer(server, port, backlog);
         return server.port();
     }

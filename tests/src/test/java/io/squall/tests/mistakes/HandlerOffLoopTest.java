@@ -1,0 +1,132 @@
+package io.squall.tests.mistakes;
+
+import static io.squall.Async.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.squall.Future;
+import io.squall.IOLoop;
+import io.squall.annotations.Coroutine;
+import io.squall.http.Application;
+import io.squall.http.HTTPServer;
+import io.squall.http.RequestHandler;
+
+/**
+ * Issue 13 item 1: a handler that writes its response from a pool thread raced with the loop ("it works"); now the
+ * write is refused with a message naming both threads and the fix, the client gets a 500, and the fixed handler
+ * (blocking part in runInExecutor, write back on the loop) answers 200.
+ */
+@Timeout(60)
+class HandlerOffLoopTest {
+
+    static final ExecutorService POOL = Executors.newSingleThreadExecutor(r -> new Thread(r, "report-pool"));
+
+    /** The mistake: the response is written by the pool thread that did the blocking work. */
+    public static class PoolWriteHandler extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            Future<Void> done = new Future<>();
+            POOL.execute(() -> {
+                try {
+                    String report = "report of " + args.length + " args"; // blocking work stands here
+                    write(report);
+                    finish();
+                    done.setResult(null);
+                } catch (Throwable t) {
+                    done.setException(t);
+                }
+            });
+            return done;
+        }
+    }
+
+    /** The fix the message names: the blocking part on the pool, the write back on the loop. */
+    public static class LoopWriteHandler extends RequestHandler {
+        @Coroutine
+        @Override
+        public Future<?> get(String... args) {
+            String report = await(IOLoop.current().runInExecutor(POOL, () -> "report of " + args.length + " args"));
+            write(report);
+            return null;
+        }
+    }
+
+    @Test
+    void writeFromAPoolThreadIsRefusedAndTheFixWorks() throws Exception {
+        List<LogRecord> records = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (records) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger squall = Logger.getLogger("io.squall");
+        squall.addHandler(h);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        IOLoop loop = new IOLoop();
+        String loopThread = Thread.currentThread().getName();
+        try {
+            String[] answers = loop.runSync(() -> {
+                HTTPServer server = new Application().addHandler("/pool", PoolWriteHandler.class)
+                        .addHandler("/loop", LoopWriteHandler.class).listen(0, "127.0.0.1");
+                int port = server.port();
+                return loop.runInExecutor(client, () -> new String[] {get(port, "/pool"), get(port, "/loop")});
+            }, Duration.ofSeconds(30));
+            assertTrue(answers[0].startsWith("HTTP/1.1 500 "), answers[0]);
+            assertTrue(answers[1].startsWith("HTTP/1.1 200 OK") && answers[1].endsWith("report of 0 args"), answers[1]);
+        } finally {
+            squall.removeHandler(h);
+            client.shutdownNow();
+            loop.close();
+        }
+        synchronized (records) {
+            List<LogRecord> errors = records.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .toList();
+            assertEquals(1, errors.size(), errors.toString());
+            Throwable t = errors.get(0).getThrown();
+            assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+            assertEquals("RequestHandler.write() for GET /pool (127.0.0.1) in " + PoolWriteHandler.class.getName()
+                    + " was called on thread 'report-pool', but the request runs on IOLoop(" + loopThread
+                    + ", running) and a handler is not thread-safe (this would race with the loop). Do the blocking"
+                    + " work with await(IOLoop.current().runInExecutor(pool, () -> ...)) and call write() with its"
+                    + " result back on the loop, or hand the call over with loop.addCallback(() -> ...)",
+                    t.getMessage());
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
