@@ -131,6 +131,7 @@ public class Future<T> {
     public static <T> Future<T> from(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         Future<T> f = new Future<>();
+        f.describeAs(stage);
         stage.whenComplete((v, t) -> {
             if (t == null) {
                 f.trySetResult(v);

@@ -38,7 +38,10 @@ public final class Gen {
         Objects.requireNonNull(d, "duration");
         IOLoop loop = IOLoop.current();
         Future<Void> f = new Future<>();
-        Timeout t = loop.callLater(d, new Wakeup(f));
+        Wakeup w = new Wakeup(f);
+        Timeout t = loop.callLater(d, w);
+        w.describe(loop, d, t);
+        f.describeAs(w);
         f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 loop.removeTimeout(t);
@@ -55,7 +58,9 @@ public final class Gen {
      */
     public static Future<Void> moment() {
         Future<Void> f = new Future<>();
-        IOLoop.current().addCallback(new Wakeup(f));
+        Wakeup w = new Wakeup(f);
+        IOLoop.current().addCallback(w);
+        f.describeAs(w);
         return f;
     }
 
@@ -65,9 +70,19 @@ public final class Gen {
      */
     private static final class Wakeup implements IOLoop.CancelOnClose {
         private final Future<Void> future;
+        /** For the description of a sleep's future: its loop, duration and timer (null for a moment). */
+        private IOLoop loop;
+        private Duration duration;
+        private Timeout timer;
 
         Wakeup(Future<Void> future) {
             this.future = future;
+        }
+
+        void describe(IOLoop loop, Duration duration, Timeout timer) {
+            this.loop = loop;
+            this.duration = duration;
+            this.timer = timer;
         }
 
         @Override
@@ -80,9 +95,14 @@ public final class Gen {
             future.cancel();
         }
 
+        /** Describes the timer: {@code Gen.sleep(PT5S) timer, due in 4997 ms}, or {@code Gen.moment()}. */
         @Override
         public String toString() {
-            return "wake up " + future;
+            if (timer == null) {
+                return "Gen.moment() (the next loop iteration)";
+            }
+            long left = timer.deadline - loop.time();
+            return "Gen.sleep(" + duration + ") timer, " + (left > 0 ? "due in " + left / 1_000_000 + " ms" : "due");
         }
     }
 

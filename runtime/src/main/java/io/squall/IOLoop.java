@@ -757,6 +757,12 @@ public final class IOLoop {
         Objects.requireNonNull(fn, "fn");
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> result = new Future<>();
+        result.describeAs(new Object() {
+            @Override
+            public String toString() {
+                return "runInExecutor(" + Log.describe(fn) + ") on " + Log.describe(ex);
+            }
+        });
         try {
             ex.execute(() -> {
                 if (result.isDone()) {
