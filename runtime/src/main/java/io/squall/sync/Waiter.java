@@ -52,11 +52,11 @@ class Waiter<T> extends Future<T> implements Consumer<Future<T>>, Runnable {
 
     /**
      * Describes the wait for the coroutine dump: the operation and the primitive, e.g.
-     * {@code Future(pending): Lock.acquire() on Lock[locked,waiters:2]}.
+     * {@code Waiter(pending): Lock.acquire() on Lock[locked,waiters:2]}.
      */
     @Override
     public String describe() {
-        return toString() + ": " + what + " on " + owner + (timeout == null ? "" : " (timeout " + timeout + ")");
+        return super.toString() + ": " + what + " on " + owner + (timeout == null ? "" : " (timeout " + timeout + ")");
     }
 
     /** The timer fired (loop thread): leave the list and complete as timed out, unless done meanwhile. */
