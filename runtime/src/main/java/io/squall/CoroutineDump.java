@@ -28,7 +28,7 @@ import io.squall.internal.SuspendedCoroutines;
  * time (blocked, or not running) is read from the calling thread as a best effort, and its header says so.
  *
  * <p>Keeping it available costs no lock and no allocation per suspension: each loop threads its suspended
- * coroutines on an intrusive list (two references and a time stamp in each coroutine).
+ * coroutines in a table where each knows its index (two ints in each coroutine: the index and a time stamp).
  */
 public final class CoroutineDump {
 
@@ -189,7 +189,6 @@ public final class CoroutineDump {
     private static List<Entry> describe(SuspendedCoroutines list) {
         IOLoop loop = list.loop();
         String name = loop.toString();
-        long now = loop.time();
         List<Entry> out = new ArrayList<>();
         for (Continuation c : list.snapshot()) {
             Future<?> awaited = c.awaiting();
@@ -199,8 +198,7 @@ public final class CoroutineDump {
             } catch (RuntimeException e) {
                 what = "a future whose describe() threw " + e;
             }
-            out.add(new Entry(name, c, AwaitSites.siteOf(c), awaited, what,
-                    Duration.ofNanos(Math.max(0, now - c.suspendedSince()))));
+            out.add(new Entry(name, c, AwaitSites.siteOf(c), awaited, what, list.waited(c)));
         }
         return out;
     }

@@ -86,11 +86,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * reads it with {@link #state}); null from code woven before sites were recorded.
      */
     private final String sites;
-    /** Neighbours in its loop's list of suspended coroutines ({@link SuspendedCoroutines}); null when not linked. */
-    Continuation prevSuspended;
-    Continuation nextSuspended;
-    /** Its loop's time when it last suspended (see {@link SuspendedCoroutines#now}). */
-    long suspendedSince;
+    /** Its index + 1 in its loop's {@link SuspendedCoroutines} while suspended; 0 when not there. */
+    int suspendedSlot;
+    /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
+    int suspendedStamp;
 
     /** What {@link #loop} holds once the body completed without a cancellation request. */
     private static final Object FINISHED = new Object() {
@@ -118,10 +117,6 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         this.sites = sites;
     }
 
-    /** The head of a {@link SuspendedCoroutines} list: never a coroutine. */
-    Continuation() {
-        this(null, null, 0, 0, null);
-    }
 
     /**
      * Returns {@code current}, or a new continuation if it is null (the invocation's first suspension).
@@ -438,11 +433,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private Continuation step() {
         IOLoop l = loopOf(loop);
         SuspendedCoroutines list = l == null ? null : l.suspendedCoroutines();
-        if (prevSuspended != null && list != null) {
-            list.unlink(this);
-        }
         if (CoroutineEvents.ON) {
             CoroutineEvents.resumed(this);
+        }
+        if (suspendedSlot != 0 && list != null) {
+            list.unlink(this);
         }
         if (list == null) {
             resumeBody();
@@ -633,13 +628,14 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
-     * Returns the loop time ({@link IOLoop#time()} scale, as of the loop's last I/O poll) when this coroutine
-     * last suspended.
+     * Returns how long this coroutine has been suspended, to about a millisecond (its loop stamps suspensions
+     * with the time of its last I/O poll, so that a suspension reads no clock).
      *
-     * @return the time
+     * @return the time since it suspended, or zero if it is not suspended
      */
-    public long suspendedSince() {
-        return suspendedSince;
+    public java.time.Duration waited() {
+        IOLoop l = loopOf(loop);
+        return suspendedSlot == 0 || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
     }
 
     /**

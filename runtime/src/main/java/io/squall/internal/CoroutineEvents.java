@@ -93,8 +93,7 @@ public final class CoroutineEvents {
             StackTraceElement site = AwaitSites.siteOf(c);
             e.coroutine = site == null ? "unknown coroutine" : site.getClassName() + "." + site.getMethodName();
             e.site = site == null ? null : AwaitSites.where(site);
-            io.squall.IOLoop l = c.loop();
-            e.waited = l == null ? 0 : Math.max(0, l.time() - c.suspendedSince);
+            e.waited = c.waited().toNanos();
             e.commit();
         }
     }

@@ -8,9 +8,10 @@ import java.util.List;
 import io.squall.IOLoop;
 
 /**
- * The coroutines suspended on one {@link IOLoop}: an intrusive doubly-linked list threaded through the
- * continuations themselves (so a suspension allocates nothing and takes no lock), oldest first, plus the
- * slot through which a finishing coroutine hands its waiter to the loop's trampoline.
+ * The coroutines suspended on one {@link IOLoop}: an array of them in which each continuation knows its own
+ * index (so linking and unlinking are O(1), a suspension takes no lock and allocates nothing but the array's
+ * occasional doubling, and a continuation pays one int for it rather than two list references), plus the slot
+ * through which a finishing coroutine hands its waiter to the loop's trampoline.
  *
  * <p>Loop-confined: only the loop's thread links and unlinks. {@link #snapshot} reads the list on the loop
  * thread for a consistent answer, or from another thread as a best effort (see {@link io.squall.CoroutineDump}).
@@ -25,10 +26,10 @@ public final class SuspendedCoroutines {
     private static final List<WeakReference<SuspendedCoroutines>> ALL = new ArrayList<>();
 
     private final IOLoop loop;
-    /** Circular list head: {@code sentinel.next} is the oldest suspended coroutine, {@code sentinel.prev} the newest. */
-    final Continuation sentinel = new Continuation();
+    /** The suspended coroutines in {@code [0, size)}; a continuation's {@code suspendedSlot} is its index + 1. */
+    private Continuation[] table = new Continuation[16];
     /** How many coroutines are linked. */
-    int size;
+    private int size;
     /**
      * The loop's time ({@link IOLoop#time()} scale) at its last I/O poll, written by the loop when it polls:
      * what a suspension records as its start, so that it reads no clock.
@@ -47,8 +48,6 @@ public final class SuspendedCoroutines {
     public SuspendedCoroutines(IOLoop loop) {
         this.loop = loop;
         this.now = System.nanoTime();
-        sentinel.prevSuspended = sentinel;
-        sentinel.nextSuspended = sentinel;
         synchronized (ALL) {
             ALL.removeIf(r -> r.get() == null);
             ALL.add(new WeakReference<>(this));
@@ -81,41 +80,65 @@ public final class SuspendedCoroutines {
         return out;
     }
 
-    /** Links {@code c} as the newest suspended coroutine. Loop thread. */
+    /** Adds {@code c}, which is not linked, and stamps its suspension time. Loop thread. */
     void link(Continuation c) {
-        Continuation last = sentinel.prevSuspended;
-        c.prevSuspended = last;
-        c.nextSuspended = sentinel;
-        last.nextSuspended = c;
-        sentinel.prevSuspended = c;
-        c.suspendedSince = now;
-        size++;
+        Continuation[] t = table;
+        int n = size;
+        if (n == t.length) {
+            t = table = java.util.Arrays.copyOf(t, n * 2);
+        }
+        t[n] = c;
+        size = n + 1;
+        c.suspendedSlot = n + 1;
+        c.suspendedStamp = stamp(now);
     }
 
-    /** Unlinks {@code c}, which is linked here. Loop thread. */
+    /** Removes {@code c}, which is linked here: the last one takes its place. Loop thread. */
     void unlink(Continuation c) {
-        Continuation p = c.prevSuspended;
-        Continuation n = c.nextSuspended;
-        p.nextSuspended = n;
-        n.prevSuspended = p;
-        c.prevSuspended = null;
-        c.nextSuspended = null;
-        size--;
+        Continuation[] t = table;
+        int i = c.suspendedSlot - 1;
+        int last = --size;
+        Continuation moved = t[last];
+        t[i] = moved;
+        moved.suspendedSlot = i + 1;
+        t[last] = null;
+        c.suspendedSlot = 0;
+    }
+
+    /** A loop time as a suspension stamp: units of 2^20 ns (about a millisecond), wrapping after 26 days. */
+    static int stamp(long nanos) {
+        return (int) (nanos >> 20);
     }
 
     /**
-     * Returns the suspended coroutines, oldest first. Consistent on the loop's thread; from another thread a
-     * best effort (entries may be missing or stale while the loop changes the list).
+     * Returns how long {@code c} has been suspended on this loop, to about a millisecond.
+     *
+     * @param c a continuation suspended here
+     * @return the time since it suspended (as of this loop's last I/O poll), never negative
+     */
+    public java.time.Duration waited(Continuation c) {
+        long units = stamp(loop.time()) - c.suspendedStamp;
+        return java.time.Duration.ofNanos(Math.max(0, units) << 20);
+    }
+
+    /**
+     * Returns the suspended coroutines, longest waiting first. Consistent on the loop's thread; from another
+     * thread a best effort (entries may be missing or stale while the loop changes the table).
      *
      * @return the continuations
      */
     public List<Continuation> snapshot() {
-        List<Continuation> out = new ArrayList<>(Math.max(0, Math.min(size, MAX_SNAPSHOT)));
-        Continuation c = sentinel.nextSuspended;
-        while (c != null && c != sentinel && out.size() < MAX_SNAPSHOT) {
-            out.add(c);
-            c = c.nextSuspended;
+        Continuation[] t = table;
+        int n = Math.min(Math.min(size, t.length), MAX_SNAPSHOT);
+        List<Continuation> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Continuation c = t[i];
+            if (c != null) {
+                out.add(c);
+            }
         }
+        int now = stamp(loop.time());
+        out.sort(java.util.Comparator.comparingInt(c -> c.suspendedStamp - now)); // int difference: wrap-safe
         return out;
     }
 
