@@ -5,6 +5,7 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -15,8 +16,10 @@ import jdk.jfr.Timespan;
  * {@code await} of a pending future, {@code io.squall.Resume} when it resumes (with how long it waited).
  * Both are disabled by default, even in a running recording (one per await would flood it); enable them by
  * name, e.g. {@code jcmd <pid> JFR.start settings=default +io.squall.Suspend#enabled=true} (JDK 17+:
- * a {@code .jfc} file or {@code Recording.enable("io.squall.Suspend")}). While no recording enables them a
- * suspension pays one check that the JIT reduces to a constant-false test.
+ * a {@code .jfc} file or {@code Recording.enable("io.squall.Suspend")}). Until Flight Recorder is started in
+ * this JVM a suspension pays one volatile read ({@link FlightRecorder#isInitialized()}) and the event classes
+ * are not even loaded; afterwards, while no recording enables them, one more check that the JIT reduces to a
+ * constant test.
  *
  * <p>{@code -Dio.squall.jfr=false} removes even that check (and never loads these classes).
  */
@@ -76,6 +79,9 @@ public final class CoroutineEvents {
 
     /** Loop thread, at a suspension; {@code c} is linked, its site and start recorded. */
     static void suspended(Continuation c, Future<?> awaited) {
+        if (!FlightRecorder.isInitialized()) {
+            return; // no recording was ever started: do not even load the event classes (JFR's set-up is slow)
+        }
         Suspend e = new Suspend();
         if (e.isEnabled()) {
             StackTraceElement site = AwaitSites.siteOf(c);
@@ -88,6 +94,9 @@ public final class CoroutineEvents {
 
     /** Loop thread, as a resumption starts. */
     static void resumed(Continuation c) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         Resume e = new Resume();
         if (e.isEnabled()) {
             StackTraceElement site = AwaitSites.siteOf(c);
