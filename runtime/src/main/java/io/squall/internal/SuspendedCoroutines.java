@@ -98,9 +98,11 @@ public final class SuspendedCoroutines {
         Continuation[] t = table;
         int i = c.suspendedSlot - 1;
         int last = --size;
-        Continuation moved = t[last];
-        t[i] = moved;
-        moved.suspendedSlot = i + 1;
+        if (i != last) {
+            Continuation moved = t[last];
+            t[i] = moved;
+            moved.suspendedSlot = i + 1;
+        }
         t[last] = null;
         c.suspendedSlot = 0;
     }
