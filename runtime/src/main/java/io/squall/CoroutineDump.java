@@ -28,7 +28,8 @@ import io.squall.internal.SuspendedCoroutines;
  * time (blocked, or not running) is read from the calling thread as a best effort, and its header says so.
  *
  * <p>Keeping it available costs no lock and no allocation per suspension: each loop threads its suspended
- * coroutines in a table where each knows its index (two ints in each coroutine: the index and a time stamp).
+ * coroutines in a table that a coroutine enters at its first suspension and leaves when it finishes (two ints
+ * in each coroutine: its index and the time stamp of its last suspension).
  */
 public final class CoroutineDump {
 

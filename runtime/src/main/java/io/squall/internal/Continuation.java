@@ -86,7 +86,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * reads it with {@link #state}); null from code woven before sites were recorded.
      */
     private final String sites;
-    /** Its index + 1 in its loop's {@link SuspendedCoroutines} while suspended; 0 when not there. */
+    /**
+     * Its index + 1 in the {@link SuspendedCoroutines} table of the loop it first suspended on, from that first
+     * suspension until it finishes (so a suspension writes only {@link #suspendedStamp}); 0 when not there.
+     */
     int suspendedSlot;
     /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
     int suspendedStamp;
@@ -248,7 +251,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (l != current) {
             l = moveTo(l, current);
         }
-        current.suspendedCoroutines().link(this);
+        suspendedStamp = SuspendedCoroutines.stamp(current.suspendedCoroutines().now);
         if (CoroutineEvents.ON) {
             CoroutineEvents.suspended(this, awaited);
         }
@@ -269,6 +272,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private Object moveTo(Object l, IOLoop current) {
         if (l == null) {
             loop = current;
+            current.suspendedCoroutines().link(this); // listed for the dump until it finishes
             return current;
         }
         for (;;) {
@@ -436,9 +440,6 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (CoroutineEvents.ON) {
             CoroutineEvents.resumed(this);
         }
-        if (suspendedSlot != 0 && list != null) {
-            list.unlink(this);
-        }
         if (list == null) {
             resumeBody();
             return null;
@@ -448,6 +449,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         list.stepping = this;
         resumeBody();
         list.stepping = null;
+        if (suspendedSlot != 0 && isDone()) {
+            list.unlink(this);
+        }
         Continuation next = list.handOff;
         if (next != null) {
             list.handOff = null;
@@ -635,7 +639,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     public java.time.Duration waited() {
         IOLoop l = loopOf(loop);
-        return suspendedSlot == 0 || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
+        return awaiting == null || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
     }
 
     /**

@@ -66,7 +66,7 @@ public final class ManagementRegistration {
         public int getSuspendedCount() {
             int n = 0;
             for (SuspendedCoroutines s : SuspendedCoroutines.all()) {
-                n += s.size();
+                n += s.snapshot().size();
             }
             return n;
         }

@@ -8,10 +8,12 @@ import java.util.List;
 import io.squall.IOLoop;
 
 /**
- * The coroutines suspended on one {@link IOLoop}: an array of them in which each continuation knows its own
- * index (so linking and unlinking are O(1), a suspension takes no lock and allocates nothing but the array's
- * occasional doubling, and a continuation pays one int for it rather than two list references), plus the slot
- * through which a finishing coroutine hands its waiter to the loop's trampoline.
+ * The coroutines of one {@link IOLoop}: a table of every coroutine that suspended on it and has not finished,
+ * in which each continuation knows its own index. A coroutine enters at its first suspension and leaves when it
+ * finishes, so a suspension or a resumption costs nothing here (a suspension only writes its time stamp, an
+ * int in the continuation), no lock is taken and nothing is allocated but the table's occasional doubling. The
+ * dump lists the entries that are suspended now (awaiting a future). Also holds the slot through which a
+ * finishing coroutine hands its waiter to the loop's trampoline.
  *
  * <p>Loop-confined: only the loop's thread links and unlinks. {@link #snapshot} reads the list on the loop
  * thread for a consistent answer, or from another thread as a best effort (see {@link io.squall.CoroutineDump}).
@@ -80,8 +82,11 @@ public final class SuspendedCoroutines {
         return out;
     }
 
-    /** Adds {@code c}, which is not linked, and stamps its suspension time. Loop thread. */
+    /** Adds {@code c}, at its first suspension. Loop thread. */
     void link(Continuation c) {
+        if (c.suspendedSlot != 0) {
+            return;
+        }
         Continuation[] t = table;
         int n = size;
         if (n == t.length) {
@@ -90,13 +95,15 @@ public final class SuspendedCoroutines {
         t[n] = c;
         size = n + 1;
         c.suspendedSlot = n + 1;
-        c.suspendedStamp = stamp(now);
     }
 
-    /** Removes {@code c}, which is linked here: the last one takes its place. Loop thread. */
+    /** Removes {@code c}, which finished, if it is here: the last one takes its place. Loop thread. */
     void unlink(Continuation c) {
         Continuation[] t = table;
         int i = c.suspendedSlot - 1;
+        if (i >= size || t[i] != c) {
+            return; // listed on another loop (it moved: its first loop was closed)
+        }
         int last = --size;
         if (i != last) {
             Continuation moved = t[last];
@@ -124,8 +131,9 @@ public final class SuspendedCoroutines {
     }
 
     /**
-     * Returns the suspended coroutines, longest waiting first. Consistent on the loop's thread; from another
-     * thread a best effort (entries may be missing or stale while the loop changes the table).
+     * Returns the coroutines suspended on this loop now (awaiting a future, or following the future their body
+     * returned), longest waiting first. Consistent on the loop's thread; from another thread a best effort
+     * (entries may be missing or stale while the loop changes the table).
      *
      * @return the continuations
      */
@@ -135,7 +143,7 @@ public final class SuspendedCoroutines {
         List<Continuation> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Continuation c = t[i];
-            if (c != null) {
+            if (c != null && c.awaiting() != null && !c.isDone() && c.loop() == loop) {
                 out.add(c);
             }
         }
@@ -145,7 +153,8 @@ public final class SuspendedCoroutines {
     }
 
     /**
-     * Returns how many coroutines are suspended on this loop now (racy from another thread).
+     * Returns how many unfinished coroutines first suspended on this loop (suspended now, or running, or about
+     * to resume; racy from another thread).
      *
      * @return the count
      */
