@@ -216,6 +216,39 @@ class AsyncTraceTest {
         assertEquals(List.of(at(Sources.class, "outer", "S-OUTER")), frames.subList(1, frames.size()));
     }
 
+    static final class Streams {
+        @Coroutine
+        static Future<String> line(io.squall.net.IOStream stream) {
+            byte[] b = await(stream.readUntil(new byte[] {'\n'})); // S-READ
+            return Future.of(new String(b, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void aStreamReadFailingBecauseThePeerLeftShowsTheReadersAwait() throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+            java.nio.channels.SocketChannel peer = server.accept();
+            io.squall.net.IOStream stream = new io.squall.net.IOStream(client, loop, 1024);
+            Throwable t = failureOf(() -> {
+                Future<String> f = Sources.outer(() -> Streams.line(stream));
+                loop.callLater(Duration.ofMillis(10), () -> {
+                    try {
+                        peer.close();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                return f;
+            });
+            assertTrue(t instanceof io.squall.net.StreamClosedException, t.toString());
+            assertEquals(List.of(at(Streams.class, "line", "S-READ"), at(Sources.class, "outer", "S-OUTER")),
+                    asyncFrames(t));
+            stream.close();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Lambdas
 
