@@ -12,7 +12,6 @@ import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableAnnotationNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -236,11 +235,9 @@ final class MethodRewriter {
         LabelNode start = new LabelNode();
         LabelNode end = new LabelNode();
         LabelNode handler = new LabelNode();
+        // No line number: a debugger's step into a call of the coroutine passes through a method without
+        // lines and stops at the body's first line, instead of stopping here and stepping over the body.
         code.add(start);
-        int line = MethodShapes.firstLine(body);
-        if (line > 0) {
-            code.add(new LineNumberNode(line, start));
-        }
         int slot = 0;
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));

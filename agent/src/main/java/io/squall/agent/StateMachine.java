@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.objectweb.asm.Handle;
@@ -18,6 +19,7 @@ import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -100,6 +102,8 @@ final class StateMachine {
         int prims;
         final LabelNode fast = new LabelNode();
         final LabelNode restore = new LabelNode();
+        /** Named locals in scope here that are not saved: restored as defaults, so out of the debugger's view. */
+        final BitSet defaulted = new BitSet();
 
         Site(MethodInsnNode insn, int state) {
             this.insn = insn;
@@ -113,6 +117,8 @@ final class StateMachine {
     private int tmpSlot;
     /** The sites' class, method, file and lines ({@link AwaitSiteTable}), passed to {@code Continuation.of}. */
     private String siteTable;
+    /** Right after the prologue's {@code c == null} check. */
+    private final LabelNode afterCheck = new LabelNode();
     private int maxRefs;
     private int maxPrims;
 
@@ -160,6 +166,10 @@ final class StateMachine {
             awaits.add(s.insn);
         }
         siteTable = AwaitSiteTable.of(owner, body, awaits);
+        AbstractInsnNode userStart = MethodShapes.nextReal(body.instructions.getFirst());
+        if (body.instructions.getFirst().getOpcode() >= 0) {
+            userStart = body.instructions.getFirst();
+        }
         uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
@@ -174,6 +184,14 @@ final class StateMachine {
             uninit.emit((state, code) -> restoreFrame(sites.get(state), code));
             body.instructions.insert(uninit.init());
         }
+        coverEntryCheck(userStart);
+        Map<LabelNode, BitSet> resumes = new IdentityHashMap<>();
+        for (Site s : sites) {
+            if (!s.defaulted.isEmpty()) {
+                resumes.put(s.fast, s.defaulted);
+            }
+        }
+        LocalRanges.cut(body, resumes);
     }
 
     private FrameTypes analyze() {
@@ -192,9 +210,12 @@ final class StateMachine {
     /** Decides, per site, which locals and stack entries to save and where. */
     private void plan() throws Refusal {
         Liveness liveness = Liveness.of(body);
+        boolean keepNamed = LocalsPolicy.keepAll();
         for (Site s : sites) {
             uninit.plan(s.state, s.types, s.insn);
-            BitSet live = liveness.liveAfter(body.instructions.indexOf(s.insn));
+            int at = body.instructions.indexOf(s.insn);
+            BitSet live = liveness.liveAfter(at);
+            BitSet named = namedAt(at);
             List<Object> locals = s.types.locals;
             for (int slot = 0; slot < locals.size(); slot++) {
                 Object t = locals.get(slot);
@@ -203,8 +224,12 @@ final class StateMachine {
                     continue;
                 }
                 Value v = new Value(t, slot);
-                if (live.get(slot) && sort != 'N' && sort != 'U') {
-                    v.index = sort == 'L' ? s.refs++ : s.prims++;
+                if (sort != 'N' && sort != 'U') {
+                    if (live.get(slot) || (keepNamed && named.get(slot))) {
+                        v.index = sort == 'L' ? s.refs++ : s.prims++;
+                    } else if (named.get(slot)) {
+                        s.defaulted.set(slot);
+                    }
                 }
                 s.locals.add(v);
             }
@@ -224,6 +249,43 @@ final class StateMachine {
             maxRefs = Math.max(maxRefs, s.refs);
             maxPrims = Math.max(maxPrims, s.prims);
         }
+    }
+
+    /**
+     * A debugger's step into the coroutine stops on the body's first instruction, the continuation check
+     * before the user's code; the receiver and the parameters are real there on a first call, so their
+     * LocalVariableTable entries that start with the user's code get a piece covering the code up to that
+     * check. On a resume those few instructions see the bridge's defaults (0, null) before the restore: a
+     * debugger stops there only when stepping into the resume from the loop's own code, as no line starts
+     * there (a breakpoint on the first line is placed after the prologue).
+     */
+    private void coverEntryCheck(AbstractInsnNode userStart) {
+        if (body.localVariables == null || userStart == null) {
+            return;
+        }
+        LabelNode begin = new LabelNode();
+        body.instructions.insert(begin);
+        int first = body.instructions.indexOf(userStart);
+        List<LocalVariableNode> more = new ArrayList<>();
+        for (LocalVariableNode lv : body.localVariables) {
+            if (lv.index < contSlot && body.instructions.indexOf(lv.start) <= first) {
+                more.add(new LocalVariableNode(lv.name, lv.desc, lv.signature, begin, afterCheck, lv.index));
+            }
+        }
+        body.localVariables.addAll(more);
+    }
+
+    /** The slots a LocalVariableTable entry names at instruction {@code index} (a debugger shows them). */
+    private BitSet namedAt(int index) {
+        BitSet named = new BitSet();
+        if (body.localVariables != null) {
+            for (LocalVariableNode lv : body.localVariables) {
+                if (body.instructions.indexOf(lv.start) <= index && index < body.instructions.indexOf(lv.end)) {
+                    named.set(lv.index);
+                }
+            }
+        }
+        return named;
     }
 
     private void emitSite(Site s) {
@@ -291,6 +353,7 @@ final class StateMachine {
         List<Object> f0 = entryLocals;
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
         code.add(new JumpInsnNode(Opcodes.IFNULL, start));
+        code.add(afterCheck);
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
         code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "state", "()I", false));
         LabelNode[] targets = new LabelNode[sites.size()];

@@ -41,8 +41,12 @@ import io.squall.net.TLS;
  * <p>Failures: a connection that cannot be made fails the fetch with an {@link HTTPClientError} (code 599)
  * naming the URL, a timeout with an {@link HTTPTimeoutError}, a status outside 2xx with an
  * {@link HTTPClientError} carrying the response (unless {@link HTTPRequest#raiseError(boolean)} is false),
- * an invalid or non-{@code http(s)://} URL with an {@link IllegalArgumentException}. No proxies, no
- * compression.
+ * an invalid or non-{@code http(s)://} URL with an {@link IllegalArgumentException}.
+ *
+ * <p>Options, as Tornado's: gzip responses are asked for and inflated ({@link HTTPRequest#decompressResponse});
+ * basic authentication ({@link HTTPRequest#authUsername}) is sent to the URL's origin only, never after a
+ * redirect to another one; requests go through an HTTP proxy when {@link HTTPRequest#proxyHost} is set
+ * ({@code CONNECT} for https); {@link #maxClients(int)} bounds the fetches in progress over all hosts.
  *
  * <p>HTTPS: the server's certificate chain and host name are verified and SNI is sent; with no setting
  * the client trusts exactly what the JDK's default {@code SSLContext} trusts (so
@@ -68,6 +72,10 @@ public class AsyncHTTPClient {
     private int maxHeaderSize = HTTPServer.DEFAULT_MAX_HEADER_SIZE;
     private long maxBodySize = HTTPServer.DEFAULT_MAX_BODY_SIZE;
     private boolean closed;
+    /** The most fetches in progress at once, and the fetches waiting for one of those places. */
+    private int maxClients = Integer.MAX_VALUE;
+    private int activeClients;
+    private final java.util.ArrayDeque<Attempt> queued = new java.util.ArrayDeque<>();
     /** Contexts loaded for {@link HTTPRequest#caCerts}, by file. */
     private final Map<Path, SSLContext> caContexts = new HashMap<>();
     private SSLContext insecureContext;
@@ -230,6 +238,10 @@ public class AsyncHTTPClient {
         SSLContext tlsContext;
         boolean verify = true;
         Timeout timer;
+        Timeout queueTimer;
+        /** The proxy's host and port when the request goes through one, else null. */
+        String proxyHost;
+        int proxyPort;
         int redirects;
         boolean retried;
         HTTP1ClientConnection connection;
@@ -238,6 +250,7 @@ public class AsyncHTTPClient {
         Attempt(HTTPRequest original, Future<HTTPResponse> result) {
             this.original = original;
             this.result = result;
+            this.request = original;
         }
 
         boolean done() {
@@ -339,7 +352,54 @@ public class AsyncHTTPClient {
             return;
         }
         a.timer = loop.callLater(request.requestTimeout(), new RequestTimer(a));
-        begin(a, request);
+        if (activeClients >= maxClients) {
+            enqueue(a);
+        } else {
+            run(a);
+        }
+    }
+
+    /** Counts {@code a} among the fetches in progress until its future is done, and starts it. */
+    private void run(Attempt a) {
+        activeClients++;
+        a.result.addDoneCallback(done -> {
+            if (loop.inLoopThread()) {
+                clientDone();
+            } else {
+                loop.addCallback(this::clientDone);
+            }
+        });
+        begin(a, a.original);
+    }
+
+    /**
+     * Queues {@code a} until fewer than {@link #maxClients()} fetches are in progress; it fails with an
+     * {@link HTTPTimeoutError} if it is still queued after the shorter of its connect and request timeouts
+     * (Tornado's "Timeout in request queue").
+     */
+    private void enqueue(Attempt a) {
+        a.phase = "waiting in the request queue (maxClients " + maxClients + ")";
+        queued.add(a);
+        HTTPRequest r = a.original;
+        Duration wait = r.connectTimeout().compareTo(r.requestTimeout()) < 0 ? r.connectTimeout() : r.requestTimeout();
+        a.queueTimer = loop.callLater(wait, () -> {
+            if (queued.remove(a)) {
+                fail(a, new HTTPTimeoutError("Timeout in request queue for " + a.describe() + " after " + wait
+                        + ": " + maxClients + " fetches (maxClients) were in progress all that time"));
+            }
+        });
+    }
+
+    /** On the loop: a fetch in progress is done; starts queued ones while there is room. */
+    private void clientDone() {
+        activeClients--;
+        while (activeClients < maxClients && !queued.isEmpty()) {
+            Attempt next = queued.poll();
+            loop.removeTimeout(next.queueTimer);
+            if (!next.done()) {
+                run(next);
+            }
+        }
     }
 
     private void begin(Attempt a, HTTPRequest r) {
@@ -380,6 +440,22 @@ public class AsyncHTTPClient {
         a.host = host;
         a.port = uri.getPort() < 0 ? defaultPort(a) : uri.getPort();
         a.key = (a.https ? "https://" : "") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.port + trust;
+        a.proxyHost = r.proxyHost();
+        if (a.proxyHost != null) {
+            if (r.proxyPort() == 0) {
+                fail(a, new IllegalArgumentException("proxyHost " + a.proxyHost + " is set without a proxyPort for "
+                        + r.url()));
+                return;
+            }
+            a.proxyPort = r.proxyPort();
+            a.key += " via proxy " + a.proxyHost + ":" + a.proxyPort
+                    + (r.proxyUsername() != null ? " as " + r.proxyUsername() : "");
+        }
+        if (r.authUsername() != null && !r.authMode().equalsIgnoreCase("basic")) {
+            fail(a, new IllegalArgumentException("Unsupported authMode '" + r.authMode() + "' for " + r.url()
+                    + ": AsyncHTTPClient supports \"basic\""));
+            return;
+        }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         a.target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         acquire(a);
@@ -433,8 +509,13 @@ public class AsyncHTTPClient {
         String key = a.key;
         Future<IOStream> f;
         try {
-            f = a.https ? tcpClient.connect(a.host, a.port, a.request.connectTimeout(), a.tlsContext, a.verify, HTTP11)
-                    : tcpClient.connect(a.host, a.port, a.request.connectTimeout());
+            if (a.proxyHost != null) {
+                f = ProxyTunnel.connect(tcpClient, a.request, a.proxyHost, a.proxyPort, a.https, a.host, a.port,
+                        a.tlsContext, a.verify, HTTP11, maxHeaderSize);
+            } else {
+                f = a.https ? tcpClient.connect(a.host, a.port, a.request.connectTimeout(), a.tlsContext, a.verify,
+                        HTTP11) : tcpClient.connect(a.host, a.port, a.request.connectTimeout());
+            }
         } catch (RuntimeException e) {
             f = Future.failed(e);
         }
@@ -455,6 +536,9 @@ public class AsyncHTTPClient {
     }
 
     private HTTPClientError connectError(Attempt a, Throwable t) {
+        if (t instanceof HTTPClientError) {
+            return (HTTPClientError) t; // the proxy's answer, already explained
+        }
         if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
             return new HTTPTimeoutError("Timeout connecting to " + a.key + " for " + a.describe()
                     + " after " + a.request.connectTimeout(), t);
@@ -470,6 +554,11 @@ public class AsyncHTTPClient {
         byte[] body = r.body();
         ByteArrayBuilder head = new ByteArrayBuilder(256);
         head.appendLatin1(r.method() + " ");
+        if (a.proxyHost != null && !a.https) {
+            // absolute-form for a proxy (RFC 9112 3.2.2)
+            head.appendLatin1("http://" + (a.host.indexOf(':') >= 0 ? "[" + a.host + "]" : a.host)
+                    + (a.port == defaultPort(a) ? "" : ":" + a.port));
+        }
         head.appendUtf8(a.target);
         head.appendLatin1(" HTTP/1.1\r\n");
         HTTPHeaders h = r.headers();
@@ -478,7 +567,17 @@ public class AsyncHTTPClient {
                     + (a.port == defaultPort(a) ? "" : ":" + a.port) + "\r\n");
         }
         if (!h.contains("User-Agent")) {
-            head.appendLatin1("User-Agent: " + USER_AGENT + "\r\n");
+            head.appendLatin1("User-Agent: " + (r.userAgent() != null ? r.userAgent() : USER_AGENT) + "\r\n");
+        }
+        if (r.decompressResponse() && !h.contains("Accept-Encoding")) {
+            head.appendLatin1("Accept-Encoding: gzip\r\n");
+        }
+        if (r.authUsername() != null && !h.contains("Authorization")) {
+            head.appendLatin1("Authorization: " + ProxyTunnel.basic(r.authUsername(), r.authPassword()) + "\r\n");
+        }
+        if (a.proxyHost != null && !a.https && r.proxyUsername() != null && !h.contains("Proxy-Authorization")) {
+            head.appendLatin1("Proxy-Authorization: " + ProxyTunnel.basic(r.proxyUsername(), r.proxyPassword())
+                    + "\r\n");
         }
         boolean bodyMethod = r.method().equals("POST") || r.method().equals("PUT") || r.method().equals("PATCH");
         BodyProducer producer = r.bodyProducer();
@@ -553,13 +652,24 @@ public class AsyncHTTPClient {
                 nr.headers().remove("Content-Type");
                 nr.headers().remove("Transfer-Encoding");
             }
-            if (next.getHost() == null || !next.getHost().equalsIgnoreCase(a.uri.getHost())
-                    || !String.valueOf(next.getScheme()).equalsIgnoreCase(a.uri.getScheme())) {
+            if (!sameOrigin(a.uri, next)) {
+                // credentials belong to the origin they were given for, never to the one a redirect names
                 nr.headers().remove("Host");
                 nr.headers().remove("Authorization");
+                nr.headers().remove("Cookie");
+                nr.authUsername(null).authPassword(null);
             }
             begin(a, nr);
             return;
+        }
+        if (a.request.decompressResponse() && GzipDecoder.isGzip(x.headers.get("Content-Encoding"))) {
+            try {
+                x.body = ResponseStreaming.inflate(x.headers, x.body, maxBodySize, a.key);
+            } catch (HTTPInputException e) {
+                fail(a, new HTTPClientError(599, (e.status() == 413 ? "Response from " + a.key + " is too large: "
+                        : "Malformed gzip response from " + a.key + ": ") + e.getMessage(), null, e));
+                return;
+            }
         }
         HTTPResponse response = new HTTPResponse(a.original, x.code, x.reason, x.headers, x.body,
                 Duration.ofNanos(System.nanoTime() - a.startNanos), a.request.url());
@@ -568,6 +678,16 @@ public class AsyncHTTPClient {
         } else if (a.result.trySetResult(response)) {
             loop.removeTimeout(a.timer);
         }
+    }
+
+    /** True if {@code b} has the scheme, host and port of {@code a} (RFC 6454 origins). */
+    private static boolean sameOrigin(URI a, URI b) {
+        if (b.getHost() == null || !b.getHost().equalsIgnoreCase(a.getHost())
+                || !String.valueOf(b.getScheme()).equalsIgnoreCase(String.valueOf(a.getScheme()))) {
+            return false;
+        }
+        int dp = "https".equalsIgnoreCase(a.getScheme()) ? 443 : 80;
+        return (a.getPort() < 0 ? dp : a.getPort()) == (b.getPort() < 0 ? dp : b.getPort());
     }
 
     private static boolean isRedirect(int code) {
@@ -585,6 +705,9 @@ public class AsyncHTTPClient {
 
     /** On the loop: takes {@code a} out of its host's queue and closes its connection (never pooled again). */
     private void abandon(Attempt a) {
+        if (queued.remove(a)) {
+            loop.removeTimeout(a.queueTimer);
+        }
         HostPool pool = a.key == null ? null : pools.get(a.key);
         if (pool != null) {
             pool.remove(a);
@@ -616,6 +739,35 @@ public class AsyncHTTPClient {
         } else {
             loop.addCallback(guarded);
         }
+    }
+
+    /**
+     * Sets the most fetches in progress at once over all hosts (Tornado's {@code max_clients}; default
+     * unlimited, so only {@link #maxConnectionsPerHost()} applies). Further fetches wait in a FIFO queue;
+     * one still queued after the shorter of its connect and request timeouts fails with an
+     * {@link HTTPTimeoutError} ("Timeout in request queue"). The time queued also counts towards the request
+     * timeout. Call on the loop thread, before fetching.
+     *
+     * @param n at least 1
+     * @return this
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
+    public AsyncHTTPClient maxClients(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxClients must be at least 1, got " + n);
+        }
+        this.maxClients = n;
+        return this;
+    }
+
+    /** @return the most fetches in progress at once */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /** @return fetches waiting for a place under {@link #maxClients()} now */
+    public int queuedFetches() {
+        return queued.size();
     }
 
     @Override

@@ -242,6 +242,14 @@ final class HTTP1ClientConnection {
     }
 
     private void complete(boolean closedByPeer) {
+        if (streaming != null) {
+            try {
+                streaming.end();
+            } catch (HTTPInputException e) {
+                fail(new HTTPClientError(599, "Malformed gzip response from " + key + ": " + e.getMessage(), null, e));
+                return;
+            }
+        }
         Exchange x = new Exchange();
         x.code = parser.code();
         x.reason = parser.reason();

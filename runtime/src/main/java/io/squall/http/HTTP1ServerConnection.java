@@ -274,7 +274,16 @@ final class HTTP1ServerConnection implements HTTPConnection {
 
     private void dispatch() {
         clearDeadline();
-        beginRequest(parser.body());
+        byte[] body = parser.body();
+        if (server.decompressRequest()) {
+            try {
+                body = RequestDecompression.inflate(parser.headers(), body, server.maxBodySize());
+            } catch (HTTPInputException e) {
+                badRequest(e);
+                return;
+            }
+        }
+        beginRequest(body);
         handling = true;
         HTTPServerRequest current = request;
         Future<?> f;
@@ -730,5 +739,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     /** @return true if this connection speaks TLS */
     boolean isTls() {
         return stream.isTls();
+    }
+
+    /** @return the server this connection belongs to */
+    HTTPServer server() {
+        return server;
     }
 }

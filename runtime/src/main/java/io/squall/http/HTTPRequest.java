@@ -17,8 +17,9 @@ import javax.net.ssl.SSLContext;
  *         .requestTimeout(Duration.ofSeconds(5)).raiseError(false)));
  * }</pre>
  *
- * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5), and
- * {@link #raiseError} true. {@code http://} and {@code https://} URLs are supported; for https the server's
+ * <p>Defaults: GET, no body, connect and request timeouts of 20 s, redirects followed (at most 5),
+ * {@link #raiseError} true, gzip asked for and inflated ({@link #decompressResponse}), no authentication
+ * ({@link #authUsername}) and no proxy ({@link #proxyHost}). {@code http://} and {@code https://} URLs are supported; for https the server's
  * certificate chain and host name are verified against the JDK's trust store unless {@link #sslContext},
  * {@link #caCerts} or {@link #insecureSkipCertificateVerification} says otherwise.
  */
@@ -38,6 +39,15 @@ public final class HTTPRequest {
     private StreamingCallback streamingCallback;
     private java.util.function.Consumer<String> headerCallback;
     private BodyProducer bodyProducer;
+    private boolean decompressResponse = true;
+    private String userAgent;
+    private String authUsername;
+    private String authPassword;
+    private String authMode = "basic";
+    private String proxyHost;
+    private int proxyPort;
+    private String proxyUsername;
+    private String proxyPassword;
 
     /**
      * Creates a GET request.
@@ -72,6 +82,15 @@ public final class HTTPRequest {
         this.streamingCallback = other.streamingCallback;
         this.headerCallback = other.headerCallback;
         this.bodyProducer = other.bodyProducer;
+        this.decompressResponse = other.decompressResponse;
+        this.userAgent = other.userAgent;
+        this.authUsername = other.authUsername;
+        this.authPassword = other.authPassword;
+        this.authMode = other.authMode;
+        this.proxyHost = other.proxyHost;
+        this.proxyPort = other.proxyPort;
+        this.proxyUsername = other.proxyUsername;
+        this.proxyPassword = other.proxyPassword;
     }
 
     /**
@@ -362,5 +381,177 @@ public final class HTTPRequest {
     @Override
     public String toString() {
         return method + " " + url;
+    }
+
+    /**
+     * Chooses whether the client asks for a gzip response ({@code Accept-Encoding: gzip}, unless the request
+     * sets its own Accept-Encoding) and inflates a gzip response before handing it over (default true, as
+     * Tornado's {@code decompress_response}). The inflated body is held to the client's body size limit.
+     * An inflated response loses its Content-Encoding (and, when buffered, Content-Length) header; the coding is kept in
+     * {@code X-Consumed-Content-Encoding}. With false, nothing is asked for and the body is given as sent.
+     *
+     * @param value whether to ask for and inflate gzip
+     * @return this
+     */
+    public HTTPRequest decompressResponse(boolean value) {
+        this.decompressResponse = value;
+        return this;
+    }
+
+    /** @return whether gzip responses are asked for and inflated */
+    public boolean decompressResponse() {
+        return decompressResponse;
+    }
+
+    /**
+     * Sets the User-Agent header (Tornado's {@code user_agent}); without it, and without a User-Agent header,
+     * the client sends {@code Squall/<version>}.
+     *
+     * @param value the product token(s), or null for the default
+     * @return this
+     * @throws IllegalArgumentException if the value holds CR, LF or NUL
+     */
+    public HTTPRequest userAgent(String value) {
+        if (value != null) {
+            HTTPHeaders.checkValue("User-Agent", value);
+        }
+        this.userAgent = value;
+        return this;
+    }
+
+    /** @return the User-Agent set by {@link #userAgent(String)}, or null */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /**
+     * Sets the user name for HTTP authentication (Tornado's {@code auth_username}); sent with
+     * {@link #authPassword} in the scheme of {@link #authMode} to the URL's own origin only: after a
+     * redirect to another scheme, host or port the credentials are dropped.
+     *
+     * @param value the user name, or null for none; it may not hold a colon (RFC 7617)
+     * @return this
+     * @throws IllegalArgumentException if the name holds a colon or a control character
+     */
+    public HTTPRequest authUsername(String value) {
+        if (value != null && (value.indexOf(':') >= 0 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new IllegalArgumentException("authUsername may not hold a colon or a control character");
+        }
+        this.authUsername = value;
+        return this;
+    }
+
+    /**
+     * Sets the password for HTTP authentication (Tornado's {@code auth_password}); see {@link #authUsername}.
+     *
+     * @param value the password, or null for an empty one
+     * @return this
+     */
+    public HTTPRequest authPassword(String value) {
+        this.authPassword = value;
+        return this;
+    }
+
+    /**
+     * Names the authentication scheme (Tornado's {@code auth_mode}): {@code "basic"} (the default) is the
+     * one supported; another name fails the fetch with an {@link IllegalArgumentException}.
+     *
+     * @param value the scheme
+     * @return this
+     */
+    public HTTPRequest authMode(String value) {
+        this.authMode = Objects.requireNonNull(value, "authMode");
+        return this;
+    }
+
+    /** @return the user name for HTTP authentication, or null */
+    public String authUsername() {
+        return authUsername;
+    }
+
+    /** @return the password for HTTP authentication, or null */
+    public String authPassword() {
+        return authPassword;
+    }
+
+    /** @return the authentication scheme, "basic" by default */
+    public String authMode() {
+        return authMode;
+    }
+
+    /**
+     * Sends the request through an HTTP proxy (Tornado's {@code proxy_host}); set {@link #proxyPort(int)}
+     * too. An {@code http://} URL is asked of the proxy in absolute form; an {@code https://} URL goes
+     * through a {@code CONNECT} tunnel, inside which TLS runs end to end with the origin (its certificate and
+     * host name verified as without a proxy).
+     *
+     * @param host the proxy's host name or address, or null for a direct connection
+     * @return this
+     */
+    public HTTPRequest proxyHost(String host) {
+        this.proxyHost = host;
+        return this;
+    }
+
+    /**
+     * Sets the proxy's port (Tornado's {@code proxy_port}); see {@link #proxyHost(String)}.
+     *
+     * @param port 1 to 65535
+     * @return this
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public HTTPRequest proxyPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("proxyPort must be 1..65535, got " + port);
+        }
+        this.proxyPort = port;
+        return this;
+    }
+
+    /**
+     * Sets the user name the proxy itself asks for (Tornado's {@code proxy_username}), sent to the proxy
+     * only, with {@link #proxyPassword(String)}, as {@code Proxy-Authorization: Basic}.
+     *
+     * @param username the user name, or null for none; it may not hold a colon
+     * @return this
+     * @throws IllegalArgumentException if the name holds a colon or a control character
+     */
+    public HTTPRequest proxyUsername(String username) {
+        if (username != null && (username.indexOf(':') >= 0 || username.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new IllegalArgumentException("proxyUsername may not hold a colon or a control character");
+        }
+        this.proxyUsername = username;
+        return this;
+    }
+
+    /**
+     * Sets the proxy's password (Tornado's {@code proxy_password}); see {@link #proxyUsername(String)}.
+     *
+     * @param password the password, or null for an empty one
+     * @return this
+     */
+    public HTTPRequest proxyPassword(String password) {
+        this.proxyPassword = password;
+        return this;
+    }
+
+    /** @return the proxy host, or null for a direct connection */
+    public String proxyHost() {
+        return proxyHost;
+    }
+
+    /** @return the proxy port (meaningful when {@link #proxyHost()} is set) */
+    public int proxyPort() {
+        return proxyPort;
+    }
+
+    /** @return the proxy user name, or null */
+    public String proxyUsername() {
+        return proxyUsername;
+    }
+
+    /** @return the proxy password, or null */
+    public String proxyPassword() {
+        return proxyPassword;
     }
 }

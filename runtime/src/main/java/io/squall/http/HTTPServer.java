@@ -59,6 +59,8 @@ public class HTTPServer extends TCPServer {
     private volatile boolean noKeepAlive;
     private volatile String serverHeader = "Squall/0.1";
     private volatile boolean xheaders;
+    private volatile ProxyHeaders trustedDownstream = ProxyHeaders.DEFAULT;
+    private volatile boolean decompressRequest;
 
     /**
      * Creates a server that hands every request to {@code callback}. For an {@link Application}, each handler
@@ -185,8 +187,11 @@ public class HTTPServer extends TCPServer {
     }
 
     /**
-     * Trusts X-Real-Ip / X-Forwarded-For for {@link HTTPServerRequest#remoteIp()} when true (default
-     * false): turn it on only behind a proxy or load balancer that sets these headers.
+     * Trusts X-Real-Ip / X-Forwarded-For for {@link HTTPServerRequest#remoteIp()} and X-Scheme /
+     * X-Forwarded-Proto ({@code http} or {@code https} only) for {@link HTTPServerRequest#protocol()} when
+     * true (default false; Tornado's {@code xheaders}): turn it on only behind a proxy or load balancer that
+     * sets these headers, and name that proxy with {@link #trustedDownstream(String...)} so that a client
+     * reaching the server directly cannot spoof them.
      *
      * @param value whether to trust the proxy headers
      * @return this
@@ -308,5 +313,53 @@ public class HTTPServer extends TCPServer {
         for (HTTP1ServerConnection c : connections.toArray(new HTTP1ServerConnection[0])) {
             c.closeFromAnyThread();
         }
+    }
+
+    /**
+     * Names the proxies whose headers are believed when {@link #xheaders(boolean)} is on (Tornado 6's
+     * {@code trusted_downstream}, nginx's {@code set_real_ip_from}). X-Forwarded-For is walked from the right
+     * past these addresses only; the first other hop is the client. A request whose socket peer is not in the
+     * list is taken as coming from the client itself: its X- headers are ignored. With no list (the default)
+     * the socket peer is trusted and the rightmost X-Forwarded-For entry is the client, as Tornado.
+     *
+     * @param addressesOrRanges IP addresses ("127.0.0.1", "::1") and CIDR ranges ("10.0.0.0/8", "fd00::/8");
+     *     host names are refused, since resolving them per request would be slow and spoofable
+     * @return this
+     * @throws IllegalArgumentException for a host name, a malformed address or a bad prefix length
+     */
+    public HTTPServer trustedDownstream(String... addressesOrRanges) {
+        trustedDownstream = ProxyHeaders.of(addressesOrRanges);
+        return this;
+    }
+
+    /** @return the proxies named by {@link #trustedDownstream(String...)}, as given */
+    public java.util.List<String> trustedDownstream() {
+        return trustedDownstream.specs();
+    }
+
+    ProxyHeaders trustedDownstreamList() {
+        return trustedDownstream;
+    }
+
+    /**
+     * Inflates request bodies sent with {@code Content-Encoding: gzip} before the handler sees them (Tornado's
+     * {@code decompress_request}; default false). The inflated size is held to {@link #maxBodySize(long)}: a
+     * body that inflates past it (a gzip bomb) is refused with 413 as soon as the limit is passed, so memory
+     * stays bounded by the limit; data that is not gzip gets 400. The handler sees the inflated body, a
+     * Content-Length that matches it, and the coding in {@code X-Consumed-Content-Encoding} instead of
+     * Content-Encoding. A {@link StreamRequestBody} handler receives the inflated pieces, held to its own
+     * limit, each handed over before more is inflated.
+     *
+     * @param value whether to inflate gzip request bodies
+     * @return this
+     */
+    public HTTPServer decompressRequest(boolean value) {
+        decompressRequest = value;
+        return this;
+    }
+
+    /** @return whether gzip request bodies are inflated */
+    public boolean decompressRequest() {
+        return decompressRequest;
     }
 }

@@ -32,6 +32,8 @@ public final class HTTPServerRequest {
     private Map<String, List<String>> arguments;
     private Map<String, String> cookies;
     private String remoteIp;
+    /** The scheme a trusted proxy reported (xheaders), or null for the connection's own. */
+    private String forwardedProtocol;
 
     /**
      * Creates a request; the server does this, tests may too.
@@ -138,25 +140,26 @@ public final class HTTPServerRequest {
      * @return "https" or "http"
      */
     public String protocol() {
+        if (forwardedProtocol != null) {
+            return forwardedProtocol;
+        }
         return connection instanceof HTTP1ServerConnection && ((HTTP1ServerConnection) connection).isTls()
                 ? "https" : "http";
     }
 
-    /** Takes the client address from proxy headers (X-Real-Ip, else the last X-Forwarded-For hop). */
+    /**
+     * Takes the client address and scheme from proxy headers, as far as the server's trusted proxies allow
+     * (see {@link HTTPServer#trustedDownstream(String...)}).
+     */
     void applyXHeaders() {
-        String ip = headers.get("X-Real-Ip");
-        if (ip == null) {
-            List<String> forwarded = headers.getAll("X-Forwarded-For");
-            if (!forwarded.isEmpty()) {
-                String last = forwarded.get(forwarded.size() - 1);
-                ip = last.substring(last.lastIndexOf(',') + 1);
-            }
+        ProxyHeaders trusted = connection instanceof HTTP1ServerConnection
+                ? ((HTTP1ServerConnection) connection).server().trustedDownstreamList() : ProxyHeaders.DEFAULT;
+        String[] r = trusted.resolve(headers, remoteIp());
+        if (r[0] != null) {
+            remoteIp = r[0];
         }
-        if (ip != null) {
-            ip = ip.trim();
-            if (!ip.isEmpty() && ip.length() <= 45 && ip.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-                remoteIp = ip;
-            }
+        if (r[1] != null) {
+            forwardedProtocol = r[1];
         }
     }
 
@@ -189,7 +192,12 @@ public final class HTTPServerRequest {
         return cookies;
     }
 
-    /** @return the Host header, or "127.0.0.1" when there is none (HTTP/1.0) */
+    /**
+     * Returns the Host header as sent, port included (Tornado's {@code request.host}); behind a proxy this is
+     * what the proxy forwarded (nginx: {@code proxy_set_header Host $host}).
+     *
+     * @return the Host header, or "127.0.0.1" when there is none (HTTP/1.0)
+     */
     public String host() {
         return headers.get("Host", "127.0.0.1");
     }
@@ -271,5 +279,18 @@ public final class HTTPServerRequest {
     @Override
     public String toString() {
         return method + " " + uri + " (" + remoteIp() + ")";
+    }
+
+    /**
+     * Returns the URL the client asked for (Tornado's {@code request.full_url()}): {@link #protocol()},
+     * {@link #host()} and {@link #uri()}. Behind a proxy with {@link HTTPServer#xheaders(boolean)} on, the
+     * scheme is the one the trusted proxy reported. The Host header comes from the client: do not use the
+     * result as a trusted origin without checking the host against your own names.
+     *
+     * @return e.g. "https://example.com/a?b=1"
+     */
+    public String fullUrl() {
+        String target = uri.startsWith("/") || !uri.contains("://") ? uri : path + (query.isEmpty() ? "" : "?" + query);
+        return protocol() + "://" + host() + target;
     }
 }

@@ -1101,4 +1101,45 @@ public class RequestHandler {
             done.trySetResult(null);
         }
     }
+
+    /**
+     * Renders the template {@code name} with {@code model} through the application's
+     * {@link WebSettings#templateEngine(TemplateEngine) template engine} and returns the text, without
+     * writing it (Tornado's {@code render_string}). Loop thread.
+     *
+     * @param name the template's name, as the engine resolves it
+     * @param model the values the template reads
+     * @return the rendered text
+     * @throws IllegalStateException if the application has no template engine
+     * @throws java.io.UncheckedIOException if the template cannot be found or read (a 500 when not caught)
+     */
+    public String renderString(String name, Object model) {
+        TemplateEngine engine = application == null ? null : application.settings().templateEngine();
+        if (engine == null) {
+            throw new IllegalStateException(getClass().getName() + ".render(\"" + name + "\"): the application has"
+                    + " no template engine; set one with application.settings().templateEngine(...), e.g."
+                    + " MustacheTemplates.fromDirectory(dir) from the squall-templates-mustache module");
+        }
+        try {
+            return engine.render(name, model);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot render template " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renders the template {@code name} with {@code model}, writes it and finishes the response (Tornado's
+     * {@code render}); the Content-Type stays {@code text/html; charset=UTF-8} unless set otherwise.
+     * Loop thread.
+     *
+     * @param name the template's name, as the engine resolves it
+     * @param model the values the template reads
+     * @return the future of {@link #finish()}
+     * @throws IllegalStateException if the application has no template engine
+     * @throws java.io.UncheckedIOException if the template cannot be found or read
+     */
+    public Future<Void> render(String name, Object model) {
+        write(renderString(name, model));
+        return finish();
+    }
 }

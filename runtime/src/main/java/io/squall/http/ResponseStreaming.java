@@ -15,13 +15,18 @@ final class ResponseStreaming {
     private final StreamingCallback body;
     private final Consumer<String> head;
     private boolean paused;
+    /** Whether a gzip body is inflated before the streaming callback sees it, and its decoder once seen. */
+    private boolean decompress;
+    private GzipDecoder gzip;
 
     /** @return the streaming options of {@code r}, or null if it has none */
     static ResponseStreaming of(HTTPRequest r, IOLoop loop) {
         if (r.streamingCallback() == null && r.headerCallback() == null) {
             return null;
         }
-        return new ResponseStreaming(loop, r.streamingCallback(), r.headerCallback());
+        ResponseStreaming s = new ResponseStreaming(loop, r.streamingCallback(), r.headerCallback());
+        s.decompress = r.decompressResponse();
+        return s;
     }
 
     private ResponseStreaming(IOLoop loop, StreamingCallback body, Consumer<String> head) {
@@ -43,13 +48,63 @@ final class ResponseStreaming {
         if (body != null) {
             parser.setMaxBodySize(Long.MAX_VALUE);
         }
-        if (head == null) {
-            return;
-        }
-        head.accept(parser.version() + " " + parser.code() + " " + (parser.reason() == null ? "" : parser.reason())
+        if (head != null) {
+            head.accept(parser.version() + " " + parser.code() + " " + (parser.reason() == null ? "" : parser.reason())
                 + "\r\n");
-        parser.headers().forEach((name, value) -> head.accept(name + ": " + value + "\r\n"));
-        head.accept("\r\n");
+            parser.headers().forEach((name, value) -> head.accept(name + ": " + value + "\r\n"));
+            head.accept("\r\n");
+        }
+        gzip = null;
+        if (body != null && decompress && parser.code() >= 200 && GzipDecoder.isGzip(parser.headers().get("Content-Encoding"))) {
+            consumeEncoding(parser.headers());
+            gzip = new GzipDecoder(Long.MAX_VALUE, "response");
+        }
+    }
+
+    /**
+     * The streamed body is complete: checks that a gzip body ended where gzip may end.
+     *
+     * @throws HTTPInputException 400 for a gzip body cut short
+     */
+    void end() throws HTTPInputException {
+        GzipDecoder d = gzip;
+        gzip = null;
+        if (d != null) {
+            try {
+                d.finish();
+            } finally {
+                d.close();
+            }
+        }
+    }
+
+    /** Marks {@code h} as describing an inflated body: Content-Encoding moves to X-Consumed-Content-Encoding
+     * (called before the body framing is chosen, so Content-Length stays). */
+    static void consumeEncoding(HTTPHeaders h) {
+        h.set("X-Consumed-Content-Encoding", h.get("Content-Encoding"));
+        h.remove("Content-Encoding");
+    }
+
+    /**
+     * Inflates a whole gzip response body, held to {@code limit}, and rewrites its headers (see
+     * {@link #consumeEncoding}). An empty body (HEAD, 204, 304) is left as it is.
+     *
+     * @throws HTTPInputException 413 over the limit, 400 for data that is not gzip
+     */
+    static byte[] inflate(HTTPHeaders h, byte[] body, long limit, String from) throws HTTPInputException {
+        if (body.length == 0) {
+            return body;
+        }
+        GzipDecoder d = new GzipDecoder(limit, "response from " + from);
+        try {
+            byte[] out = d.decode(body);
+            d.finish();
+            consumeEncoding(h);
+            h.remove("Content-Length");
+            return out;
+        } finally {
+            d.close();
+        }
     }
 
     /**
@@ -65,6 +120,16 @@ final class ResponseStreaming {
             return true; // buffered: the parser keeps the body
         }
         byte[] piece = parser.takeBody();
+        if (piece.length > 0 && gzip != null) {
+            try {
+                piece = gzip.decode(piece);
+            } catch (HTTPInputException e) {
+                gzip.close();
+                gzip = null;
+                fail.accept(new HTTPClientError(599, "Malformed gzip response: " + e.getMessage(), null, e));
+                return false;
+            }
+        }
         if (piece.length == 0) {
             return true;
         }

@@ -203,4 +203,23 @@ public final class WebSettings {
     public Supplier<? extends RequestHandler> defaultHandler() {
         return defaultHandler;
     }
+
+    /**
+     * Sets the engine that {@link RequestHandler#render(String, Object)} uses (Tornado's
+     * {@code template_path} and {@code template_loader}, made pluggable).
+     *
+     * @param engine the engine, or null for none
+     * @return this
+     */
+    public WebSettings templateEngine(TemplateEngine engine) {
+        this.templateEngine = engine;
+        return this;
+    }
+
+    /** @return the template engine, or null */
+    public TemplateEngine templateEngine() {
+        return templateEngine;
+    }
+
+    private TemplateEngine templateEngine;
 }

@@ -96,6 +96,26 @@ class RewrittenClassesVerifyTest {
         assertEquals("", String.join("\n", problems), problems.size() + " problem(s)");
     }
 
+    /**
+     * The same with {@code io.squall.agent.locals=all} (the policy under a debugger: every named local in
+     * scope is saved at each await, dead or not): other frames, other spill slots; this JVM's own classes
+     * use the default ({@code live}, no JDWP here).
+     */
+    @Test
+    void everyCoroutineClassOfTheCorpusPassesCheckClassAdapterWithEveryNamedLocalSaved() throws Throwable {
+        String before = System.getProperty("io.squall.agent.locals");
+        System.setProperty("io.squall.agent.locals", "all");
+        try {
+            everyCoroutineClassOfTheCorpusPassesCheckClassAdapter();
+        } finally {
+            if (before == null) {
+                System.clearProperty("io.squall.agent.locals");
+            } else {
+                System.setProperty("io.squall.agent.locals", before);
+            }
+        }
+    }
+
     @Test
     void noClassFailedTheAgentsLoadTimeVerification() throws Exception {
         ClassLoader loader = getClass().getClassLoader();

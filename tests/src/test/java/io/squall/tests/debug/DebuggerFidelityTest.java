@@ -1,0 +1,165 @@
+package io.squall.tests.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.sun.jdi.Location;
+import com.sun.jdi.StackFrame;
+import com.sun.jdi.ThreadReference;
+import com.sun.jdi.event.LocatableEvent;
+import com.sun.jdi.request.StepRequest;
+
+/**
+ * What a debugger sees of a rewritten coroutine, checked with JDI against a real debuggee JVM
+ * ({@link DebugTarget} with {@code -javaagent}): locals by name after resumes, including a parameter dead
+ * after the first await (its real value, or out of scope with {@code io.squall.agent.locals=live}, never a
+ * made-up 0); frames with the user's lines and no duplicates; step into a coroutine call and line steps in
+ * its first run; and a step over an await that suspends.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DebuggerFidelityTest {
+
+    private static final String TARGET = DebugTarget.class.getName();
+
+    static final int FIRST = Debuggee.lineOf("FIRST");
+    static final int AWAIT_1 = Debuggee.lineOf("AWAIT-1");
+    static final int BREAK_1 = Debuggee.lineOf("BREAK-1");
+    static final int AWAIT_2 = Debuggee.lineOf("AWAIT-2");
+    static final int AFTER_2 = Debuggee.lineOf("AFTER-2");
+    static final int CRAWL = Debuggee.lineOf("CRAWL");
+
+    /**
+     * Under a debugger (JDWP loaded, so the agent saves every named local in scope) a resumed frame shows
+     * every parameter and local with its value, the one not read after the first await included; the
+     * frames of the debuggee's class carry lines, once each. A step over an await that suspends leaves the
+     * coroutine through its synthetic resume bridge (JDWP ends a step when its frame returns, and a
+     * suspension is a return); the next stop in the method, after the loop resumes it, is on the next user
+     * line with every local intact.
+     */
+    @Test
+    void resumedFrameShowsEveryLocalAndStepOverAnAwaitLeavesThroughSyntheticCode() throws Exception {
+        try (Debuggee d = Debuggee.launch("", BREAK_1, AWAIT_2, AFTER_2)) {
+            LocatableEvent hit = d.next();
+            ThreadReference thread = hit.thread();
+            assertAt(hit.location(), "compute", BREAK_1);
+            StackFrame top = thread.frame(0);
+            assertEquals(4, Debuggee.local(top, "n"), "parameter n, not read after the first await");
+            assertEquals("x", Debuggee.local(top, "name"));
+            assertEquals(8, Debuggee.local(top, "a"));
+            assertNull(Debuggee.local(top, "b"), "b is not declared yet");
+            assertFramesCarryUserLines(thread);
+
+            hit = d.resumeToBreakpoint();
+            assertAt(hit.location(), "compute", AWAIT_2);
+            top = hit.thread().frame(0);
+            assertEquals(4, Debuggee.local(top, "n"));
+            assertEquals(8, Debuggee.local(top, "a"), "a, dead once b is computed");
+            assertEquals(9, Debuggee.local(top, "b"));
+            assertEquals("x9", Debuggee.local(top, "s"));
+
+            Location stepped = d.step(hit.thread(), StepRequest.STEP_OVER);
+            boolean nextLine = stepped.method().name().equals("compute") && stepped.lineNumber() == AFTER_2;
+            assertTrue(nextLine || stepped.method().isSynthetic(),
+                    "a step over a suspending await stops on the next line or in synthetic code: "
+                            + Debuggee.describe(stepped));
+            assertFalse(stepped.method().name().equals("compute") && stepped.lineNumber() > 0
+                    && stepped.lineNumber() != AFTER_2, "never on another line of compute (looks restarted): "
+                    + Debuggee.describe(stepped));
+
+            hit = nextLine ? hit : d.resumeToBreakpoint();
+            assertAt(hit.location(), "compute", AFTER_2);
+            top = hit.thread().frame(0);
+            assertEquals(4, Debuggee.local(top, "n"));
+            assertEquals(8, Debuggee.local(top, "a"));
+            assertEquals(9, Debuggee.local(top, "b"));
+            assertEquals("x9", Debuggee.local(top, "s"));
+            assertFramesCarryUserLines(hit.thread());
+            assertTrue(d.finish().contains("result 11"), d.output());
+        }
+    }
+
+    /**
+     * Without a debugger's policy ({@code io.squall.agent.locals=live}) a dead local is not saved: the
+     * debugger must then not see it at all after the resume, rather than a 0 the program never had.
+     */
+    @Test
+    void liveModeHidesADeadParameterInsteadOfShowingZero() throws Exception {
+        try (Debuggee d = Debuggee.launch("-Dio.squall.agent.locals=live", BREAK_1, AFTER_2)) {
+            LocatableEvent hit = d.next();
+            assertAt(hit.location(), "compute", BREAK_1);
+            StackFrame top = hit.thread().frame(0);
+            assertNull(Debuggee.local(top, "n"), "n is dead here: out of scope, not 0");
+            assertEquals("x", Debuggee.local(top, "name"));
+            assertEquals(8, Debuggee.local(top, "a"));
+
+            hit = d.resumeToBreakpoint();
+            assertAt(hit.location(), "compute", AFTER_2);
+            top = hit.thread().frame(0);
+            assertNull(Debuggee.local(top, "n"));
+            assertNull(Debuggee.local(top, "a"), "a is dead after b = a + 1");
+            assertEquals(9, Debuggee.local(top, "b"));
+            assertEquals("x9", Debuggee.local(top, "s"));
+            assertTrue(d.finish().contains("result 11"), d.output());
+        }
+    }
+
+    /**
+     * A step into a coroutine call stops on the coroutine's first line in the method that holds the user's
+     * code (the entry has no lines, so the step passes through it), line steps then walk that first run;
+     * a step over the first await, which suspends, returns to the caller's await line through the entry
+     * (without a line, so a step there goes by instruction: never the first line again, which read as a
+     * restart).
+     */
+    @Test
+    void stepIntoACoroutineLandsOnItsFirstLineAndStepsWalkItsFirstRun() throws Exception {
+        try (Debuggee d = Debuggee.launch("", CRAWL)) {
+            LocatableEvent hit = d.next();
+            ThreadReference thread = hit.thread();
+            assertAt(hit.location(), "crawl", CRAWL);
+
+            Location in = d.step(thread, StepRequest.STEP_INTO);
+            assertAt(in, "compute", FIRST);
+            assertEquals(4, Debuggee.local(thread.frame(0), "n"));
+
+            assertAt(d.step(thread, StepRequest.STEP_OVER), "compute", AWAIT_1);
+            assertEquals(8, Debuggee.local(thread.frame(0), "a"));
+
+            Location out = d.step(thread, StepRequest.STEP_OVER);
+            for (int i = 0; i < 3 && out.method().name().equals("compute"); i++) {
+                // a method without lines steps by instruction: at most the adapt call and the return
+                assertEquals(-1, out.lineNumber(), "the entry returning the pending future has no line: "
+                        + Debuggee.describe(out));
+                assertFalse(out.method().argumentTypeNames().contains("io.squall.internal.Continuation"),
+                        "the body returned: " + Debuggee.describe(out));
+                out = d.step(thread, StepRequest.STEP_OVER);
+            }
+            assertAt(out, "crawl", CRAWL);
+            assertTrue(d.finish().contains("result 11"), d.output());
+        }
+    }
+
+    private static void assertAt(Location l, String method, int line) {
+        assertEquals(TARGET + "." + method + ":" + line, Debuggee.describe(l));
+    }
+
+    /** Frames of DebugTarget have a line, and no frame repeats the one above it. */
+    private static void assertFramesCarryUserLines(ThreadReference thread) throws Exception {
+        List<String> frames = Debuggee.describe(thread);
+        String previous = null;
+        for (String f : frames) {
+            if (f.startsWith(TARGET + ".") && !f.contains("$squall$resume")) {
+                assertFalse(f.endsWith(":-1"), "a user frame without a line: " + frames);
+            }
+            assertFalse(f.equals(previous), "a duplicate frame " + f + ": " + frames);
+            previous = f;
+        }
+    }
+}
