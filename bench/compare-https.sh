@@ -9,6 +9,7 @@
 # certificate is made in a temp directory). JAVA selects the JVM. Lines starting with "RESULT" are for scripts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 THREADS=2 CONNECTIONS=100 DURATION=10 WARMUP=5 LOOPS=1
 while [ $# -gt 0 ]; do
@@ -29,39 +30,13 @@ JAR=bench/target/squall-bench.jar
 command -v wrk >/dev/null 2>&1 || { echo "compare-https.sh: needs wrk (Debian package wrk)" >&2; exit 1; }
 command -v openssl >/dev/null 2>&1 || { echo "compare-https.sh: needs openssl (Debian package openssl)" >&2; exit 1; }
 
-LOG=$(mktemp -d /tmp/compare-https.XXXXXX)
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$LOG"; }
-trap cleanup EXIT
+bench_workdir compare-https.sh
+LOG=$WORK
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$LOG/key.pem" -out "$LOG/cert.pem" \
   -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
 TLSARGS=(--tls-cert "$LOG/cert.pem" --tls-key "$LOG/key.pem")
-TICK=$(getconf CLK_TCK)
-
-start_server() {
-  local name=$1; shift
-  "$@" >"$LOG/$name.out" 2>"$LOG/$name.err" &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do
-    URL=$(grep -o 'https://127\.0\.0\.1:[0-9]*/hello' "$LOG/$name.out" 2>/dev/null | head -1 || true)
-    [ -n "$URL" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "compare-https.sh: $name exited:" >&2; cat "$LOG/$name.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "compare-https.sh: $name did not start within 30 s" >&2; exit 1
-}
-
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
-
-# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HELLO='https://127\.0\.0\.1:[0-9]+/hello'
 
 measure() {
   local name=$1
@@ -73,9 +48,9 @@ measure() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${URL}" >/dev/null
   fi
   local before after
-  before=$(cpu_ticks "$SERVER_PID")
+  before=$(cpu_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" >"$LOG/$name.wrk"
-  after=$(cpu_ticks "$SERVER_PID")
+  after=$(cpu_ticks)
   RPS=$(awk '/^Requests\/sec:/ {print $2}' "$LOG/$name.wrk")
   local reqs errors p50 p99
   reqs=$(awk '/requests in/ {print $1}' "$LOG/$name.wrk")
@@ -90,9 +65,9 @@ measure() {
 
 echo "# hello world over TLS: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s https after a ${WARMUP}s warm-up, fresh"\
      "process each, $LOOPS loop(s); $($JAVA -version 2>&1 | head -1); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
-start_server squall "$JAVA" -jar "$JAR" hello-server --port 0 --loops "$LOOPS" "${TLSARGS[@]}"
+start_server squall "$HELLO" "" "$JAVA" -jar "$JAR" hello-server --port 0 --loops "$LOOPS" "${TLSARGS[@]}"
 measure squall; SQUALL=$RPS; SQUALL_CPU=$CPU; stop_server
-start_server netty "$JAVA" -jar "$JAR" netty-hello-server --port 0 --loops "$LOOPS" "${TLSARGS[@]}"
+start_server netty "$HELLO" "" "$JAVA" -jar "$JAR" netty-hello-server --port 0 --loops "$LOOPS" "${TLSARGS[@]}"
 measure netty; NETTY=$RPS; NETTY_CPU=$CPU; stop_server
 awk -v s="$SQUALL" -v n="$NETTY" -v sc="$SQUALL_CPU" -v nc="$NETTY_CPU" \
   'BEGIN { printf "ratio squall/netty: %.2fx req/s, %.2fx CPU per request\n", s / n, sc / nc }'

@@ -9,6 +9,7 @@
 # the JVM. Lines starting with "RESULT" give name, file and requests/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 THREADS=2 DURATION=5 WARMUP=2 LOOPS=1
 while [ $# -gt 0 ]; do
@@ -29,40 +30,16 @@ command -v wrk >/dev/null || { echo "compare-static.sh: needs wrk (Debian packag
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "compare-static.sh: needs nginx (Debian package nginx)" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/compare-static.XXXXXX)
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_workdir compare-static.sh
+STATIC='http://127\.0\.0\.1:[0-9]+/static/'
 mkdir -p "$WORK/www/static"
 head -c 4096 /dev/urandom | base64 -w 80 | head -c 4096 >"$WORK/www/static/small.css"
 head -c $((10 * 1024 * 1024)) /dev/urandom >"$WORK/www/static/big.bin"
 chmod -R a+rX "$WORK" # nginx's workers run as another user when started as root
 
-# start_server NAME CMD...: starts CMD in the background, waits until small.css answers.
-start_server() {
-  local name=$1; shift
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do
-    BASE=$(grep -o 'http://127\.0\.0\.1:[0-9]*/static/' "$WORK/$name.out" 2>/dev/null | head -1 || true)
-    if [ -n "$BASE" ] && curl -sf -o /dev/null "${BASE}small.css"; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "compare-static.sh: $name exited:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "compare-static.sh: $name did not start within 30 s" >&2; exit 1
-}
-
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
-
 # measure NAME FILE CONNECTIONS: checks the bytes, warms up, measures; prints wrk's figures.
 measure() {
-  local name=$1 file=$2 conns=$3 url="${BASE}$2"
+  local name=$1 file=$2 conns=$3 url="${URL}$2"
   cmp -s <(curl -s "$url") "$WORK/www/static/$file" || { echo "compare-static.sh: $name served $file wrong" >&2; exit 1; }
   [ "$WARMUP" -gt 0 ] && wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" "$url" >/dev/null
   wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency "$url" >"$WORK/$name.$file.wrk"
@@ -78,7 +55,7 @@ measure() {
 
 echo "# static files: wrk -t$THREADS -d${DURATION}s after ${WARMUP}s warm-up; small.css 4 KiB at -c50, big.bin"\
      "10 MiB at -c10; $LOOPS loop(s)/worker(s); $($JAVA -version 2>&1 | head -1); $(nproc) CPUs"
-start_server squall "$JAVA" -jar "$JAR" static-server --dir "$WORK/www/static" --port 0 --loops "$LOOPS"
+start_server squall "$STATIC" small.css "$JAVA" -jar "$JAR" static-server --dir "$WORK/www/static" --port 0 --loops "$LOOPS"
 measure squall small.css 50; measure squall big.bin 10; stop_server
 
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -96,11 +73,11 @@ http {
   server { listen 127.0.0.1:$PORT; root $WORK/www; location /static/ { etag on; } }
 }
 CONF
-start_server nginx bash -c "echo http://127.0.0.1:$PORT/static/; exec $NGINX -p $WORK -c $WORK/nginx.conf"
+start_server nginx "$STATIC" small.css bash -c "echo http://127.0.0.1:$PORT/static/; exec $NGINX -p $WORK -c $WORK/nginx.conf"
 measure nginx small.css 50; measure nginx big.bin 10; stop_server
 
 if /usr/bin/python3 -c 'import tornado' 2>/dev/null; then
-  start_server tornado /usr/bin/python3 bench/peers/tornado_static.py --dir "$WORK/www/static" --port 0
+  start_server tornado "$STATIC" small.css /usr/bin/python3 bench/peers/tornado_static.py --dir "$WORK/www/static" --port 0
   measure tornado small.css 50; measure tornado big.bin 10; stop_server
 fi
 for f in small big; do

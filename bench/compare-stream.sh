@@ -10,6 +10,7 @@
 # bench/target/squall-bench.jar (mvn -B -DskipTests package), curl and /usr/bin/python3 with tornado.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 MIB=1024 RUNS=3
 while [ $# -gt 0 ]; do
@@ -27,57 +28,35 @@ JAR=bench/target/squall-bench.jar
 command -v curl >/dev/null || { echo "compare-stream.sh: needs curl (Debian package curl)" >&2; exit 1; }
 /usr/bin/python3 -c 'import tornado' 2>/dev/null || { echo "compare-stream.sh: needs python3-tornado" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/compare-stream.XXXXXX)
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_workdir compare-stream.sh
+ROOT='http://127\.0\.0\.1:[0-9]+/'
 head -c $((MIB * 1024 * 1024)) /dev/urandom >"$WORK/body.bin"
 
-start_server() {
-  local name=$1; shift
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do
-    BASE=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/$name.out" 2>/dev/null | head -1 || true)
-    if [ -n "$BASE" ] && curl -sf -o /dev/null "${BASE}download/1"; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "compare-stream.sh: $name exited:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "compare-stream.sh: $name did not start within 30 s" >&2; exit 1
-}
-
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
-
-cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-TICK=$(getconf CLK_TCK)
+cpu() { cpu_ticks; }
 
 measure() {
   local name=$1
   for run in $(seq 1 "$RUNS"); do
     local c0 c1 wall
     c0=$(cpu)
-    wall=$(curl -sf -H 'Expect:' -T "$WORK/body.bin" -o "$WORK/reply" -w '%{time_total}' "${BASE}upload")
+    wall=$(curl -sf -H 'Expect:' -T "$WORK/body.bin" -o "$WORK/reply" -w '%{time_total}' "${URL}upload")
     c1=$(cpu)
     [ "$(cut -d' ' -f1 "$WORK/reply")" = "$((MIB * 1024 * 1024))" ] || { echo "compare-stream.sh: $name upload got $(cat "$WORK/reply")" >&2; exit 1; }
     awk -v n="$name" -v m="$MIB" -v w="$wall" -v c=$((c1 - c0)) -v t="$TICK" \
       'BEGIN { printf "RESULT %s upload %d MiB %.2f s %.0f MiB/s server-cpu %.2f s\n", n, m, w, m / w, c / t }'
     c0=$(cpu)
-    wall=$(curl -sf -o /dev/null -w '%{time_total}' "${BASE}download/$MIB")
+    wall=$(curl -sf -o /dev/null -w '%{time_total}' "${URL}download/$MIB")
     c1=$(cpu)
     awk -v n="$name" -v m="$MIB" -v w="$wall" -v c=$((c1 - c0)) -v t="$TICK" \
       'BEGIN { printf "RESULT %s download %d MiB %.2f s %.0f MiB/s server-cpu %.2f s\n", n, m, w, m / w, c / t }'
   done
 }
 
-start_server squall "$JAVA" -jar "$JAR" stream-server --port 0
-curl -sf -o /dev/null "${BASE}download/64"; curl -sf -H 'Expect:' -T "$WORK/body.bin" -o /dev/null "${BASE}upload" # warm-up
+start_server squall "$ROOT" download/1 "$JAVA" -jar "$JAR" stream-server --port 0
+curl -sf -o /dev/null "${URL}download/64"; curl -sf -H 'Expect:' -T "$WORK/body.bin" -o /dev/null "${URL}upload" # warm-up
 measure squall
 stop_server
 
-start_server tornado /usr/bin/python3 bench/peers/tornado_stream.py --port 0
+start_server tornado "$ROOT" download/1 /usr/bin/python3 bench/peers/tornado_stream.py --port 0
 measure tornado
 stop_server

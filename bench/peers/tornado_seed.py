@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import signal
 
-from tornado import gen, ioloop, iostream, tcpclient, tcpserver, web
+from tornado import gen, ioloop, iostream, netutil, tcpclient, tcpserver, web
 
 MESSAGE = b"Hello from Tornado\n"
 
@@ -60,11 +60,14 @@ async def main():
     ap.add_argument("--backlog", type=int, default=128, help="listen backlog (Tornado's default: 128)")
     a = ap.parse_args()
     echo = EchoServer(a.delay)
-    echo.listen(a.echo_port, "127.0.0.1", backlog=a.backlog)
-    app = web.Application([(r"/", AsyncHandler, dict(echo_port=a.echo_port)), (r"/hello", HelloHandler)])
-    app.listen(a.port, "127.0.0.1", backlog=a.backlog)
+    echo_sockets = netutil.bind_sockets(a.echo_port, "127.0.0.1", backlog=a.backlog)  # port 0: a free one
+    echo.add_sockets(echo_sockets)
+    echo_port = echo_sockets[0].getsockname()[1]
+    app = web.Application([(r"/", AsyncHandler, dict(echo_port=echo_port)), (r"/hello", HelloHandler)])
+    server = app.listen(a.port, "127.0.0.1", backlog=a.backlog)
+    port = a.port or list(server._sockets.values())[0].getsockname()[1]
     print("tornado %s seed: echo 127.0.0.1:%d, async handler http://127.0.0.1:%d/ (delay %g s)"
-          % (__import__("tornado").version, a.echo_port, a.port, a.delay), flush=True)
+          % (__import__("tornado").version, echo_port, port, a.delay), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

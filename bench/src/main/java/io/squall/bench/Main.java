@@ -41,6 +41,10 @@ public final class Main {
             new Entry("hello-server", "io.squall.bench.hello.HelloServerCommand",
                     "hello-server [--port 8080] [--loops 1] [--seconds S]\n"
                             + "      Squall HTTP server: GET /hello answers 'Hello, world'", true),
+            new Entry("backend-server", "io.squall.bench.deploy.BackendServerCommand",
+                    "backend-server --name NAME [--port 9001] [--loops 1] [--delay-ms 50] [--seconds S]\n"
+                            + "      one backend of the load-balancer recipe (deploy/): GET / answers NAME,"
+                            + " GET /health answers ok; SIGTERM stops it gracefully", true),
             new Entry("static-server", "io.squall.bench.hello.StaticServerCommand",
                     "static-server --dir DIR [--port 8083] [--loops 1] [--seconds S]\n"
                             + "      Squall's StaticFileHandler serving DIR at /static/ (bench/compare-static.sh)", true),
@@ -51,6 +55,16 @@ public final class Main {
             new Entry("netty-hello-server", "io.squall.bench.hello.NettyHelloServerCommand",
                     "netty-hello-server [--port 8081] [--loops 1] [--seconds S]\n"
                             + "      the Netty peer of hello-server (same reply)", false),
+            new Entry("sleep-server", "io.squall.bench.c10k.SleepServerCommand",
+                    "sleep-server [--port 8090] [--delay-ms 2000] [--seconds S]\n"
+                            + "      Squall HTTP server, one loop: GET /sleep awaits a timer, then answers"
+                            + " (bench/c10k.sh)", true),
+            new Entry("netty-sleep-server", "io.squall.bench.c10k.NettySleepServerCommand",
+                    "netty-sleep-server [--port 8091] [--delay-ms 2000] [--seconds S]\n"
+                            + "      the Netty peer of sleep-server (one event loop, ctx.executor().schedule)", false),
+            new Entry("netty-seed-server", "io.squall.bench.seed.NettySeedServerCommand",
+                    "netty-seed-server [--echo-port 0] [--port 0] [--delay-ms 2000] [--backlog 1024] [--seconds S]\n"
+                            + "      the seed's echo server and async handler on Netty (bench/compare-seed.sh)", false),
             new Entry("http-load", "io.squall.bench.load.HttpLoadCommand",
                     "http-load [--parallel N] [--seconds S] [--keepalive] URL\n"
                             + "      http_load work-alike on Squall's own IOStream", true),

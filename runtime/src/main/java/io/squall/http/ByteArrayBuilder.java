@@ -37,7 +37,21 @@ final class ByteArrayBuilder {
     }
 
     void appendAscii(long number) {
-        appendLatin1(Long.toString(number));
+        if (number < 0 || number >= 1_000_000_000L) {
+            appendLatin1(Long.toString(number));
+            return;
+        }
+        int digits = 1;
+        for (long n = number; n >= 10; n /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        long n = number;
+        for (int i = size + digits - 1; i >= size; i--) {
+            buf[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        size += digits;
     }
 
     void appendUtf8(String s) {

@@ -24,6 +24,13 @@ import java.nio.charset.StandardCharsets;
 final class HTTP1Parser {
     /** Longest chunk-size line accepted, extensions included. */
     static final int MAX_CHUNK_LINE = 4096;
+    /** The empty body, shared (an empty array cannot be changed). */
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final String HTTP_11 = "HTTP/1.1";
+    private static final String HTTP_10 = "HTTP/1.0";
+    private static final String[] COMMON_METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
+    /** Capacity the split-line buffer keeps between messages. */
+    private static final int LINE_KEEP = 16;
 
     private enum State {
         START_LINE, HEADERS, HEAD_COMPLETE, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS,
@@ -39,7 +46,8 @@ final class HTTP1Parser {
     private long takenBody;
 
     private State state = State.START_LINE;
-    private final ByteArrayBuilder line = new ByteArrayBuilder(256);
+    /** A line split across reads; small until one is (most lines arrive whole and never touch it). */
+    private final ByteArrayBuilder line = new ByteArrayBuilder(LINE_KEEP);
     private int startLineBytes;
     private int headerBytes;
     private boolean started;
@@ -52,7 +60,8 @@ final class HTTP1Parser {
     private String version;
     private int code;
     private String reason;
-    private HTTPHeaders headers = new HTTPHeaders();
+    /** The current message's headers, made at its first header line (an idle connection holds none). */
+    private HTTPHeaders headers;
     private HTTPHeaders trailers;
     private boolean chunked;
 
@@ -221,7 +230,7 @@ final class HTTP1Parser {
                     state = State.HEAD_COMPLETE;
                     return;
                 }
-                parseHeaderLine(headers, b, start, end);
+                parseHeaderLine(headers(), b, start, end);
                 return;
             case TRAILERS:
                 headerBytes += length;
@@ -271,7 +280,7 @@ final class HTTP1Parser {
                 throw new HTTPInputException(400, "Malformed request line: control character in request target");
             }
         }
-        method = new String(b, start, sp1 - start, StandardCharsets.ISO_8859_1);
+        method = method(b, start, sp1);
         target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
         version = parseVersion(b, sp2 + 1, end);
     }
@@ -306,11 +315,33 @@ final class HTTP1Parser {
                 || b[start + 4] != '/' || !isDigit(b[start + 5]) || b[start + 6] != '.' || !isDigit(b[start + 7])) {
             throw new HTTPInputException(400, "Malformed HTTP version: expected HTTP/1.0 or HTTP/1.1");
         }
+        if (b[start + 5] == '1' && (b[start + 7] == '1' || b[start + 7] == '0')) {
+            return b[start + 7] == '1' ? HTTP_11 : HTTP_10; // shared: no string per message
+        }
         String v = new String(b, start, 8, StandardCharsets.ISO_8859_1);
         if (b[start + 5] != '1') {
             throw new HTTPInputException(505, "HTTP version " + v + " is not supported: use HTTP/1.0 or HTTP/1.1");
         }
         return v;
+    }
+
+    /** The method's name: a shared constant for the common ones, else a new string. */
+    private static String method(byte[] b, int start, int end) {
+        for (String m : COMMON_METHODS) {
+            if (m.length() == end - start && matches(b, start, m)) {
+                return m;
+            }
+        }
+        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean matches(byte[] b, int start, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (b[start + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(byte c) {
@@ -417,8 +448,8 @@ final class HTTP1Parser {
      */
     void beginRequestBody() throws HTTPInputException {
         checkHeadComplete();
-        java.util.List<String> te = headers.getAll("Transfer-Encoding");
-        java.util.List<String> cl = headers.getAll("Content-Length");
+        java.util.List<String> te = headers().getAll("Transfer-Encoding");
+        java.util.List<String> cl = headers().getAll("Content-Length");
         if (!te.isEmpty()) {
             if (!cl.isEmpty()) {
                 throw new HTTPInputException(400, "Request has both Content-Length and Transfer-Encoding");
@@ -451,7 +482,7 @@ final class HTTP1Parser {
             startFixed(0);
             return;
         }
-        java.util.List<String> te = headers.getAll("Transfer-Encoding");
+        java.util.List<String> te = headers().getAll("Transfer-Encoding");
         if (!te.isEmpty()) {
             String last = te.get(te.size() - 1);
             String[] codings = last.split(",");
@@ -462,7 +493,7 @@ final class HTTP1Parser {
             }
             return;
         }
-        java.util.List<String> cl = headers.getAll("Content-Length");
+        java.util.List<String> cl = headers().getAll("Content-Length");
         if (!cl.isEmpty()) {
             startFixed(parseContentLength(cl));
         } else {
@@ -512,7 +543,7 @@ final class HTTP1Parser {
 
     private void startFixed(long length) {
         // Not the whole declared length up front: a peer may declare much and send little.
-        body = new ByteArrayBuilder((int) Math.min(length, 1 << 20));
+        body = length == 0 ? null : new ByteArrayBuilder((int) Math.min(length, 1 << 20));
         remaining = length;
         state = length == 0 ? State.DONE : State.FIXED_BODY;
     }
@@ -552,7 +583,7 @@ final class HTTP1Parser {
     /** Prepares for the next message on the same connection. */
     void reset() {
         state = State.START_LINE;
-        line.clearAndShrink(256);
+        line.clearAndShrink(LINE_KEEP);
         startLineBytes = 0;
         headerBytes = 0;
         started = false;
@@ -566,7 +597,7 @@ final class HTTP1Parser {
         version = null;
         code = 0;
         reason = null;
-        headers = new HTTPHeaders();
+        headers = null;
         trailers = null;
         chunked = false;
     }
@@ -619,6 +650,9 @@ final class HTTP1Parser {
     }
 
     HTTPHeaders headers() {
+        if (headers == null) {
+            headers = new HTTPHeaders();
+        }
         return headers;
     }
 
@@ -629,7 +663,7 @@ final class HTTP1Parser {
 
     /** The body read so far (all of it once the message is complete). */
     byte[] body() {
-        return body == null ? new byte[0] : body.toByteArray();
+        return body == null ? NO_BYTES : body.toByteArray();
     }
 
     /**
@@ -638,7 +672,7 @@ final class HTTP1Parser {
      */
     byte[] takeBody() {
         if (body == null || body.size() == 0) {
-            return new byte[0];
+            return NO_BYTES;
         }
         byte[] piece = body.toByteArray();
         takenBody += piece.length;

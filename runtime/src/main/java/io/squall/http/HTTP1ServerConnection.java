@@ -34,6 +34,8 @@ import io.squall.net.StreamClosedException;
  */
 final class HTTP1ServerConnection implements HTTPConnection {
     private static final int READ_SIZE = 64 * 1024;
+    /** Smallest array for request bytes that span reads; an idle connection holds none. */
+    private static final int INPUT_MIN_CAPACITY = 512;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] CRLF = {'\r', '\n'};
@@ -47,7 +49,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private final HTTP1Parser parser;
     private final Future<Void> closedFuture = new Future<>();
 
-    private final InputBuffer in = new InputBuffer(READ_SIZE);
+    private final InputBuffer in = new InputBuffer(INPUT_MIN_CAPACITY);
     private boolean reading;
     /** The read in flight while {@link #reading}; a detach cancels it (the stream keeps its bytes). */
     private Future<byte[]> pendingRead;
@@ -56,6 +58,10 @@ final class HTTP1ServerConnection implements HTTPConnection {
     private boolean processAgain;
     private boolean closed;
     private boolean detached;
+    /** The server is stopping gracefully: this response is the last one. */
+    private boolean draining;
+    /** True from a keep-alive response's flush until the next request starts: idle, a graceful stop closes it. */
+    private boolean betweenRequests;
 
     private HTTPServerRequest request;
     /** The handler receiving the current request's body piece by piece, or null when the body is buffered. */
@@ -133,6 +139,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 return;
             }
             if (!parser.hasStarted()) {
+                betweenRequests = false;
                 setDeadline(server.headerTimeoutNanos(), "header");
             }
             try {
@@ -387,7 +394,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 closeDelimited = true;
             }
         }
-        keepAlive = requestKeepAlive && !server.noKeepAlive() && !closeDelimited
+        keepAlive = requestKeepAlive && !server.noKeepAlive() && !draining && !closeDelimited
                 && !headers.containsToken("Connection", "close");
         if (!keepAlive && request.supportsHttp11() && code != 101) { // a 101 keeps its Connection: Upgrade
             headers.set("Connection", "close");
@@ -522,7 +529,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
             lingeringClose(); // answered before the streamed body ended (an error, a refusal): drop the rest
             return;
         }
-        if (!keepAlive) {
+        if (!keepAlive || draining) {
             if (!in.isEmpty()) {
                 lingeringClose(); // the client sent more than we will read: don't answer it with a reset
             } else {
@@ -533,7 +540,9 @@ final class HTTP1ServerConnection implements HTTPConnection {
         parser.reset();
         request = null;
         streamed = null;
+        lastWrite = null;
         handling = false;
+        betweenRequests = true;
         setDeadline(server.idleConnectionTimeoutNanos(), "idle");
         // Not process() directly: this may run inside the handler's finish(), and a client with many
         // pipelined requests would otherwise nest one handler call per request on the stack.
@@ -704,6 +713,25 @@ final class HTTP1ServerConnection implements HTTPConnection {
                 Log.debug("HTTP connection from " + remote + ": loop closed, close callback not run");
             }
         }
+    }
+
+    /**
+     * For a graceful stop, on the loop: closes the connection now if it is idle between keep-alive requests;
+     * otherwise lets the request in flight (or the first request of a new connection, which the client is
+     * about to send) finish and closes after its response, which says {@code Connection: close} unless its
+     * head was already sent.
+     */
+    void drain() {
+        draining = true;
+        if (!closed && betweenRequests && !handling && !streamWaiting && streamed == null && !processing
+                && !parser.hasStarted() && in.isEmpty()) {
+            close();
+        }
+    }
+
+    /** {@link #drain()} from any thread. */
+    void drainFromAnyThread() {
+        onLoop(this::drain);
     }
 
     /** Closes from any thread. */

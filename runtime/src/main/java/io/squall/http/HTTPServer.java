@@ -61,6 +61,8 @@ public class HTTPServer extends TCPServer {
     private volatile boolean xheaders;
     private volatile ProxyHeaders trustedDownstream = ProxyHeaders.DEFAULT;
     private volatile boolean decompressRequest;
+    /** Set by a graceful stop: no more keep-alive. */
+    private volatile boolean draining;
 
     /**
      * Creates a server that hands every request to {@code callback}. For an {@link Application}, each handler
@@ -292,7 +294,37 @@ public class HTTPServer extends TCPServer {
     protected Future<?> handleStream(IOStream stream, InetSocketAddress address) {
         HTTP1ServerConnection connection = new HTTP1ServerConnection(this, stream, address);
         connections.add(connection);
-        return connection.start();
+        Future<Void> f = connection.start();
+        if (draining) { // stop(Duration) began after this connection was accepted: it may not have seen it
+            connection.drain();
+        }
+        return f;
+    }
+
+    /**
+     * Stops gracefully (see {@link TCPServer#stop(Duration)}): new connections are refused; keep-alive
+     * connections waiting for a request are closed now; a request in flight is answered, with
+     * {@code Connection: close}, and its connection closed after the response; connections still open after
+     * {@code gracePeriod} are closed, cancelling their handlers. Typical use, from a JVM shutdown hook on
+     * SIGTERM: {@code server.stop(Duration.ofSeconds(10)).toCompletableFuture().get(15, SECONDS)}.
+     *
+     * @param gracePeriod how long requests in flight may take to finish
+     * @return a future resolved once every connection is closed and the server's own loops have ended
+     * @throws NullPointerException if {@code gracePeriod} is null
+     * @throws IllegalArgumentException if {@code gracePeriod} is negative
+     */
+    @Override
+    public Future<Void> stop(Duration gracePeriod) {
+        return super.stop(gracePeriod);
+    }
+
+    /** Closes idle keep-alive connections and marks the others to close after their response; each on its loop. */
+    @Override
+    protected void closeIdleConnections() {
+        draining = true;
+        for (HTTP1ServerConnection c : connections.toArray(new HTTP1ServerConnection[0])) {
+            c.drainFromAnyThread();
+        }
     }
 
     void connectionClosed(HTTP1ServerConnection connection) {

@@ -1,11 +1,9 @@
 package io.squall.http;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /** Reason phrases of the standard HTTP status codes (RFC 9110 section 15). */
 public final class HTTPStatus {
-    private static final Map<Integer, String> REASONS = new HashMap<>();
+    /** Reason phrases indexed by code (an array: no boxing per response). */
+    private static final String[] REASONS = new String[600];
 
     static {
         String[] table = {
@@ -29,7 +27,7 @@ public final class HTTPStatus {
             "511", "Network Authentication Required",
         };
         for (int i = 0; i < table.length; i += 2) {
-            REASONS.put(Integer.parseInt(table[i]), table[i + 1]);
+            REASONS[Integer.parseInt(table[i])] = table[i + 1];
         }
     }
 
@@ -44,7 +42,7 @@ public final class HTTPStatus {
      * @return the reason phrase, e.g. "Not Found", or null
      */
     public static String reason(int code) {
-        return REASONS.get(code);
+        return code >= 0 && code < REASONS.length ? REASONS[code] : null;
     }
 
     /**
@@ -54,7 +52,7 @@ public final class HTTPStatus {
      * @return a reason phrase, never null
      */
     public static String reasonOrUnknown(int code) {
-        String r = REASONS.get(code);
+        String r = reason(code);
         return r == null ? "Unknown" : r;
     }
 }

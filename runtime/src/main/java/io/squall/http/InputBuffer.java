@@ -6,7 +6,8 @@ package io.squall.http;
  */
 final class InputBuffer {
     private final int minCapacity;
-    private byte[] bytes = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
+    private byte[] bytes = EMPTY;
     private int start;
     private int end;
 
@@ -43,6 +44,16 @@ final class InputBuffer {
     /** Feeds the unconsumed bytes to {@code parser} and consumes what it took. */
     void feed(HTTP1Parser parser) throws HTTPInputException {
         start += parser.feed(bytes, start, end - start);
+        if (start == end) {
+            release();
+        }
+    }
+
+    /** All consumed: hold no array while the connection waits for more. */
+    private void release() {
+        bytes = EMPTY;
+        start = 0;
+        end = 0;
     }
 
     boolean isEmpty() {
@@ -52,12 +63,12 @@ final class InputBuffer {
     /** Removes and returns every unconsumed byte (for a connection that hands its stream over). */
     byte[] takeAll() {
         byte[] rest = java.util.Arrays.copyOfRange(bytes, start, end);
-        start = end;
+        release();
         return rest;
     }
 
     /** Drops every unconsumed byte. */
     void discard() {
-        start = end;
+        release();
     }
 }

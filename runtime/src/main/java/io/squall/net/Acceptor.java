@@ -52,6 +52,10 @@ final class Acceptor implements IOLoop.IOHandler {
         return server;
     }
 
+    IOLoop loop() {
+        return loop;
+    }
+
     /** Starts accepting; safe from any thread (the registration is handed to the loop). */
     void start() {
         loop.addHandler(server, this, IOLoop.READ);
@@ -68,6 +72,34 @@ final class Acceptor implements IOLoop.IOHandler {
             server.close();
         } catch (IOException e) {
             Log.warning("TCPServer: closing the listening socket " + server + " failed: " + e);
+        }
+        // A channel registered with a selector keeps its socket (still listening) until the selector lets
+        // go of it at its next select: wake the loop so that this happens now rather than at its next event.
+        try {
+            loop.addCallback(() -> { });
+        } catch (IllegalStateException closedLoop) {
+            // the loop is closed: it released the channel as it closed
+        }
+    }
+
+    /**
+     * Waits, up to {@code millis}, until the listening socket is really closed after {@link #stop()} (the
+     * loop's selector released it), so that new connections are refused; returns at once when called on
+     * the accepting loop (which cannot release it while the caller runs) or when that loop is not running
+     * (it releases it when it next runs).
+     */
+    void awaitReleased(long millis) {
+        if (loop.inLoopThread() || !loop.isRunning()) {
+            return;
+        }
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (server.isRegistered() && System.nanoTime() < end && !loop.isClosed()) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -87,6 +87,8 @@ public class IOStream {
      * past this budget a completion runs right after the current task returns, on a flat stack.
      */
     private static final int MAX_INLINE_COMPLETIONS = 32;
+    /** Most buffers in a write that may go straight to the socket, bypassing the write queue. */
+    private static final int MAX_DIRECT_BUFFERS = 8;
     private static final ThreadLocal<InlineBudget> INLINE_BUDGET = ThreadLocal.withInitial(InlineBudget::new);
     /** A done callback that does nothing: added to write futures so their failures count as seen. */
     private static final Consumer<Future<Void>> IGNORE = f -> { };
@@ -379,6 +381,14 @@ public class IOStream {
 
     /** Reads from the socket until the pending read is satisfied, nothing is available, or EOF/error. */
     private void readFromChannel() {
+        try {
+            readChunks();
+        } finally {
+            readBuffer.release(); // what the read left unconsumed leaves the loop's shared array
+        }
+    }
+
+    private void readChunks() {
         for (int i = 0; i < READS_PER_EVENT && pendingRead != null && !closed && !eof; i++) {
             if (readBuffer.isFull()) {
                 failBufferFull();
@@ -409,6 +419,8 @@ public class IOStream {
             }
         } catch (IOException e) {
             close(e);
+        } finally {
+            readBuffer.release();
         }
     }
 
@@ -504,6 +516,12 @@ public class IOStream {
         if (!loop.inLoopThread() && loop.isRunning()) {
             return writeFromAnotherThread(buffers);
         }
+        if (!closed && tls == null && writeQueue.isEmpty() && buffers.length <= MAX_DIRECT_BUFFERS) {
+            Future<Void> done = writeDirectly(buffers);
+            if (done != null) {
+                return done;
+            }
+        }
         Future<Void> f = newWriteFuture();
         if (closed) {
             f.setException(closedException("write"));
@@ -557,6 +575,55 @@ public class IOStream {
         if (wasIdle) {
             flushWrites();
         }
+        updateInterest();
+        return f;
+    }
+
+    /**
+     * The common case of a response: nothing queued, a plain socket, a few buffers. Writes them with one
+     * gathering write straight from the caller's buffers (their positions are put back, as {@link #write}
+     * promises) and, when the socket took everything, returns a done future without queueing anything.
+     *
+     * @return the done future, or null if some bytes remain: those advanced positions are restored and the
+     *     caller queues the buffers as usual; the queue then starts where the socket stopped
+     */
+    private Future<Void> writeDirectly(ByteBuffer[] buffers) {
+        int count = buffers.length;
+        int[] positions = new int[count];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            positions[i] = buffers[i].position();
+            total += buffers[i].remaining();
+        }
+        if (total > WriteQueue.MAX_WRITE) {
+            return null;
+        }
+        long n;
+        try {
+            n = total == 0 ? 0 : channel.write(buffers);
+        } catch (IOException e) {
+            for (int i = 0; i < count; i++) {
+                buffers[i].position(positions[i]);
+            }
+            close(e);
+            return null; // the usual path fails the write with the stream's error
+        }
+        if (n == total) {
+            for (int i = 0; i < count; i++) {
+                buffers[i].position(positions[i]);
+            }
+            writeQueue.wroteDirectly(n);
+            return Future.of(null);
+        }
+        // The socket took part: queue views of the rest, then give the caller its positions back.
+        writeQueue.wroteDirectly(n);
+        ByteBuffer[] rest = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            rest[i] = buffers[i].duplicate();
+            buffers[i].position(positions[i]);
+        }
+        Future<Void> f = newWriteFuture();
+        writeQueue.add(rest, f);
         updateInterest();
         return f;
     }
@@ -709,7 +776,9 @@ public class IOStream {
         try {
             tls = new TLSLayer(engine, channel, loop, this::resumeAfterTask, () -> {
                 handshake = null;
-                complete(done, this);
+                // Not inline: this runs inside a channel read, and a callback that reads or writes at once
+                // would re-enter the buffers that read is filling.
+                runOnLoop(() -> done.trySetResult(this));
             });
         } catch (SSLException e) {
             close(e);

@@ -1,16 +1,14 @@
 package io.squall.net;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.internal.Log;
 
 /**
  * One {@link IOLoop} running on its own thread, named {@code squall-loop-N}, for {@link TCPServer#start}.
- * It keeps the streams it serves so that {@link #shutdown()} can close them before the loop ends.
+ * {@link #shutdown} closes the streams it serves (the server tracks them) before the loop ends.
  */
 final class LoopThread {
 
@@ -18,8 +16,7 @@ final class LoopThread {
 
     private final IOLoop loop = new IOLoop();
     private final Thread thread;
-    /** Streams served on this loop; touched only on the loop thread. */
-    private final Set<IOStream> streams = new HashSet<>();
+    private final Future<Void> ended = new Future<>();
 
     LoopThread() {
         thread = new Thread(this::run, "squall-loop-" + COUNTER.incrementAndGet());
@@ -33,26 +30,23 @@ final class LoopThread {
         return thread;
     }
 
+    /** @return a future resolved on the thread as it ends, after the loop closed */
+    Future<Void> ended() {
+        return ended;
+    }
+
     void start() {
         thread.start();
     }
 
-    /** Tracks {@code stream} until it closes; call on the loop thread. */
-    void track(IOStream stream) {
-        streams.add(stream);
-        stream.addCloseListener(() -> streams.remove(stream));
-    }
-
     /**
-     * Closes every stream on this loop, lets their close callbacks run for one iteration, then stops the
-     * loop; the thread closes it and ends. Safe from any thread.
+     * Runs {@code closeStreams} on the loop (it closes the streams served there), lets their close callbacks
+     * run for one iteration, then stops the loop; the thread closes it and ends. Safe from any thread.
      */
-    void shutdown() {
+    void shutdown(Runnable closeStreams) {
         try {
             loop.addCallback(() -> {
-                for (IOStream s : new ArrayList<>(streams)) {
-                    s.close();
-                }
+                closeStreams.run();
                 loop.addCallback(loop::stop);
             });
         } catch (IllegalStateException closed) {
@@ -81,6 +75,7 @@ final class LoopThread {
             } catch (RuntimeException e) {
                 Log.warning("Closing the IOLoop of " + thread.getName() + " failed", e);
             }
+            ended.trySetResult(null);
         }
     }
 }

@@ -16,15 +16,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 import io.squall.Future;
 import io.squall.IOLoop;
+import io.squall.Timeout;
 import io.squall.internal.Log;
 
 /**
@@ -48,22 +52,34 @@ import io.squall.internal.Log;
  * either {@link #listen} (accept on the current thread's loop, which the caller runs) or {@link #bind}
  * followed by {@link #start} (accept on n new loops, each on its own thread); finally {@link #stop}.
  *
- * <p>With {@code start(n)} and n &gt; 1, connections are spread over the loops: by the kernel when
- * {@link #setReusePort SO_REUSEPORT} is on (each loop gets its own listening socket on the same port),
- * otherwise by the first loop, which accepts every connection and hands them out round-robin.
- * SO_REUSEPORT is off by default because it also lets a second server bind the same port silently.
+ * <p>With {@code start(n)} and n &gt; 1, connections are spread over the loops: by the kernel where the
+ * platform has SO_REUSEPORT (each loop gets its own listening socket on the same port), otherwise by the
+ * first loop, which accepts every connection and hands them out round-robin ({@link #setReusePort
+ * setReusePort(false)} forces this). A connection stays on the loop that got it: its {@link #handleStream},
+ * everything that handling schedules, and the coroutines it starts run there, with that loop as
+ * {@link IOLoop#current()}.
+ *
+ * <p>{@link #stop()} stops at once; {@link #stop(Duration)} stops gracefully: it stops accepting, lets open
+ * connections finish for up to a grace period (subclasses close idle ones first, see
+ * {@link #closeIdleConnections()}), closes what is left, and resolves a Future when done.
  */
 public abstract class TCPServer {
 
-    /** The default listen backlog: large, because Tornado's 128 overflowed at 200 parallel clients. */
-    public static final int DEFAULT_BACKLOG = 1024;
+    /**
+     * The default listen backlog: large, because Tornado's 128 overflowed at 200 parallel clients, and a burst
+     * of thousands of connects (a c10k client starting) otherwise overflows it too, turning into SYN retries
+     * a second or more later. Linux caps it at {@code net.core.somaxconn} (4096 by default), as it does
+     * Netty's default.
+     */
+    public static final int DEFAULT_BACKLOG = 4096;
 
     /** How long a TLS handshake may take before the connection is closed, unless set otherwise. */
     public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private int backlog = DEFAULT_BACKLOG;
     private int maxBufferSize = IOStream.DEFAULT_MAX_BUFFER_SIZE;
-    private boolean reusePort;
+    /** SO_REUSEPORT: null picks it at {@link #start} where the platform has it; true/false as set. */
+    private Boolean reusePort;
     private volatile SSLContext sslContext;
     private volatile SSLParameters sslParameters;
     private volatile Duration sslHandshakeTimeout = DEFAULT_SSL_HANDSHAKE_TIMEOUT;
@@ -76,6 +92,11 @@ public abstract class TCPServer {
     private final List<LoopThread> loopThreads = new ArrayList<>();
     private boolean started;
     private volatile boolean stopped;
+    private boolean loopsShutDown;
+    /** The streams this server accepted and that are still open, for {@link #stop(Duration)}. */
+    private final OpenStreams open = new OpenStreams();
+    /** The future of the first {@link #stop(Duration)}, or null. */
+    private Future<Void> gracefulStop;
 
     /** Creates a server; nothing is bound until {@link #listen} or {@link #bind}. */
     protected TCPServer() {}
@@ -140,11 +161,17 @@ public abstract class TCPServer {
     }
 
     /**
-     * Turns SO_REUSEPORT on for sockets bound from now on (call it before {@link #bind}), where the
-     * platform has it: {@link #start} then gives each loop its own listening socket on the port and the
-     * kernel spreads connections. Other processes of the same user may then bind the same port too.
+     * Chooses how {@link #start start(n)} with n &gt; 1 spreads connections over its loops. Unless this is
+     * called, {@code start} uses SO_REUSEPORT where the platform has it: the socket from {@link #bind} (bound
+     * exclusively, so a port in use is still an error) gets the option and each further loop its own socket
+     * on the port, and the kernel spreads connections; if that fails, or the platform lacks the option, the
+     * first loop accepts and hands connections out round-robin.
      *
-     * @param on true to use SO_REUSEPORT
+     * <p>{@code true} sets SO_REUSEPORT on sockets bound from now on (call it before {@link #bind}), so other
+     * processes of the same user may bind the same port too (to share it, or to replace this server without
+     * refusing connections). {@code false} always uses the round-robin hand-off.
+     *
+     * @param on true to set SO_REUSEPORT when binding, false never to use it
      */
     public synchronized void setReusePort(boolean on) {
         this.reusePort = on;
@@ -260,7 +287,7 @@ public abstract class TCPServer {
         checkNotStopped("listen");
         IOLoop loop = IOLoop.current();
         for (ServerSocketChannel s : bindSockets(port, address)) {
-            Acceptor a = new Acceptor(s, loop, this::acceptConnection, c -> handleConnection(c, loop, null));
+            Acceptor a = new Acceptor(s, loop, this::acceptConnection, c -> handleConnection(c, loop));
             acceptors.add(a);
             a.start();
         }
@@ -308,8 +335,9 @@ public abstract class TCPServer {
             loopThreads.add(new LoopThread());
         }
         for (ServerSocketChannel s : unstarted) {
-            if (n > 1 && hasReusePort(s)) {
-                startReusePortGroup(s);
+            List<ServerSocketChannel> siblings = n > 1 ? reusePortSiblings(s) : null;
+            if (siblings != null) {
+                startReusePortGroup(s, siblings);
             } else {
                 startRoundRobin(s);
             }
@@ -320,12 +348,48 @@ public abstract class TCPServer {
         }
     }
 
-    private static boolean hasReusePort(ServerSocketChannel s) {
+    /**
+     * Opens the extra listening sockets that share {@code s}'s port through SO_REUSEPORT, one per loop
+     * after the first; null to use the round-robin hand-off instead.
+     */
+    private List<ServerSocketChannel> reusePortSiblings(ServerSocketChannel s) {
+        SocketOption<Boolean> option = StandardSocketOptions.SO_REUSEPORT;
+        if (Boolean.FALSE.equals(reusePort) || !s.supportedOptions().contains(option)) {
+            return null;
+        }
+        InetSocketAddress address;
         try {
-            return s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)
-                    && s.getOption(StandardSocketOptions.SO_REUSEPORT);
+            address = (InetSocketAddress) s.getLocalAddress();
+            if (reusePort == null) {
+                s.setOption(option, true); // after an exclusive bind: only our own siblings join it
+            } else if (!s.getOption(option)) {
+                return null;
+            }
         } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            Log.debug("TCPServer.start: no SO_REUSEPORT on " + s + " (" + e + "); one loop accepts for all");
+            return null;
+        }
+        List<ServerSocketChannel> siblings = new ArrayList<>();
+        try {
+            for (int i = 1; i < loopThreads.size(); i++) {
+                siblings.add(openSocket(address, true));
+            }
+            return siblings;
+        } catch (RuntimeException e) {
+            for (ServerSocketChannel sibling : siblings) {
+                closeQuietly(sibling);
+            }
+            if (reusePort != null) {
+                throw e;
+            }
+            Log.debug("TCPServer.start: cannot share " + describe(address) + " through SO_REUSEPORT (" + e
+                    + "); one loop accepts for all");
+            try {
+                s.setOption(option, false);
+            } catch (IOException | RuntimeException ignored) {
+                // the socket keeps working either way
+            }
+            return null;
         }
     }
 
@@ -336,10 +400,10 @@ public abstract class TCPServer {
             LoopThread target = loopThreads.get(next[0]);
             next[0] = (next[0] + 1) % loopThreads.size();
             if (target == first) {
-                handleConnection(c, target.loop(), target);
+                handleConnection(c, target.loop());
             } else {
                 try {
-                    target.loop().addCallback(() -> handleConnection(c, target.loop(), target));
+                    target.loop().addCallback(() -> handleConnection(c, target.loop()));
                 } catch (IllegalStateException loopClosed) {
                     Acceptor.closeQuietly(c);
                 }
@@ -349,17 +413,11 @@ public abstract class TCPServer {
         a.start();
     }
 
-    private void startReusePortGroup(ServerSocketChannel s) {
-        InetSocketAddress address;
-        try {
-            address = (InetSocketAddress) s.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException("TCPServer.start: cannot read the address of " + s, e);
-        }
+    private void startReusePortGroup(ServerSocketChannel s, List<ServerSocketChannel> siblings) {
         for (int i = 0; i < loopThreads.size(); i++) {
             LoopThread t = loopThreads.get(i);
-            ServerSocketChannel socket = i == 0 ? s : openSocket(address);
-            Acceptor a = new Acceptor(socket, t.loop(), this::acceptConnection, c -> handleConnection(c, t.loop(), t));
+            ServerSocketChannel socket = i == 0 ? s : siblings.get(i - 1);
+            Acceptor a = new Acceptor(socket, t.loop(), this::acceptConnection, c -> handleConnection(c, t.loop()));
             acceptors.add(a);
             a.start();
         }
@@ -369,30 +427,25 @@ public abstract class TCPServer {
      * Stops accepting connections: the listening sockets are closed. Loops started by {@link #start} are
      * shut down too (their open connections are closed, then the threads end; this waits up to 10 s for
      * them unless called on one of them). Connections served by the caller's loop after {@link #listen}
-     * keep going. Calling it again does nothing.
+     * keep going. Calling it again does nothing. For a graceful stop see {@link #stop(Duration)}.
      */
     public void stop() {
         List<LoopThread> threads;
+        Future<Void> graceful;
         synchronized (this) {
-            if (stopped) {
+            stopAccepting();
+            if (loopsShutDown) {
                 return;
             }
-            stopped = true;
-            for (Acceptor a : acceptors) {
-                a.stop();
-            }
-            for (ServerSocketChannel s : unstarted) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    Log.warning("TCPServer.stop: closing " + s + " failed: " + e);
-                }
-            }
-            unstarted.clear();
+            loopsShutDown = true;
             threads = new ArrayList<>(loopThreads);
+            graceful = gracefulStop;
+        }
+        if (graceful != null) {
+            endLoops(graceful); // a graceful stop in progress ends now
         }
         for (LoopThread t : threads) {
-            t.shutdown();
+            t.shutdown(() -> open.closeOn(t.loop()));
         }
         for (LoopThread t : threads) {
             if (t.thread() == Thread.currentThread()) {
@@ -408,6 +461,131 @@ public abstract class TCPServer {
                 return;
             }
         }
+    }
+
+    /**
+     * Stops gracefully. At once: the listening sockets are closed (new connections are refused) and
+     * {@link #closeIdleConnections()} runs ({@link io.squall.http.HTTPServer} closes its idle keep-alive
+     * connections there and answers requests in flight with {@code Connection: close}). Then it waits for
+     * the open connections to close; those still open after {@code gracePeriod} are closed (a coroutine
+     * handling one sees its stream closed, an HTTP handler is cancelled). Finally the loops started by
+     * {@link #start} end (the caller's loop after {@link #listen} keeps running). Returns at once; safe from
+     * any thread, including a loop thread of this server. Calling it again returns the same future; a later
+     * {@link #stop()} cuts the wait short.
+     *
+     * @param gracePeriod how long open connections may take to finish; zero closes them at once
+     * @return a future resolved once every connection is closed and the server's own loops have ended
+     * @throws NullPointerException if {@code gracePeriod} is null
+     * @throws IllegalArgumentException if {@code gracePeriod} is negative
+     */
+    public Future<Void> stop(Duration gracePeriod) {
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("TCPServer.stop: the grace period must not be negative, got " + gracePeriod);
+        }
+        Future<Void> result;
+        Set<IOLoop> loops = new LinkedHashSet<>();
+        synchronized (this) {
+            if (gracefulStop != null) {
+                return gracefulStop;
+            }
+            gracefulStop = result = new Future<>();
+            stopAccepting();
+            for (Acceptor a : acceptors) {
+                loops.add(a.loop());
+            }
+            for (LoopThread t : loopThreads) {
+                loops.add(t.loop());
+            }
+        }
+        try {
+            closeIdleConnections();
+        } catch (RuntimeException e) {
+            Log.error("TCPServer.stop: closeIdleConnections() of " + getClass().getName() + " failed", e);
+        }
+        Future<Void> drained = open.drain();
+        Map<IOLoop, Timeout> deadlines = new ConcurrentHashMap<>();
+        for (IOLoop loop : loops) {
+            try {
+                deadlines.put(loop, loop.callLater(gracePeriod, () -> {
+                    int left = open.countOn(loop);
+                    if (left > 0) {
+                        Log.warning("TCPServer.stop: " + left + " connection(s) of " + getClass().getSimpleName()
+                                + " still open after the grace period of " + gracePeriod + "; closing them");
+                        open.closeOn(loop);
+                    }
+                }));
+            } catch (IllegalStateException closedLoop) {
+                open.forgetOn(loop); // it closed its channels as it closed
+            }
+        }
+        drained.addDoneCallback(d -> {
+            deadlines.forEach(IOLoop::removeTimeout);
+            endLoops(result);
+        });
+        return result;
+    }
+
+    /**
+     * Called by {@link #stop(Duration)} once accepting has stopped, on the caller's thread: closes the
+     * connections that are idle, so that only work in flight holds the stop up. This class cannot tell
+     * idle from busy and closes nothing; {@link io.squall.http.HTTPServer} closes keep-alive connections
+     * between requests and makes the others close after their response.
+     */
+    protected void closeIdleConnections() {}
+
+    /** After a graceful stop drained: shuts the server's own loops down and resolves {@code result} when they ended. */
+    private void endLoops(Future<Void> result) {
+        List<LoopThread> threads;
+        synchronized (this) {
+            loopsShutDown = true;
+            threads = new ArrayList<>(loopThreads);
+        }
+        if (threads.isEmpty()) {
+            result.trySetResult(null);
+            return;
+        }
+        AtomicInteger running = new AtomicInteger(threads.size());
+        for (LoopThread t : threads) {
+            t.shutdown(() -> open.closeOn(t.loop()));
+            t.ended().addDoneCallback(e -> {
+                if (running.decrementAndGet() == 0) {
+                    result.trySetResult(null);
+                }
+            });
+        }
+    }
+
+    /** Closes the listening sockets (once); the caller holds the lock. */
+    private void stopAccepting() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (Acceptor a : acceptors) {
+            a.stop();
+        }
+        for (Acceptor a : acceptors) {
+            a.awaitReleased(2_000); // "stopped" means refused: wait the moment the loops take to let go
+        }
+        for (ServerSocketChannel s : unstarted) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                Log.warning("TCPServer.stop: closing " + s + " failed: " + e);
+            }
+        }
+        unstarted.clear();
+    }
+
+    /**
+     * Returns how many connections this server accepted that are still open (not counting those it was
+     * handed and closed at once because it was stopping). Safe from any thread.
+     *
+     * @return the number of open connections
+     */
+    public int openConnectionCount() {
+        return open.size();
     }
 
     /**
@@ -454,7 +632,7 @@ public abstract class TCPServer {
         return server.accept();
     }
 
-    private void handleConnection(SocketChannel c, IOLoop loop, LoopThread owner) {
+    private void handleConnection(SocketChannel c, IOLoop loop) {
         if (stopped) {
             Acceptor.closeQuietly(c);
             return;
@@ -467,8 +645,10 @@ public abstract class TCPServer {
             Acceptor.closeQuietly(c);
             return;
         }
-        if (owner != null) {
-            owner.track(stream);
+        open.add(stream);
+        if (stopped) { // stop() ran since the check above: it may have found no connection left to wait for
+            stream.close();
+            return;
         }
         InetSocketAddress address = stream.remoteAddress();
         SSLContext ssl = sslContext;
@@ -547,7 +727,7 @@ public abstract class TCPServer {
                         : new InetSocketAddress(target.getAddress(), realPort);
                 ServerSocketChannel s;
                 try {
-                    s = openSocket(at);
+                    s = openSocket(at, Boolean.TRUE.equals(reusePort));
                 } catch (UncheckedIOException | UnsupportedAddressTypeException e) {
                     if (targets.size() > 1 && isAddressUnavailable(e)) {
                         // e.g. "localhost" also names ::1 on a host without IPv6: serve on the others
@@ -582,7 +762,7 @@ public abstract class TCPServer {
         return sockets;
     }
 
-    private ServerSocketChannel openSocket(InetSocketAddress at) {
+    private ServerSocketChannel openSocket(InetSocketAddress at, boolean withReusePort) {
         ServerSocketChannel s = null;
         try {
             s = ServerSocketChannel.open();
@@ -590,7 +770,7 @@ public abstract class TCPServer {
                 // lets a restarted server bind while old connections linger in TIME_WAIT
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
-            if (reusePort) {
+            if (withReusePort) {
                 SocketOption<Boolean> option = StandardSocketOptions.SO_REUSEPORT;
                 if (s.supportedOptions().contains(option)) {
                     s.setOption(option, true);

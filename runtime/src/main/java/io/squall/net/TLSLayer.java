@@ -61,6 +61,10 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
     private IOException failure;
     /** A TLS 1.2 client started renegotiating; it is refused once the engine's task has looked at it. */
     private boolean renegotiationSeen;
+    /** True between operations once the handshake is done: the buffers are null (empty) or hold leftovers. */
+    private boolean parked;
+    /** The thread's shared buffers this layer uses during the current operation, or null. */
+    private Scratch lent;
 
     /**
      * @param engine a configured engine (client or server mode set); the handshake begins at once
@@ -98,13 +102,13 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         if (taskRunning) {
             return 0;
         }
-        if (netOut.hasRemaining()) {
+        if (outputPending()) {
             want |= IOLoop.WRITE;
         }
         HandshakeStatus hs = engine.getHandshakeStatus();
         if (hs == HandshakeStatus.NEED_UNWRAP && !socketEof) {
             want |= IOLoop.READ;
-            if (!netOut.hasRemaining()) {
+            if (!outputPending()) {
                 want &= ~IOLoop.WRITE; // writes wait for the peer's handshake messages, not for the socket
             }
         }
@@ -113,7 +117,120 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
 
     /** True while a delegated task runs or encrypted bytes wait for the socket. */
     boolean busy() {
-        return taskRunning || netOut.hasRemaining();
+        return taskRunning || outputPending();
+    }
+
+    /** True while encrypted bytes wait for the socket (also while the buffers are parked). */
+    private boolean outputPending() {
+        return netOut != null && netOut.hasRemaining();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Parking: an established connection with nothing pending holds no buffers
+
+    /**
+     * Gives this layer full-size buffers for one operation: the thread's shared ones (with any bytes this
+     * layer kept copied in), or, if another layer of this thread holds those (an operation inside another's,
+     * which the layer does not do itself), buffers of its own. No-op unless parked.
+     */
+    private void unpark() {
+        if (!parked) {
+            return;
+        }
+        parked = false;
+        int packet = engine.getSession().getPacketBufferSize();
+        int app = engine.getSession().getApplicationBufferSize();
+        Scratch s = Scratch.CURRENT.get();
+        if (s.user != null) {
+            netIn = restore(ByteBuffer.allocate(packet), netIn, false);
+            netOut = restore(ByteBuffer.allocate(packet), netOut, true);
+            appIn = restore(ByteBuffer.allocate(app), appIn, true);
+            return;
+        }
+        s.fit(packet, app);
+        s.user = this;
+        lent = s;
+        netIn = restore(s.netIn, netIn, false);
+        netOut = restore(s.netOut, netOut, true);
+        appIn = restore(s.appIn, appIn, true);
+    }
+
+    /**
+     * After an operation, once the handshake is done: drops empty buffers and moves the bytes of partial
+     * records out of the shared ones into arrays of their size, so an idle connection holds (almost) nothing.
+     */
+    private void park() {
+        if (parked || !handshakeDone) {
+            return;
+        }
+        netIn = stash(netIn, false);
+        netOut = stash(netOut, true);
+        appIn = stash(appIn, true);
+        if (lent != null) {
+            lent.user = null;
+            lent = null;
+        }
+        parked = true;
+    }
+
+    /** {@code kept}'s bytes in {@code full} (cleared first), or {@code kept} itself when it is full-size. */
+    private static ByteBuffer restore(ByteBuffer full, ByteBuffer kept, boolean readMode) {
+        if (kept != null && kept.capacity() >= full.capacity()) {
+            return kept;
+        }
+        full.clear();
+        if (kept != null) {
+            if (!readMode) {
+                kept.flip();
+            }
+            full.put(kept);
+        }
+        if (readMode) {
+            full.flip();
+        }
+        return full;
+    }
+
+    /** Null for an empty buffer; an exact copy of a shared buffer's bytes; an own buffer as it is. */
+    private ByteBuffer stash(ByteBuffer b, boolean readMode) {
+        int bytes = readMode ? b.remaining() : b.position();
+        if (bytes == 0) {
+            return null;
+        }
+        if (lent == null || (b != lent.netIn && b != lent.netOut && b != lent.appIn)) {
+            return b;
+        }
+        ByteBuffer content = b.duplicate();
+        if (!readMode) {
+            content.flip();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(bytes);
+        copy.put(content);
+        if (readMode) {
+            copy.flip();
+        }
+        return copy; // in write mode: position == capacity == bytes, as the shared buffer had them
+    }
+
+    /** Full-size TLS buffers shared by the layers of one thread (one loop), one operation at a time. */
+    private static final class Scratch {
+        static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+        ByteBuffer netIn = ByteBuffer.allocate(0);
+        ByteBuffer netOut = ByteBuffer.allocate(0);
+        ByteBuffer appIn = ByteBuffer.allocate(0);
+        /** The layer whose operation uses these buffers now, or null. */
+        TLSLayer user;
+
+        void fit(int packet, int app) {
+            if (netIn.capacity() < packet) {
+                netIn = ByteBuffer.allocate(packet);
+                netOut = ByteBuffer.allocate(packet);
+            }
+            if (appIn.capacity() < app) {
+                appIn = ByteBuffer.allocate(app);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -121,6 +238,15 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        unpark();
+        try {
+            return readUnparked(dst);
+        } finally {
+            park();
+        }
+    }
+
+    private int readUnparked(ByteBuffer dst) throws IOException {
         throwFailure();
         if (appIn.hasRemaining()) {
             return drainAppIn(dst);
@@ -144,8 +270,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             }
             netIn.flip();
             SSLEngineResult r;
+            boolean direct = !indirect && dst.remaining() >= engine.getSession().getApplicationBufferSize();
             try {
-                boolean direct = !indirect && dst.remaining() >= engine.getSession().getApplicationBufferSize();
                 appIn.compact();
                 try {
                     r = engine.unwrap(netIn, direct ? dst : appIn);
@@ -155,7 +281,9 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             } finally {
                 netIn.compact();
             }
-            produced += r.bytesProduced();
+            if (direct) {
+                produced += r.bytesProduced(); // what went to appIn counts below, as it is drained into dst
+            }
             if (appIn.hasRemaining()) {
                 produced += drainAppIn(dst);
             }
@@ -238,6 +366,15 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         if (closed) {
             throw new SSLException("TLS: the stream is closed");
         }
+        unpark();
+        try {
+            return writeUnparked(srcs, offset, length);
+        } finally {
+            park();
+        }
+    }
+
+    private long writeUnparked(ByteBuffer[] srcs, int offset, int length) throws IOException {
         throwFailure();
         if (!flushNetOut()) {
             return 0;
@@ -273,8 +410,16 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
     /** Sends queued encrypted bytes and handshake messages the engine wants to send; called by the stream's flush. */
     void flush() throws IOException {
         throwFailure();
-        if (!closed && handshakeStep()) {
-            flushNetOut();
+        if (closed) {
+            return;
+        }
+        unpark();
+        try {
+            if (handshakeStep()) {
+                flushNetOut();
+            }
+        } finally {
+            park();
         }
     }
 
@@ -391,27 +536,37 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             if (f.exception() != null) {
                 Log.debug("TLS: a delegated task failed: " + f.exception()); // the engine reports it next
             }
-            if (!closed && renegotiationSeen) {
-                try {
-                    wrap(NO_DATA, 0, 1); // throws the engine's own refusal, queueing its fatal alert
-                    failure = renegotiationRefused();
-                } catch (IOException e) {
-                    failure = e;
-                }
-            } else if (!closed && !handshakeDone) {
-                // The engine keeps a task's failure (a refused certificate) until the next wrap or unwrap, and an
-                // unwrap that lacks input returns before looking: probe with a wrap, which sends nothing otherwise.
-                try {
-                    afterOperation(wrap(NO_DATA, 0, 1), false);
-                    flushNetOut();
-                } catch (IOException e) {
-                    failure = e;
-                }
+            unpark();
+            try {
+                afterTask();
+            } finally {
+                park();
             }
             if (!closed) {
                 resume.run();
             }
         }));
+    }
+
+    /** On the loop, once a delegated task is done: lets a failure it left show, or refuses a renegotiation. */
+    private void afterTask() {
+        if (!closed && renegotiationSeen) {
+            try {
+                wrap(NO_DATA, 0, 1); // throws the engine's own refusal, queueing its fatal alert
+                failure = renegotiationRefused();
+            } catch (IOException e) {
+                failure = e;
+            }
+        } else if (!closed && !handshakeDone) {
+            // The engine keeps a task's failure (a refused certificate) until the next wrap or unwrap, and an
+            // unwrap that lacks input returns before looking: probe with a wrap, which sends nothing otherwise.
+            try {
+                afterOperation(wrap(NO_DATA, 0, 1), false);
+                flushNetOut();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -425,6 +580,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         if (closed) {
             return;
         }
+        unpark();
         try {
             engine.closeOutbound();
             if (!taskRunning) {
@@ -435,6 +591,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             flushNetOut();
         } catch (IOException | RuntimeException e) {
             Log.debug("TLS: sending close_notify on " + channel + " failed: " + e);
+        } finally {
+            park();
         }
     }
 
@@ -444,6 +602,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             return;
         }
         closed = true;
+        unpark();
         try {
             engine.closeOutbound();
             if (!taskRunning) {
@@ -454,6 +613,8 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             flushNetOut();
         } catch (IOException | RuntimeException e) {
             Log.debug("TLS: sending close_notify on " + channel + " failed: " + e);
+        } finally {
+            park();
         }
     }
 

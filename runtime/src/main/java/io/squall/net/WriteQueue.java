@@ -34,16 +34,18 @@ final class WriteQueue {
         }
     }
 
-    /** ByteBuffers and FileRegions, in write order. */
-    private final ArrayDeque<Object> buffers = new ArrayDeque<>();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    /**
+     * ByteBuffers and FileRegions, in write order; with {@link #pending}, made when a write has to wait and
+     * dropped once everything is flushed, so a connection whose writes go straight out holds no queue.
+     */
+    private ArrayDeque<Object> buffers;
+    private ArrayDeque<Pending> pending;
     private long queued;
     private long written;
 
     /** True when no bytes are waiting. */
     boolean isEmpty() {
-        return buffers.isEmpty();
+        return buffers == null || buffers.isEmpty();
     }
 
     /** Bytes queued but not yet written. */
@@ -56,6 +58,7 @@ final class WriteQueue {
      * write whose completion is {@code future}.
      */
     void add(ByteBuffer[] data, Future<Void> future) {
+        makeQueues();
         for (ByteBuffer b : data) {
             if (b.hasRemaining()) {
                 buffers.addLast(b.duplicate());
@@ -67,6 +70,7 @@ final class WriteQueue {
 
     /** Queues a file region for a write whose completion is {@code future}. */
     void add(FileRegion region, Future<Void> future) {
+        makeQueues();
         if (region.remaining() > 0) {
             buffers.addLast(region);
             queued += region.remaining();
@@ -82,7 +86,8 @@ final class WriteQueue {
      */
     long flush(GatheringByteChannel ch, long budget) throws IOException {
         long total = 0;
-        while (!buffers.isEmpty() && total < budget) {
+        ByteBuffer[] gather = null;
+        while (!isEmpty() && total < budget) {
             if (buffers.peekFirst() instanceof FileRegion) {
                 FileRegion region = (FileRegion) buffers.peekFirst();
                 long want = Math.min(region.remaining(), budget - total);
@@ -97,12 +102,15 @@ final class WriteQueue {
                 }
                 continue;
             }
+            if (gather == null) {
+                gather = new ByteBuffer[Math.min(buffers.size(), MAX_GATHER)];
+            }
             int count = 0;
             long batch = 0;
             ByteBuffer limited = null;
             int savedLimit = 0;
             for (Object o : buffers) {
-                if (count == MAX_GATHER || batch >= MAX_WRITE || o instanceof FileRegion) {
+                if (count == gather.length || batch >= MAX_WRITE || o instanceof FileRegion) {
                     break;
                 }
                 ByteBuffer b = (ByteBuffer) o;
@@ -140,6 +148,9 @@ final class WriteQueue {
 
     /** Cancels the futures of all queued writes, their bytes staying queued (the loop is closing). */
     void cancelFutures() {
+        if (pending == null) {
+            return;
+        }
         for (Pending p : pending.toArray(new Pending[0])) {
             p.future.cancel();
         }
@@ -147,20 +158,45 @@ final class WriteQueue {
 
     /** Removes and returns the next write whose bytes are all flushed, or null. */
     Pending pollFlushed() {
-        Pending p = pending.peekFirst();
+        Pending p = pending == null ? null : pending.peekFirst();
         if (p != null && p.mark <= written) {
-            return pending.pollFirst();
+            pending.pollFirst();
+            dropQueuesIfDone();
+            return p;
         }
         return null;
     }
 
     /** Removes and returns the next waiting write, flushed or not, or null; used on close. */
     Pending pollAny() {
-        return pending.pollFirst();
+        return pending == null ? null : pending.pollFirst();
     }
 
     /** Drops all queued bytes (on close). */
     void clear() {
-        buffers.clear();
+        if (buffers != null) {
+            buffers.clear();
+            dropQueuesIfDone();
+        }
+    }
+
+    /** Counts bytes written straight to the channel, bypassing the queue (which must be empty). */
+    void wroteDirectly(long n) {
+        queued += n;
+        written += n;
+    }
+
+    private void makeQueues() {
+        if (buffers == null) {
+            buffers = new ArrayDeque<>(4);
+            pending = new ArrayDeque<>(4);
+        }
+    }
+
+    private void dropQueuesIfDone() {
+        if (buffers.isEmpty() && pending.isEmpty()) {
+            buffers = null;
+            pending = null;
+        }
     }
 }

@@ -478,6 +478,7 @@ class HTTPServerTest extends HTTPTestCase {
             }
         });
         HTTPServer multi = new HTTPServer(app);
+        multi.setReusePort(false); // round-robin: 8 connections surely reach both loops
         multi.bind(0, "127.0.0.1");
         multi.start(2);
         try {

@@ -1,6 +1,8 @@
 package io.squall.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +82,7 @@ class TCPServerTest extends NetTestBase {
     @Test
     void start2_servesClientsOnBothLoops_thenStopShutsThemDown() {
         EchoServer server = server(new EchoServer());
+        server.setReusePort(false); // the round-robin hand-off (the default where SO_REUSEPORT is missing)
         server.bind(0, "127.0.0.1");
         server.start(2);
         int port = server.port();
@@ -132,6 +136,52 @@ class TCPServerTest extends NetTestBase {
         assertEquals(n, total);
         // the kernel hashes each connection's ports: 64 all landing on one socket has odds of 2^-63
         assertEquals(2, server.servedBy.size(), "both loops accepted: " + server.servedBy);
+    }
+
+    @Test
+    void stopWithGrace_listen_waitsForConnectionsThenClosesTheRestAtTheDeadline() {
+        EchoServer server = server(new EchoServer());
+        server.listen(0, "127.0.0.1");
+        int port = server.port();
+        IOStream leaving = track(run(() -> new TCPClient().connect("127.0.0.1", port)));
+        IOStream staying = track(run(() -> new TCPClient().connect("127.0.0.1", port)));
+        run(() -> until(() -> server.openConnectionCount() == 2));
+        Future<Void> stopped = server.stop(Duration.ofMillis(300));
+        assertSame(stopped, server.stop(Duration.ofSeconds(5)), "a second call returns the same future");
+        Throwable refused = runExpectingFailure(() -> new TCPClient().connect("127.0.0.1", port));
+        assertInstanceOf(ConnectException.class, refused, "nothing listens once stop(Duration) returned");
+        // open connections still work during the grace period
+        assertEquals("still here\n", run(() -> then(leaving.write(bytes("still here\n")),
+                w -> then(leaving.readUntil(bytes("\n")), r -> Future.of(str(r))))));
+        assertFalse(stopped.isDone(), "two connections are open");
+        leaving.close();
+        run(() -> until(() -> server.openConnectionCount() == 1));
+        assertFalse(stopped.isDone(), "one connection is open");
+        // the deadline closes the one that stays; then the future resolves; the caller's loop keeps running
+        assertEquals(0, run(staying::readUntilClose).length);
+        run(() -> stopped);
+        assertEquals(0, server.openConnectionCount());
+        assertFalse(loop.isClosed());
+        List<LogRecord> logged = logs.matching(Level.WARNING, "1 connection(s) of EchoServer still open after the grace period");
+        assertEquals(1, logged.size(), "the cut is logged once");
+        logged.forEach(logs::markExpected);
+    }
+
+    @Test
+    void stopWithGrace_start2_endsTheLoopsOnceConnectionsClosed() {
+        EchoServer server = server(new EchoServer());
+        server.bind(0, "127.0.0.1");
+        server.start(2);
+        int port = server.port();
+        IOStream client = track(run(() -> new TCPClient().connect("127.0.0.1", port)));
+        run(() -> until(() -> server.openConnectionCount() == 1));
+        Future<Void> stopped = server.stop(Duration.ofSeconds(30));
+        client.close();
+        run(() -> stopped); // long before the 30 s: the only connection closed
+        for (IOLoop l : server.loops()) {
+            assertTrue(l.isClosed(), "the server's own loops ended: " + l);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new EchoServer().stop(Duration.ofSeconds(-1)));
     }
 
     @Test

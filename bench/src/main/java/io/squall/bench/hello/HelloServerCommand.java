@@ -34,7 +34,7 @@ public final class HelloServerCommand implements Command {
         server.start(loops);
         out.println("squall hello-server: " + (cert != null ? "https" : "http") + "://127.0.0.1:" + server.port() + "/hello on " + loops + " loop(s)");
         out.flush();
-        ServerRun.runUntilStopped(seconds, server::stop);
+        ServerRun.runUntilStopped(seconds, ServerRun.graceful(server));
         return 0;
     }
 }

@@ -34,7 +34,7 @@ public final class StaticServerCommand implements Command {
         server.start(loops);
         out.println("squall static-server: http://127.0.0.1:" + server.port() + "/static/ on " + loops + " loop(s)");
         out.flush();
-        ServerRun.runUntilStopped(seconds, server::stop);
+        ServerRun.runUntilStopped(seconds, ServerRun.graceful(server));
         return 0;
     }
 }

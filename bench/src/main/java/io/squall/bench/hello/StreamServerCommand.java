@@ -70,7 +70,7 @@ public final class StreamServerCommand implements Command {
         server.start(1);
         out.println("squall stream-server: http://127.0.0.1:" + server.port() + "/");
         out.flush();
-        ServerRun.runUntilStopped(seconds, server::stop);
+        ServerRun.runUntilStopped(seconds, ServerRun.graceful(server));
         return 0;
     }
 }

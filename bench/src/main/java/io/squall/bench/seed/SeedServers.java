@@ -1,5 +1,6 @@
 package io.squall.bench.seed;
 
+import io.squall.bench.hello.ServerRun;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
@@ -147,7 +148,25 @@ public final class SeedServers implements AutoCloseable {
         return "http://" + HOST + ":" + p + "/";
     }
 
-    /** Stops every server (each waits for its loop thread; a blocking handler may delay that). */
+    /**
+     * Stops every server gracefully: the HTTP servers first (they refuse new connections at once, and the
+     * requests in flight get up to {@code grace} to be answered, with the echo server still there for them),
+     * then the echo server. Waits for all of it.
+     *
+     * @param grace how long requests in flight may take
+     */
+    public void stopGracefully(Duration grace) {
+        List<TCPServer> http = new ArrayList<>();
+        List<TCPServer> others = new ArrayList<>();
+        for (TCPServer server : servers) {
+            (server instanceof HTTPServer ? http : others).add(server);
+        }
+        ServerRun.stopGracefully(grace, http.toArray(new TCPServer[0]));
+        ServerRun.stopGracefully(grace, others.toArray(new TCPServer[0]));
+        servers.clear();
+    }
+
+    /** Stops every server at once (each waits for its loop thread; a blocking handler may delay that). */
     @Override
     public void close() {
         for (int i = servers.size() - 1; i >= 0; i--) {

@@ -2,6 +2,7 @@ package io.squall.bench.seed;
 
 import io.squall.bench.Args;
 import io.squall.bench.Command;
+import io.squall.bench.hello.ServerRun;
 import io.squall.net.TCPServer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class SeedServersCommand implements Command {
         SeedServers servers = SeedServers.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            servers.close();
+            servers.stopGracefully(ServerRun.GRACE); // SIGTERM or Ctrl-C: answer the requests in flight first
             stopped.countDown();
         }, "seed-servers-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
