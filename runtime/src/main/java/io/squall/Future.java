@@ -81,8 +81,12 @@ public class Future<T> {
      */
     private volatile Object callbacks;
 
-    /** Where this future was created, only with {@code -Dio.squall.debug.futureOrigins=true}; else null. */
-    private final Throwable origin = io.squall.internal.LostFailures.ORIGINS ? new Throwable("Future created here") : null;
+    /**
+     * What this future stands for ({@link #describeAs}), for diagnostics; with
+     * {@code -Dio.squall.debug.futureOrigins=true} an {@link Origin} (where it was created) that also holds
+     * the description. One field for both so that a Future is no bigger than before descriptions existed.
+     */
+    private Object note = io.squall.internal.LostFailures.ORIGINS ? new Origin() : null;
 
     /** Creates a pending future. */
     public Future() {}
@@ -127,6 +131,7 @@ public class Future<T> {
     public static <T> Future<T> from(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         Future<T> f = new Future<>();
+        f.describeAs(stage);
         stage.whenComplete((v, t) -> {
             if (t == null) {
                 f.trySetResult(v);
@@ -238,7 +243,7 @@ public class Future<T> {
         // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
         // nobody ever looks at it, it is logged rather than lost.
         boolean watch = e.getSuppressed().length > 0;
-        Failure failure = new Failure(e, watch, origin);
+        Failure failure = new Failure(e, watch, origin());
         if (watch) {
             failure.cleanable = Failure.CLEANER.register(this, failure);
         }
@@ -297,7 +302,7 @@ public class Future<T> {
         if (outcome != null) {
             return false;
         }
-        Failure failure = new Failure(t, true, origin);
+        Failure failure = new Failure(t, true, origin());
         failure.cleanable = Failure.CLEANER.register(this, failure);
         if (!complete(failure)) {
             failure.retrieve();
@@ -397,6 +402,34 @@ public class Future<T> {
         return o == NIL ? null : (T) o;
     }
 
+    /**
+     * Internal, for the coroutine machinery ({@code io.squall.internal.Continuation}'s trampoline): completes
+     * this future with {@code value} as {@link #trySetResult} does, except that when its only callback is a
+     * coroutine's continuation, that continuation is returned instead of being called, so that the caller can
+     * resume it at once, in a loop, rather than through the IOLoop's queue. Runs on the completing thread.
+     *
+     * @param value the value, may be null
+     * @return null if the callbacks (if any) ran; the sole waiting continuation, not yet called (the caller
+     *     must resume it or call its {@code accept}); or this future itself if it was already done
+     */
+    protected final Object trySetResultHandingOff(T value) {
+        if (!OUTCOME.compareAndSet(this, null, value == null ? NIL : value)) {
+            return this;
+        }
+        Object c = CALLBACKS.getAndSet(this, TAKEN);
+        if (c == null) {
+            return null;
+        }
+        if (c instanceof io.squall.internal.Continuation) {
+            return c;
+        }
+        if (c instanceof Node) {
+            c = Node.inOrder((Node) c);
+        }
+        runCallbacks(c);
+        return null;
+    }
+
     private boolean complete(Object result) {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
@@ -477,6 +510,65 @@ public class Future<T> {
             t = t.getCause();
         }
         return t;
+    }
+
+    /**
+     * Says what this future stands for, for diagnostics: the coroutine dump ({@link CoroutineDump}) shows it as
+     * what a coroutine suspended on this future awaits. The runtime describes its own futures this way (a
+     * timer with its deadline, a stream read with its address, a lock, a queue, an executor task, another
+     * coroutine); describe your own when they stand for something a reader should know. The description's
+     * {@code toString()} is called only when a dump or {@link #describe()} asks, so pass an object that
+     * describes itself lazily rather than building a string on a hot path. Costs one field write.
+     *
+     * @param description what the future stands for (its {@code toString()} says it), or null for nothing
+     * @return this future
+     */
+    public final Future<T> describeAs(Object description) {
+        Object n = note;
+        if (n instanceof Origin) {
+            ((Origin) n).description = description;
+        } else {
+            note = description;
+        }
+        return this;
+    }
+
+    /**
+     * Describes this future for diagnostics: its state ({@link #toString()}) and, if it was given one with
+     * {@link #describeAs}, what it stands for, e.g. {@code Future(pending): Gen.sleep(100 ms) due in 40 ms}.
+     * Safe from any thread; the answer may be stale at once.
+     *
+     * @return the description
+     */
+    public String describe() {
+        Object n = note;
+        Object d = n instanceof Origin ? ((Origin) n).description : n;
+        if (d == null) {
+            return toString();
+        }
+        String what;
+        try {
+            what = String.valueOf(d);
+        } catch (RuntimeException e) {
+            what = d.getClass().getName() + " (its toString() threw " + e + ")";
+        }
+        return toString() + ": " + what;
+    }
+
+    /** Where this future was created, or null unless {@code -Dio.squall.debug.futureOrigins=true}. */
+    private Throwable origin() {
+        Object n = note;
+        return n instanceof Origin ? (Origin) n : null;
+    }
+
+    /** Where a future was created (only with {@code -Dio.squall.debug.futureOrigins=true}), and its description. */
+    private static final class Origin extends Throwable {
+        private static final long serialVersionUID = 1L;
+        transient Object description;
+
+        Origin() {
+            super("Future created here");
+        }
     }
 
     /** Describes the state: {@code Future(pending)}, {@code Future(result: v)}, {@code Future(failed: e)}. */

@@ -46,7 +46,10 @@ public final class Gen {
         Objects.requireNonNull(d, "duration");
         IOLoop loop = LoopOwnership.currentFor("Gen.sleep()");
         Future<Void> f = new Future<>();
-        Timeout t = loop.callLater(d, new Wakeup(f));
+        Wakeup w = new Wakeup(f);
+        Timeout t = loop.callLater(d, w);
+        w.describe(loop, d, t);
+        f.describeAs(w);
         f.addQuietCallback(done -> {
             if (done.isCancelled()) {
                 loop.removeTimeout(t);
@@ -65,7 +68,9 @@ public final class Gen {
     public static Future<Void> moment() {
         IOLoop loop = LoopOwnership.currentFor("Gen.moment()");
         Future<Void> f = new Future<>();
-        loop.addCallback(new Wakeup(f));
+        Wakeup w = new Wakeup(f);
+        loop.addCallback(w);
+        f.describeAs(w);
         return f;
     }
 
@@ -75,9 +80,19 @@ public final class Gen {
      */
     private static final class Wakeup implements IOLoop.CancelOnClose {
         private final Future<Void> future;
+        /** For the description of a sleep's future: its loop, duration and timer (null for a moment). */
+        private IOLoop loop;
+        private Duration duration;
+        private Timeout timer;
 
         Wakeup(Future<Void> future) {
             this.future = future;
+        }
+
+        void describe(IOLoop loop, Duration duration, Timeout timer) {
+            this.loop = loop;
+            this.duration = duration;
+            this.timer = timer;
         }
 
         @Override
@@ -90,9 +105,14 @@ public final class Gen {
             future.cancel();
         }
 
+        /** Describes the timer: {@code Gen.sleep(PT5S) timer, due in 4997 ms}, or {@code Gen.moment()}. */
         @Override
         public String toString() {
-            return "wake up " + future;
+            if (timer == null) {
+                return "Gen.moment() (the next loop iteration)";
+            }
+            long left = timer.deadline - loop.time();
+            return "Gen.sleep(" + duration + ") timer, " + (left > 0 ? "due in " + left / 1_000_000 + " ms" : "due");
         }
     }
 

@@ -173,6 +173,10 @@ public final class IOLoop {
         }
     }
 
+    /** The coroutines suspended on this loop, for {@link #dumpCoroutines()} (and the coroutine trampoline). */
+    private final io.squall.internal.SuspendedCoroutines suspendedCoroutines =
+            new io.squall.internal.SuspendedCoroutines(this);
+
     /**
      * Creates a loop with its own selector. It belongs to the first thread that starts it.
      *
@@ -270,6 +274,7 @@ public final class IOLoop {
         LoopOwnership.running(this, true);
         // The first iteration of every run polls I/O, as the one iteration after an early stop() must.
         lastPoll = time() - POLL_INTERVAL_NANOS;
+        suspendedCoroutines.now = time();
         busyIterations = 0;
         try {
             do {
@@ -802,6 +807,12 @@ public final class IOLoop {
         Objects.requireNonNull(fn, "fn");
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> result = new Future<>();
+        result.describeAs(new Object() {
+            @Override
+            public String toString() {
+                return "runInExecutor(" + Log.describe(fn) + ") on " + Log.describe(ex);
+            }
+        });
         try {
             ex.execute(() -> {
                 if (result.isDone()) {
@@ -1094,6 +1105,7 @@ public final class IOLoop {
         }
         lastPoll = time();
         countStep();
+        suspendedCoroutines.now = lastPoll;
         if (selected == 0 && selector.selectedKeys().isEmpty()) {
             return 0;
         }
@@ -1281,6 +1293,28 @@ public final class IOLoop {
             }
         }
         return false;
+    }
+
+    /**
+     * Dumps the coroutines suspended on this loop: each one's await site, what it awaits, for how long, and
+     * the coroutines awaiting it. Any thread: the loop describes them on its own thread when it answers within
+     * a second, else they are read from the caller's (see {@link CoroutineDump}; {@link CoroutineDump#all()}
+     * covers every loop).
+     *
+     * @return the dump
+     */
+    public CoroutineDump dumpCoroutines() {
+        return CoroutineDump.of(this);
+    }
+
+    /**
+     * Internal: the list of coroutines suspended on this loop, which the coroutine machinery maintains. Not a
+     * stable API; use {@link #dumpCoroutines()}.
+     *
+     * @return the list
+     */
+    public io.squall.internal.SuspendedCoroutines suspendedCoroutines() {
+        return suspendedCoroutines;
     }
 
     /** Describes the loop: its owner thread and state, e.g. {@code IOLoop(main, running)}. */

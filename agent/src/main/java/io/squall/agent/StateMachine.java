@@ -115,6 +115,8 @@ final class StateMachine {
     /** Re-creates the uninitialized objects live at sites (null until planned). */
     private UninitializedObjects uninit;
     private int tmpSlot;
+    /** The sites' class, method, file and lines ({@link AwaitSiteTable}), passed to {@code Continuation.of}. */
+    private String siteTable;
     /** Right after the prologue's {@code c == null} check. */
     private final LabelNode afterCheck = new LabelNode();
     private int maxRefs;
@@ -159,6 +161,11 @@ final class StateMachine {
         if (sites.isEmpty()) {
             return;
         }
+        List<MethodInsnNode> awaits = new ArrayList<>();
+        for (Site s : sites) {
+            awaits.add(s.insn);
+        }
+        siteTable = AwaitSiteTable.of(owner, body, awaits);
         AbstractInsnNode userStart = MethodShapes.nextReal(body.instructions.getFirst());
         if (body.instructions.getFirst().getOpcode() >= 0) {
             userStart = body.instructions.getFirst();
@@ -293,8 +300,8 @@ final class StateMachine {
         code.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(Bytecode.pushInt(maxRefs));
         code.add(Bytecode.pushInt(maxPrims));
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.CONTINUATION, "of", "(" + Names.CONTINUATION_DESC
-                + "Ljava/lang/invoke/MethodHandle;Ljava/lang/Object;II)" + Names.CONTINUATION_DESC, false));
+        code.add(new LdcInsnNode(siteTable));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.CONTINUATION, "of", AwaitSiteTable.OF_DESC, false));
         code.add(new VarInsnNode(Opcodes.ASTORE, contSlot));
         for (int i = s.stack.size() - 1; i >= 0; i--) {
             Value v = s.stack.get(i);

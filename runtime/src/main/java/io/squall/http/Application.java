@@ -233,8 +233,7 @@ public class Application implements RequestCallback {
      * it passes is answered with 503 Service Unavailable (503, not 504: the server itself gave up, no gateway
      * timed out), logged as a warning naming the handler and the {@code await} it is parked on, then
      * cancelled (its pending await throws {@code CancellationException}, its {@code finally} blocks run).
-     * Setting one turns on {@link io.squall.internal.AwaitSites} recording (a stack walk per suspension) so
-     * the log can name the await. A handler that already sent its headers can only be cut off (the
+     * The log names the await from the site the agent recorded when it rewrote the handler. A handler that already sent its headers can only be cut off (the
      * connection is closed). Any thread; applies to requests that start afterwards.
      *
      * @param deadline the deadline, or null or zero for none

@@ -1,84 +1,100 @@
 package io.squall.internal;
 
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opt-in record of where each suspended coroutine awaits, for diagnostics (the squall-testing kit names the
- * {@code await} a timed-out test is stuck at).
+ * Where each suspended coroutine awaits: the class, method, source file and line of its {@code await}, as the
+ * agent recorded them when it rewrote the class.
  *
- * <p>Off by default and then free: {@link Continuation#suspend} reads one plain static boolean. When a tool
- * turns it on with {@link #enable()}, every suspension walks the stack once to find the frame of the
- * coroutine body that called {@code suspend} (its class, method, source file and line) and keeps it in a
- * weak side table keyed by the continuation, so nothing is added to the continuation itself.
+ * <p>The agent passes each coroutine method's await-site table, a string constant of the rewritten class, to
+ * {@link Continuation#of(Continuation, java.lang.invoke.MethodHandle, Object, int, int, String)}; the
+ * continuation keeps the reference and the number of the site it is suspended at ({@link Continuation#state()}),
+ * so a suspension walks no stack, allocates nothing and writes nothing more than before. The table is parsed
+ * only when someone asks (a dump, an async stack trace, the squall-testing kit), once per method.
  *
- * <p>Today the site is found at run time with a {@link StackWalker}; a later issue will let the agent record
- * the file and line of each await site when it rewrites the class, making this table unnecessary.
+ * <p>Table format (written by the agent's {@code AwaitSiteTable}): {@code class '\n' method '\n' file '\n'
+ * line0 ',' line1 ...}, file empty and lines -1 for a class compiled without debug info.
  */
 public final class AwaitSites {
 
-    /**
-     * Read by {@link Continuation#suspend} on every suspension. A plain (not volatile) field on purpose: it
-     * is turned on once, before the loop that runs the coroutines starts, from the thread that starts it.
-     */
-    static boolean enabled;
-
-    private static final Map<Continuation, StackTraceElement> SITES = new WeakHashMap<>();
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    /** Parsed tables, by their (interned constant) string. */
+    private static final ConcurrentHashMap<String, StackTraceElement[]> PARSED = new ConcurrentHashMap<>();
 
     private AwaitSites() {
         throw new AssertionError("no instances");
     }
 
     /**
-     * Starts recording await sites in this JVM (a stack walk per suspension, a few microseconds). Call it
-     * before starting the loops to watch. Idempotent.
+     * Kept for tools written when sites had to be recorded at run time: sites are now always known, so this
+     * does nothing.
      */
     public static void enable() {
-        enabled = true;
+        // always on: recorded at rewrite time
     }
 
-    /** Stops recording and forgets the sites recorded so far. */
+    /** Kept for compatibility: does nothing (sites are recorded when classes are rewritten). */
     public static void disable() {
-        enabled = false;
-        synchronized (SITES) {
-            SITES.clear();
-        }
+        // always on: recorded at rewrite time
     }
 
     /**
-     * Tells whether await sites are recorded.
+     * Tells whether await sites are known.
      *
-     * @return true after {@link #enable()}
+     * @return always true
      */
     public static boolean isEnabled() {
-        return enabled;
+        return true;
     }
 
     /**
-     * Returns where {@code c} last suspended, if sites were recorded then.
+     * Returns where {@code c} is suspended (or last suspended).
      *
-     * @param c a continuation (the Future of a suspended coroutine)
-     * @return the frame of the coroutine at its {@code await}, or null if unknown
+     * @param c a continuation (the Future of a coroutine)
+     * @return the frame of the coroutine at its {@code await}, or null if it never suspended or its class was
+     *     rewritten without a site table
      */
     public static StackTraceElement siteOf(Continuation c) {
-        synchronized (SITES) {
-            return SITES.get(c);
+        String table = c.sites();
+        if (table == null) {
+            return null;
         }
+        StackTraceElement[] sites = PARSED.computeIfAbsent(table, AwaitSites::parse);
+        int state = c.state();
+        return state >= 0 && state < sites.length ? sites[state] : null;
     }
 
-    /** Records the caller of {@link Continuation#suspend}: the rewritten body, at its await. */
-    static void record(Continuation c) {
-        StackTraceElement site = WALKER.walk(frames -> frames
-                .dropWhile(f -> !f.getClassName().equals(Continuation.class.getName()))
-                .dropWhile(f -> f.getClassName().equals(Continuation.class.getName()))
-                .findFirst()
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .orElse(null));
-        if (site != null) {
-            synchronized (SITES) {
-                SITES.put(c, site);
-            }
+    /**
+     * Formats a site's file and line as a stack trace does: {@code Api.java:42}, {@code Api.java}, or
+     * {@code Unknown Source}.
+     *
+     * @param site a site
+     * @return the location
+     */
+    public static String where(StackTraceElement site) {
+        String file = site.getFileName();
+        if (file == null) {
+            return "Unknown Source";
         }
+        return site.getLineNumber() >= 0 ? file + ":" + site.getLineNumber() : file;
+    }
+
+    private static StackTraceElement[] parse(String table) {
+        String[] parts = table.split("\n", -1);
+        if (parts.length != 4) {
+            return new StackTraceElement[0];
+        }
+        String file = parts[2].isEmpty() ? null : parts[2];
+        String[] lines = parts[3].split(",");
+        StackTraceElement[] out = new StackTraceElement[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            int line;
+            try {
+                line = Integer.parseInt(lines[i]);
+            } catch (NumberFormatException e) {
+                line = -1;
+            }
+            out[i] = new StackTraceElement(parts[0], parts[1], file, line);
+        }
+        return out;
     }
 }

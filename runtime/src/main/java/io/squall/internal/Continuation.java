@@ -81,6 +81,18 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * there is caught up by the posted {@link CancelRequest}).
      */
     private Object loop;
+    /**
+     * The await sites of the coroutine's method, recorded when the agent rewrote it ({@link AwaitSites}
+     * reads it with {@link #state}); null from code woven before sites were recorded.
+     */
+    private final String sites;
+    /**
+     * Its index + 1 in the {@link SuspendedCoroutines} table of the loop it first suspended on, from that first
+     * suspension until it finishes (so a suspension writes only {@link #suspendedStamp}); 0 when not there.
+     */
+    int suspendedSlot;
+    /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
+    int suspendedStamp;
 
     /** What {@link #loop} holds once the body completed without a cancellation request. */
     private static final Object FINISHED = new Object() {
@@ -100,12 +112,14 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
     }
 
-    private Continuation(MethodHandle resume, Object self, int refCount, int primCount) {
+    private Continuation(MethodHandle resume, Object self, int refCount, int primCount, String sites) {
         this.resume = resume;
         this.self = self;
         this.refs = refCount == 0 ? NO_REFS : new Object[refCount];
         this.prims = primCount == 0 ? NO_PRIMS : new long[primCount];
+        this.sites = sites;
     }
+
 
     /**
      * Returns {@code current}, or a new continuation if it is null (the invocation's first suspension).
@@ -119,7 +133,33 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     public static Continuation of(Continuation current, MethodHandle resume, Object self, int refCount,
             int primCount) {
-        return current != null ? current : new Continuation(resume, self, refCount, primCount);
+        return current != null ? current : new Continuation(resume, self, refCount, primCount, null);
+    }
+
+    /**
+     * As {@link #of(Continuation, MethodHandle, Object, int, int)}, with the coroutine's await sites as the
+     * agent recorded them (a constant of the rewritten class; see {@link AwaitSites}).
+     *
+     * @param current the invocation's continuation so far, or null
+     * @param resume the static bridge {@code (Continuation)Object} that re-enters the body
+     * @param self the receiver, or null for a static coroutine
+     * @param refCount how many reference slots the method's widest await site spills
+     * @param primCount how many primitive slots the method's widest await site spills
+     * @param sites the method's await-site table
+     * @return the continuation to spill into
+     */
+    public static Continuation of(Continuation current, MethodHandle resume, Object self, int refCount,
+            int primCount, String sites) {
+        return current != null ? current : new Continuation(resume, self, refCount, primCount, sites);
+    }
+
+    /**
+     * Returns the await-site table the agent recorded for this coroutine's method.
+     *
+     * @return the table, or null if the class was rewritten without one
+     */
+    String sites() {
+        return sites;
     }
 
     /**
@@ -211,8 +251,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (l != current) {
             l = moveTo(l, current);
         }
-        if (AwaitSites.enabled) {
-            AwaitSites.record(this);
+        suspendedStamp = SuspendedCoroutines.stamp(current.suspendedCoroutines().now);
+        if (CoroutineEvents.ON) {
+            CoroutineEvents.suspended(this, awaited);
         }
         awaited.addDoneCallback(this);
         if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
@@ -231,6 +272,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private Object moveTo(Object l, IOLoop current) {
         if (l == null) {
             loop = current;
+            current.suspendedCoroutines().link(this); // listed for the dump until it finishes
             return current;
         }
         for (;;) {
@@ -351,6 +393,12 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     public Future<?> takeAwaiting() {
         Future<?> f = awaiting;
         awaiting = null;
+        if (AsyncTraces.ENABLED) {
+            Throwable t = f.exception();
+            if (t != null) {
+                AsyncTraces.crossed(t, this, f);
+            }
+        }
         return f;
     }
 
@@ -372,11 +420,50 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
     }
 
-    /** Resumes the coroutine on its loop: re-enters the body, which restores the frame. */
+    /**
+     * Resumes the coroutine on its loop: re-enters the body, which restores the frame. When the body finishes
+     * and its only waiter is a coroutine suspended on the same loop, that waiter is resumed next, here, in a
+     * loop (a trampoline: the stack stays flat and the loop's queue is skipped), and so on up the chain.
+     */
     @Override
     public void run() {
+        Continuation c = this;
+        do {
+            c = c.step();
+        } while (c != null);
+    }
+
+    /** One resumption; returns the waiter the body's completion handed off, or null. */
+    private Continuation step() {
+        IOLoop l = loopOf(loop);
+        SuspendedCoroutines list = l == null ? null : l.suspendedCoroutines();
+        if (CoroutineEvents.ON) {
+            CoroutineEvents.resumed(this);
+        }
+        if (list == null) {
+            resumeBody();
+            return null;
+        }
+        // Steps never nest (resumptions are dispatched, never called from a body), and resumeBody() catches
+        // everything: no try/finally, and as few reference stores as possible on this hot path.
+        list.stepping = this;
+        resumeBody();
+        list.stepping = null;
+        if (suspendedSlot != 0 && isDone()) {
+            list.unlink(this);
+        }
+        Continuation next = list.handOff;
+        if (next != null) {
+            list.handOff = null;
+        }
+        return next;
+    }
+
+    private void resumeBody() {
         if (state == FOLLOWING) {
-            copy(takeAwaiting());
+            Future<?> f = awaiting;
+            awaiting = null;
+            copy(f);
             return;
         }
         try {
@@ -441,8 +528,17 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
                 return;
             }
             if (LOOP.compareAndSet(this, l, FINISHED)) {
-                if (failure == null ? !trySetResult(value) : !trySetException(failure)) {
-                    alreadyCompleted(failure);
+                if (failure == null) {
+                    Object waiter = trySetResultHandingOff(value);
+                    if (waiter == this) {
+                        alreadyCompleted(null);
+                    } else if (waiter != null) {
+                        handOff((Continuation) waiter, l);
+                    }
+                } else {
+                    if (!trySetException(failure)) {
+                        alreadyCompleted(failure);
+                    }
                 }
                 return;
             }
@@ -462,6 +558,22 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (!completeCancelled(cancelled)) {
             alreadyCompleted(failure);
         }
+    }
+
+    /**
+     * This coroutine finished on loop {@code l} and {@code waiter} is the only callback of its Future: resume
+     * the waiter right after this step, in {@link #run}'s loop, if it is suspended on the same loop and this
+     * is that loop's running step; otherwise schedule it as any completion does.
+     */
+    private void handOff(Continuation waiter, Object l) {
+        if (waiter.loop == l && l instanceof IOLoop) {
+            SuspendedCoroutines list = ((IOLoop) l).suspendedCoroutines();
+            if (list.stepping == this && list.handOff == null) {
+                list.handOff = waiter;
+                return;
+            }
+        }
+        waiter.accept(this);
     }
 
     /** Someone completed this Future from outside (setResult on a coroutine's Future): keep the failure. */
@@ -508,11 +620,50 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         return awaiting;
     }
 
+    /**
+     * Returns the await site this coroutine is suspended at (or last suspended at), from the table the agent
+     * recorded when it rewrote the class.
+     *
+     * @return the coroutine's frame at that {@code await} (no line when the class has none), or null if the
+     *     coroutine never suspended or its class carries no table
+     */
+    public StackTraceElement awaitSite() {
+        return AwaitSites.siteOf(this);
+    }
+
+    /**
+     * Returns how long this coroutine has been suspended, to about a millisecond (its loop stamps suspensions
+     * with the time of its last I/O poll, so that a suspension reads no clock).
+     *
+     * @return the time since it suspended, or zero if it is not suspended
+     */
+    public java.time.Duration waited() {
+        IOLoop l = loopOf(loop);
+        return awaiting == null || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
+    }
+
+    /**
+     * Returns the loop this coroutine is suspended on (or last ran on).
+     *
+     * @return the loop, or null once finished
+     */
+    public IOLoop loop() {
+        return loopOf(loop);
+    }
+
     /** Describes the state as a Future does, naming the coroutine. */
     @Override
     public String toString() {
         String s = super.toString();
         int paren = s.indexOf('(');
         return "Future" + (paren >= 0 ? s.substring(paren) : "") + " of a coroutine";
+    }
+
+    /** Describes the state and the coroutine's method, e.g. {@code Future(pending) of coroutine Api.load (Api.java:42)}. */
+    @Override
+    public String describe() {
+        StackTraceElement site = AwaitSites.siteOf(this);
+        return site == null ? toString() : toString() + " " + site.getClassName() + "." + site.getMethodName()
+                + (isDone() ? "" : ", suspended at " + AwaitSites.where(site));
     }
 }

@@ -288,6 +288,8 @@ public class IOStream {
     }
 
     private Future<byte[]> startRead(ReadOp op) {
+        op.stream = this;
+        op.future.describeAs(op);
         if (pendingRead != null && pendingRead.future.isDone()) {
             pendingRead = null; // cancelled by its caller: abandoned, nothing consumed
         }
@@ -1230,6 +1232,8 @@ public class IOStream {
         /** maxBytes for UNTIL and PARTIAL, n for BYTES. */
         final int limit;
         final Future<byte[]> future = new Future<>();
+        /** The stream reading, for the coroutine dump's description of {@link #future}. */
+        IOStream stream;
 
         ReadOp(int kind, byte[] delimiter, int limit) {
             this.kind = kind;
@@ -1243,6 +1247,12 @@ public class IOStream {
             this.delimiter = null;
             this.limit = limit;
             this.regex = regex;
+        }
+
+        /** What a coroutine awaiting this read waits for, e.g. {@code IOStream(/127.0.0.1:8000).readBytes(4)}. */
+        @Override
+        public String toString() {
+            return (stream == null ? "IOStream" : stream.toString()) + "." + describe();
         }
 
         String describe() {

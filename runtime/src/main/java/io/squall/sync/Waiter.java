@@ -50,6 +50,15 @@ class Waiter<T> extends Future<T> implements Consumer<Future<T>>, Runnable {
         addQuietCallback(this);
     }
 
+    /**
+     * Describes the wait for the coroutine dump: the operation and the primitive, e.g.
+     * {@code Waiter(pending): Lock.acquire() on Lock[locked,waiters:2]}.
+     */
+    @Override
+    public String describe() {
+        return super.toString() + ": " + what + " on " + owner + (timeout == null ? "" : " (timeout " + timeout + ")");
+    }
+
     /** The timer fired (loop thread): leave the list and complete as timed out, unless done meanwhile. */
     @Override
     public final void run() {

@@ -10,8 +10,8 @@ import io.squall.internal.Log;
 
 /**
  * Describes where a pending coroutine is suspended: the chain of coroutines awaiting coroutines, innermost
- * first, each with the class, method, file and line of its {@code await} (recorded by
- * {@link AwaitSites}, which the kit turns on).
+ * first, each with the class, method, file and line of its {@code await} (recorded by the agent when it
+ * rewrote the class; read with {@link AwaitSites}).
  */
 final class Suspensions {
 
