@@ -161,10 +161,11 @@ class AwaitablesTest {
     }
 
     @Coroutine
-    static Future<String> onExecutor(ExecutorService ex, CountDownLatch release, AtomicBoolean secondRan,
-            List<String> log) {
+    static Future<String> onExecutor(ExecutorService ex, CountDownLatch started, CountDownLatch release,
+            AtomicBoolean secondRan, List<String> log) {
         IOLoop loop = IOLoop.current();
         Future<String> first = loop.runInExecutor(ex, () -> {
+            started.countDown();
             release.await();
             return "first";
         });
@@ -188,7 +189,11 @@ class AwaitablesTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean secondRan = new AtomicBoolean();
         try {
-            Future<String> f = loop.runSync(() -> Future.of(onExecutor(ex, release, secondRan, log)));
+            CountDownLatch started = new CountDownLatch(1);
+            Future<String> f = loop.runSync(() -> Future.of(onExecutor(ex, started, release, secondRan, log)));
+            // Cancelled only once the first task runs: had it not started, the executor would skip it and could
+            // start the second before the coroutine's catch block cancels that one.
+            assertTrue(started.await(10, TimeUnit.SECONDS));
             assertTrue(f.cancel());
             runUntilDone(f);
             assertTrue(f.isCancelled(), "the coroutine does not wait for the blocked thread");
