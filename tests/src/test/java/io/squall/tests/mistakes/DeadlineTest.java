@@ -61,20 +61,7 @@ class DeadlineTest {
     @Test
     void aStuckHandlerGets503AndIsLoggedWithItsAwait() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Handler h = new io.squall.tests.RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(h);
         ExecutorService pool = Executors.newSingleThreadExecutor();

@@ -1,5 +1,7 @@
 package io.squall.tests.mistakes;
 
+import io.squall.tests.RecordingHandler;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,20 +73,7 @@ class HandlerOffLoopTest {
     @Test
     void writeFromAPoolThreadIsRefusedAndTheFixWorks() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Handler h = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(h);
         ExecutorService client = Executors.newSingleThreadExecutor();

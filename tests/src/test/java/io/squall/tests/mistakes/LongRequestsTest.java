@@ -59,20 +59,7 @@ class LongRequestsTest {
     @Test
     void aLongRequestIsListedWithItsAwaitUntilItFinishes() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Handler h = new io.squall.tests.RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         Level level = squall.getLevel();
         squall.setLevel(Level.FINE);

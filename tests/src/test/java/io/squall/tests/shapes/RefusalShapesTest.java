@@ -1,5 +1,7 @@
 package io.squall.tests.shapes;
 
+import io.squall.tests.SourceLines;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,8 +100,8 @@ class RefusalShapesTest extends ShapeTest {
         Matcher m = Pattern.compile("RefusalShapesTest\\.java:(\\d+)").matcher(msg);
         assertTrue(m.find(), "names the source file and line: " + msg);
         int line = Integer.parseInt(m.group(1));
-        int start = SourceLines.lineOf("RefusalShapesTest.java", startMarker);
-        int end = SourceLines.lineOf("RefusalShapesTest.java", endMarker);
+        int start = SourceLines.lineOf("shapes", "RefusalShapesTest.java", startMarker);
+        int end = SourceLines.lineOf("shapes", "RefusalShapesTest.java", endMarker);
         assertTrue(line >= start && line <= end, "line " + line + " must be inside " + method + " (" + start + "-"
                 + end + "): " + msg);
         StackTraceElement frame = null;
@@ -169,7 +171,7 @@ class RefusalShapesTest extends ShapeTest {
         Matcher m = Pattern.compile("RefusalShapesTest\\.java:(\\d+)").matcher(failure.getMessage());
         assertTrue(m.find(), failure.getMessage());
         int line = Integer.parseInt(m.group(1));
-        assertTrue(line >= SourceLines.lineOf("RefusalShapesTest.java", "LAMBDA-START")
-                && line <= SourceLines.lineOf("RefusalShapesTest.java", "LAMBDA-END"), failure.getMessage());
+        assertTrue(line >= SourceLines.lineOf("shapes", "RefusalShapesTest.java", "LAMBDA-START")
+                && line <= SourceLines.lineOf("shapes", "RefusalShapesTest.java", "LAMBDA-END"), failure.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package io.squall.tests.shapes;
 
+import io.squall.tests.SourceLines;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,7 +24,7 @@ class StackTraceShapesTest extends ShapeTest {
     private static final String FILE = "StackTraceShapesTest.java";
 
     static int lineOf(String marker) {
-        return SourceLines.lineOf(FILE, marker);
+        return SourceLines.lineOf("shapes", FILE, marker);
     }
 
     /** The first frame of {@code trace} in this test class. */

@@ -1,5 +1,7 @@
 package io.squall.tests.slowstep;
 
+import io.squall.tests.RecordingHandler;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,22 +37,7 @@ class SlowStepTest {
     /** Held strongly: java.util.logging keeps loggers weakly. */
     private static final Logger LOGGER = Logger.getLogger(SlowStepDetector.LOGGER);
     private final List<LogRecord> records = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            synchronized (records) {
-                records.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final Handler capture = new RecordingHandler(records);
 
     @BeforeEach
     void capture() {

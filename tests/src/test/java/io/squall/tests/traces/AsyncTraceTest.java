@@ -1,5 +1,9 @@
 package io.squall.tests.traces;
 
+import io.squall.tests.SourceLines;
+
+import io.squall.tests.RecordingHandler;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -90,7 +94,7 @@ class AsyncTraceTest {
     }
 
     static String at(Class<?> c, String method, String marker) {
-        return frame(new StackTraceElement(c.getName(), method, FILE, Lines.of(FILE, marker)));
+        return frame(new StackTraceElement(c.getName(), method, FILE, SourceLines.lineOf("traces", FILE, marker)));
     }
 
     Throwable failureOf(Supplier<Future<String>> coroutine) {
@@ -207,7 +211,7 @@ class AsyncTraceTest {
         Throwable t = failureOf(() -> Sources.outer(() -> Sources.fromExecutor(loop, pool)));
         assertTrue(t instanceof IOException && t.getMessage().equals("disk full"), t.toString());
         assertTrue(t.getStackTrace()[0].getMethodName().startsWith("lambda$"), "thrown in the task: " + t.getStackTrace()[0]);
-        int exec = Lines.of(FILE, "S-EXEC");
+        int exec = SourceLines.lineOf("traces", FILE, "S-EXEC");
         List<String> frames = asyncFrames(t);
         // javac puts the await of a multi-line expression on its first or last line depending on the version.
         String prefix = Sources.class.getName() + ".fromExecutor(" + FILE + ":";
@@ -274,7 +278,7 @@ class AsyncTraceTest {
         List<String> frames = asyncFrames(t);
         assertEquals(2, frames.size(), frames.toString());
         assertTrue(frames.get(0).matches(java.util.regex.Pattern.quote(Lambdas.class.getName() + ".lambda$awaiting$")
-                + "\\d+" + java.util.regex.Pattern.quote("(" + FILE + ":" + Lines.of(FILE, "L-LAMBDA") + ")")),
+                + "\\d+" + java.util.regex.Pattern.quote("(" + FILE + ":" + SourceLines.lineOf("traces", FILE, "L-LAMBDA") + ")")),
                 frames.get(0));
         assertEquals(at(Sources.class, "outer", "S-OUTER"), frames.get(1));
     }
@@ -360,20 +364,7 @@ class AsyncTraceTest {
     @Test
     void aHandlersUncaughtExceptionIsLoggedWithTheAwaitingChain() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Handler h = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(h);
         String answer;

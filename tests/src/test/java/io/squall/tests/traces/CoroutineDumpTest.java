@@ -1,5 +1,7 @@
 package io.squall.tests.traces;
 
+import io.squall.tests.SourceLines;
+
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,7 +109,7 @@ class CoroutineDumpTest {
     }
 
     static int line(String marker) {
-        return Lines.of(FILE, marker);
+        return SourceLines.lineOf("traces", FILE, marker);
     }
 
     @Test

@@ -238,7 +238,7 @@ class WeaveBuildTest {
     }
 
     private static int lineOf(String file, String marker) {
-        return io.squall.tests.shapes.SourceLinesAccess.lineOf(file, marker);
+        return io.squall.tests.SourceLines.lineOf("shapes", file, marker);
     }
 
     /** The agent jar this JVM runs with (-javaagent). */

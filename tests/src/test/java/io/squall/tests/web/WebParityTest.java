@@ -1,5 +1,7 @@
 package io.squall.tests.web;
 
+import io.squall.tests.RecordingHandler;
+
 import static io.squall.Async.await;
 import static io.squall.tests.web.WebClients.off;
 import static io.squall.tests.web.WebClients.raw;
@@ -271,20 +273,7 @@ class WebParityTest {
                 "unconfigured, the access log shows failures only (as Tornado under Python's default logging)");
         access.setLevel(java.util.logging.Level.INFO);
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Handler h = new RecordingHandler(records);
         access.addHandler(h);
         try {
             int port = HTTPTestServer.start(new Application().addHandler("/page", PageHandler.class)
