@@ -36,6 +36,10 @@ final class SlowStepReport {
         StackTraceElement caller;
         /** The frame the innermost application frame called (a JDK or library method), or null. */
         StackTraceElement called;
+        /** The outermost frame that loads or initialises a class ({@code loadClass}, a {@code <clinit>}), or null. */
+        StackTraceElement classLoad;
+        /** The frame that triggered {@link #classLoad}, or null. */
+        StackTraceElement classLoadCaller;
     }
 
     private SlowStepReport() {
@@ -80,6 +84,13 @@ final class SlowStepReport {
                 task.callback = f;
             }
         }
+        for (int i = loopFrame - 1; i >= 0; i--) {
+            if (isClassLoading(stack[i])) {
+                task.classLoad = stack[i];
+                task.classLoadCaller = i + 1 < stack.length ? stack[i + 1] : null;
+                break;
+            }
+        }
         for (int i = 0; i < loopFrame; i++) {
             if (isApplication(stack[i])) {
                 task.caller = stack[i];
@@ -88,6 +99,17 @@ final class SlowStepReport {
             }
         }
         return task;
+    }
+
+    /**
+     * True for a frame that loads, defines, rewrites or initialises a class: a cold start's one-off work, which a
+     * slow step's report should not present as the application's blocking call.
+     */
+    static boolean isClassLoading(StackTraceElement f) {
+        String c = f.getClassName();
+        String m = f.getMethodName();
+        return m.equals("<clinit>") || (c.equals("java.lang.ClassLoader") && m.startsWith("loadClass"))
+                || c.startsWith("jdk.internal.loader.") || c.startsWith("io.squall.agent.");
     }
 
     /** True for a frame of the user's code: neither the JDK's nor Squall's runtime. */
@@ -171,6 +193,16 @@ final class SlowStepReport {
             b.append("\n    busy in: ").append(frame(task.caller));
         } else if (task.top != null) {
             b.append("\n    blocked in: ").append(frame(task.top));
+        }
+        if (task.classLoad != null) {
+            b.append("\n    class loading: the loop thread is loading or initialising a class, at ")
+                    .append(frame(task.classLoad));
+            if (task.classLoadCaller != null) {
+                b.append(", called from ").append(frame(task.classLoadCaller));
+            }
+            b.append(". Usually the one-off cost of a cold start (the JVM loading classes, the agent rewriting"
+                    + " them, static initialisers running), not blocking code; look further only if it repeats or"
+                    + " a static initialiser of yours does I/O or sleeps.");
         }
         b.append("\n    Move blocking work off the loop (IOLoop.runInExecutor) or await a non-blocking"
                 + " equivalent. Threshold: -D").append(SlowStepDetector.PROPERTY)
