@@ -81,7 +81,8 @@ final class SlowStepReport {
                 task.coroutine = stack[i - 1];
             }
             if (task.callback == null && isApplication(f)) {
-                task.callback = f;
+                // A coroutine's first run shows its entry (no line) under its body (with the line): name the body.
+                task.callback = f.getLineNumber() < 0 && i > 0 && sameMethod(f, stack[i - 1]) ? stack[i - 1] : f;
             }
         }
         for (int i = loopFrame - 1; i >= 0; i--) {
@@ -99,6 +100,10 @@ final class SlowStepReport {
             }
         }
         return task;
+    }
+
+    private static boolean sameMethod(StackTraceElement a, StackTraceElement b) {
+        return a.getClassName().equals(b.getClassName()) && a.getMethodName().equals(b.getMethodName());
     }
 
     /**

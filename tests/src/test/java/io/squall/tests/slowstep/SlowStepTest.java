@@ -103,6 +103,42 @@ class SlowStepTest {
         assertFalse(m.contains("\n    class loading:"), m); // a plain sleep, once the classes are loaded
     }
 
+    /** Blocks the loop for 300 ms in its first run, before any await. */
+    @Coroutine
+    static Future<String> sleepBeforeAnyAwait() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        await(Gen.moment());
+        return Future.of("slept");
+    }
+
+    @Test
+    void aCoroutinesFirstRunIsNamedAtItsLineNotAtItsEntry() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            try {
+                loop.runSync(SlowStepTest::sleepBeforeAnyAwait, Duration.ofSeconds(30));
+                result[0] = loop.runSync(SlowStepTest::sleepBeforeAnyAwait, Duration.ofSeconds(30));
+            } finally {
+                loop.close();
+            }
+        }, "slow-step-first-run");
+        t.start();
+        t.join(60_000);
+        assertEquals("slept", result[0]);
+        String me = SlowStepTest.class.getName();
+        List<String> w = warningsContaining("IOLoop(slow-step-first-run");
+        assertEquals(2, w.size(), String.join("\n\n", w));
+        // The entry (a frame without a line) sits under the body: "in:" names the body, with its line.
+        String m = w.get(1);
+        assertTrue(m.contains("\n    in: " + me + ".sleepBeforeAnyAwait(SlowStepTest.java:"), m);
+        assertTrue(m.contains("), called from " + me + ".sleepBeforeAnyAwait(SlowStepTest.java:"), m);
+    }
+
     /** A class whose static initialiser is slow: the first use blocks the loop while the JVM initialises it. */
     static final class SlowToInitialise {
         static final String VALUE;
