@@ -43,15 +43,18 @@ public final class CoroutineSupport {
         if (f == null) {
             throw new NullPointerException("await(null): the future to await is null");
         }
+        Throwable failure;
         try {
             return f.result();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause != null) {
-                throw sneaky(cause);
-            }
-            throw e;
+            failure = e.getCause() != null ? e.getCause() : e;
+        } catch (Throwable t) {
+            failure = t;
         }
+        if (AsyncTraces.ENABLED) {
+            AsyncTraces.awaitedAtOnce(failure);
+        }
+        throw sneaky(failure);
     }
 
     /**
