@@ -1084,7 +1084,9 @@ public class RequestHandler {
         if (f == null) {
             return " (it returned no future)";
         }
-        return (site != null ? ", parked at the await in " + site : "") + " waiting for " + Log.describe(waitingOn);
+        // describe(), not toString(): "Future(pending): runInExecutor(...) on ...", a timer, a lock, a stream read.
+        return (site != null ? ", parked at the await in " + site : "") + " waiting for "
+                + (waitingOn != null ? waitingOn.describe() : "nothing");
     }
 
     /**
