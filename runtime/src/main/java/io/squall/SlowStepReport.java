@@ -113,8 +113,10 @@ final class SlowStepReport {
     static boolean isClassLoading(StackTraceElement f) {
         String c = f.getClassName();
         String m = f.getMethodName();
-        return m.equals("<clinit>") || (c.equals("java.lang.ClassLoader") && m.startsWith("loadClass"))
-                || c.startsWith("jdk.internal.loader.") || c.startsWith("io.squall.agent.");
+        return m.equals("<clinit>") || (c.equals("java.lang.ClassLoader") && (m.startsWith("loadClass")
+                || m.startsWith("defineClass"))) || c.startsWith("jdk.internal.loader.") || c.startsWith("io.squall.agent.")
+                // the first run of a lambda or string concatenation links its call site, defining a hidden class
+                || (c.equals("java.lang.invoke.MethodHandleNatives") && m.startsWith("link"));
     }
 
     /** True for a frame of the user's code: neither the JDK's nor Squall's runtime. */
