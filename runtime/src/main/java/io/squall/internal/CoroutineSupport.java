@@ -43,18 +43,20 @@ public final class CoroutineSupport {
         if (f == null) {
             throw new NullPointerException("await(null): the future to await is null");
         }
-        Throwable failure;
         try {
             return f.result();
-        } catch (CompletionException e) {
-            failure = e.getCause() != null ? e.getCause() : e;
         } catch (Throwable t) {
-            failure = t;
+            throw failed(t); // out of line: keeps this method as small as it was for the JIT
         }
+    }
+
+    /** The failure an await of a done future throws: unwrapped, with the awaiting site when it lacks it. */
+    private static RuntimeException failed(Throwable t) {
+        Throwable failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (AsyncTraces.ENABLED) {
             AsyncTraces.awaitedAtOnce(failure);
         }
-        throw sneaky(failure);
+        return sneaky(failure);
     }
 
     /**
