@@ -139,8 +139,24 @@ final class SlowStepReport {
         return !RUNTIME_PACKAGES.contains(dot < 0 ? "" : c.substring(0, dot));
     }
 
-    /** Logs the warning and commits the JFR event. */
-    static void report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
+    /**
+     * Logs, at INFO, that a reported step is over and how long it ran in all (the warning gave only the time so
+     * far, at one threshold). The end is seen at the watchdog's next look, so the total is accurate to about a
+     * quarter of the threshold.
+     */
+    static void ended(String threadName, Task task, long reportedAfterNanos, long totalNanos) {
+        StringBuilder b = new StringBuilder(160).append("Slow step ended: the ")
+                .append(task != null ? task.kind : "task").append(" reported on thread '").append(threadName)
+                .append("' after ").append(reportedAfterNanos / 1_000_000).append(" ms ran for about ")
+                .append(totalNanos / 1_000_000).append(" ms in all");
+        if (task != null && task.callback != null) {
+            b.append(" (in ").append(frame(task.callback)).append(')');
+        }
+        LOGGER.log(Level.INFO, b.append("; its loop ran nothing else meanwhile.").toString());
+    }
+
+    /** Logs the warning and commits the JFR event; returns what the stack said the loop was running. */
+    static Task report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
         Task task = analyse(stack);
         String message = message(loop, owner, stack, task, busyNanos, thresholdNanos);
         LOGGER.log(Level.WARNING, message);
@@ -155,6 +171,7 @@ final class SlowStepReport {
                 jfr = false;
             }
         }
+        return task;
     }
 
     /**

@@ -101,6 +101,30 @@ class SlowStepTest {
         assertTrue(m.contains("), called from " + me + ".sleepAfterAMoment(SlowStepTest.java:"), m);
         assertTrue(m.contains("\n        at io.squall.internal.Continuation.run("), m);
         assertFalse(m.contains("\n    class loading:"), m); // a plain sleep, once the classes are loaded
+        // Once the step is over, one INFO line says how long it ran in all (the warning came at the threshold).
+        String ended = awaitRecord("Slow step ended: the callback reported on thread 'slow-step-coroutine' after ");
+        java.util.regex.Matcher times = java.util.regex.Pattern.compile("after (\\d+) ms ran for about (\\d+) ms in all"
+                + " \\(in " + java.util.regex.Pattern.quote(me + ".sleepAfterAMoment(SlowStepTest.java:") + "\\d+\\)\\);"
+                + " its loop ran nothing else meanwhile\\.").matcher(ended);
+        assertTrue(times.find(), ended);
+        assertTrue(Long.parseLong(times.group(2)) >= Long.parseLong(times.group(1)), ended);
+    }
+
+    /** Waits (up to 30 s: the watchdog sees a step end at its next look) for a record starting with {@code start}. */
+    private String awaitRecord(String start) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (records) {
+                for (LogRecord r : records) {
+                    if (r.getMessage().startsWith(start)) {
+                        assertEquals(java.util.logging.Level.INFO, r.getLevel(), r.getMessage());
+                        return r.getMessage();
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no record starting with " + start + " in " + records);
     }
 
     /** Blocks the loop for 300 ms in its first run, before any await. */
