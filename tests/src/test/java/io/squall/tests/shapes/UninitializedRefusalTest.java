@@ -72,19 +72,11 @@ class UninitializedRefusalTest {
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", atNew}, 0, new Object[0]);
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
         mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        awaitArgument(mv);
         mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
         mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V",
                 false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(4, 2);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        return returnFutureOf(cw, mv, 4, 2);
     }
 
     /**
@@ -113,19 +105,11 @@ class UninitializedRefusalTest {
         mv.visitFrame(Opcodes.F_NEW, 3, new Object[] {"io/squall/Future", Opcodes.TOP, a}, 0, new Object[0]);
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
         mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        awaitArgument(mv);
         mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
         mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V",
                 false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(4, 3);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        return returnFutureOf(cw, mv, 4, 3);
     }
 
     /**
@@ -143,16 +127,8 @@ class UninitializedRefusalTest {
         mv.visitJumpInsn(Opcodes.GOTO, body);
         mv.visitLabel(body);
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", notNew}, 0, new Object[0]);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(1, 2);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        awaitArgument(mv);
+        return returnFutureOf(cw, mv, 1, 2);
     }
 
     /**
@@ -169,16 +145,8 @@ class UninitializedRefusalTest {
         mv.visitLabel(body);
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", Opcodes.UNINITIALIZED_THIS}, 0,
                 new Object[0]);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(1, 2);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        awaitArgument(mv);
+        return returnFutureOf(cw, mv, 1, 2);
     }
 
     /** Starts class {@code handmade/<simpleName>} (source file {@code <simpleName>.java}) and its coroutine {@code m}. */
@@ -191,6 +159,24 @@ class UninitializedRefusalTest {
         mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
         mv.visitCode();
         return mv;
+    }
+
+    /** Emits {@code await(f)} on the method's argument, leaving the awaited value on the stack. */
+    private static void awaitArgument(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
+                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+    }
+
+    /** Emits {@code return Future.of(top of stack)}, ends {@code m} and the class, and returns the class file. */
+    private static byte[] returnFutureOf(ClassWriter cw, MethodVisitor mv, int maxStack, int maxLocals) {
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
+                false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(maxStack, maxLocals);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     /** Rewrites {@code bytes} and returns the string constants of the rewritten {@code m} (its refusal message). */
