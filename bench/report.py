@@ -499,7 +499,8 @@ def main():
     w("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -jar bench/target/squall-bench.jar jmh -prof gc")
     w("java -jar bench/target/squall-bench.jar memory")
     w("bench/compare-http.sh                                        # wrk: Squall vs Netty vs Tornado")
-    w("bench/run-all.sh                                             # all of the above -> this file")
+    w("bench/compare-static.sh                                      # wrk: StaticFileHandler vs nginx vs Tornado (by hand)")
+    w("bench/run-all.sh                                             # all of the above except by-hand ones -> this file")
     w("```")
     print("\n".join(out))
 
