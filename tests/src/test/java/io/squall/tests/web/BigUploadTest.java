@@ -57,8 +57,8 @@ class BigUploadTest {
         }
         Path uploads = Files.createDirectory(tmp.resolve("uploads"));
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        // Without the slow-step detector: on a loaded machine its warning (a cold class load) lands in the server
-        // output read below, between the "served" lines (seen in a full run).
+        // The slow-step detector is off in the child: a cold class load on a busy machine can pass its 100 ms,
+        // and its warning would land in the output read here line by line.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx48m", "-Djava.io.tmpdir=" + uploads,
                 "-Dio.squall.slowStepMillis=0"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
