@@ -27,6 +27,7 @@ import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
+import io.squall.tests.SourceLines;
 
 /**
  * The deadline's warning says what the stuck handler awaits as a dump would (the future's description: here a
@@ -51,7 +52,7 @@ class DeadlineNamesTheAwaitTest {
                 RELEASE.await();
                 return "report";
             };
-            String report = await(IOLoop.current().runInExecutor(REPORTS, build));
+            String report = await(IOLoop.current().runInExecutor(REPORTS, build)); // REPORT-AWAIT
             write(report);
             return null;
         }
@@ -83,7 +84,9 @@ class DeadlineNamesTheAwaitTest {
                     .map(LogRecord::getMessage).filter(m -> m.contains("deadline")).toList();
             assertEquals(1, w.size(), w.toString());
             assertTrue(w.get(0).contains(", parked at the await in " + ReportHandler.class.getName()
-                    + ".get(DeadlineNamesTheAwaitTest.java:54) waiting for Future(pending): runInExecutor("), w.get(0));
+                    + ".get(DeadlineNamesTheAwaitTest.java:"
+                    + SourceLines.lineOf("mistakes", "DeadlineNamesTheAwaitTest.java", "REPORT-AWAIT")
+                    + ") waiting for Future(pending): runInExecutor("), w.get(0));
             assertTrue(w.get(0).endsWith("; answering 503 and cancelling the handler"), w.get(0));
         }
     }

@@ -28,6 +28,7 @@ import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.SourceLines;
 
 /**
  * Issue 13 item 11: a debug mode whose 500 page is the exception's trace (Tornado's {@code serve_traceback}),
@@ -41,12 +42,12 @@ class ServeTracebackTest {
         @Coroutine
         static Future<String> query(String id) {
             await(Gen.sleep(Duration.ofMillis(1)));
-            throw new IllegalStateException("no row <b>" + id + "</b>");
+            throw new IllegalStateException("no row <b>" + id + "</b>"); // T-THROW
         }
 
         @Coroutine
         static Future<String> user(String id) {
-            String row = await(query(id));
+            String row = await(query(id)); // T-USER
             return Future.of(row);
         }
     }
@@ -56,7 +57,7 @@ class ServeTracebackTest {
         @Override
         @Coroutine
         public Future<?> get(String... args) {
-            write(await(Repo.user(args[0])));
+            write(await(Repo.user(args[0]))); // T-HANDLER
             return null;
         }
     }
@@ -71,10 +72,10 @@ class ServeTracebackTest {
         String body = parts[1];
         assertTrue(body.startsWith("java.lang.IllegalStateException: no row <b>17</b>\n"), body);
         String at = "\tat " + ServeTracebackTest.class.getName();
-        assertTrue(body.contains(at + "$Repo.query(ServeTracebackTest.java:44)\n"), body);
+        assertTrue(body.contains(at + "$Repo.query(ServeTracebackTest.java:" + line("T-THROW") + ")\n"), body);
         assertTrue(body.contains("\tat io.squall.Async.await(awaited by)\n"
-                + at + "$Repo.user(ServeTracebackTest.java:49)\n"
-                + at + "$UserHandler.get(ServeTracebackTest.java:59)\n"), body);
+                + at + "$Repo.user(ServeTracebackTest.java:" + line("T-USER") + ")\n"
+                + at + "$UserHandler.get(ServeTracebackTest.java:" + line("T-HANDLER") + ")\n"), body);
     }
 
     @Test
@@ -84,6 +85,10 @@ class ServeTracebackTest {
         assertTrue(answer.endsWith("\r\n\r\n<html><title>500: Internal Server Error</title><body>500: Internal"
                 + " Server Error</body></html>"), answer);
         assertFalse(answer.contains("no row"), answer);
+    }
+
+    private static int line(String marker) {
+        return SourceLines.lineOf("mistakes", "ServeTracebackTest.java", marker);
     }
 
     private static String serve(boolean debug) throws Exception {
