@@ -279,7 +279,7 @@ public final class Gen {
         Future<T> result = new Future<>();
         IOLoop loop = LoopOwnership.currentFor("Gen.withTimeout()");
         Timeout timer = loop.callLater(d, () -> result.trySetException(
-                new TimeoutException("Gen.withTimeout: " + f + " not done after " + d)));
+                new TimeoutException("Gen.withTimeout: " + f.describe() + " not done after " + d)));
         result.addQuietCallback(done -> loop.removeTimeout(timer));
         f.addDoneCallback(done -> {
             Throwable t = done.exception();

@@ -298,6 +298,22 @@ class CoroutineDumpTest {
     }
 
     @Test
+    void aTimeoutSaysWhatTheCoroutineItGaveUpOnWasWaitingFor() {
+        IOLoop loop = new IOLoop();
+        loop.makeCurrent();
+        try {
+            java.util.concurrent.TimeoutException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.TimeoutException.class,
+                    () -> loop.runSync(() -> Gen.withTimeout(Duration.ofMillis(20), Causes.sleeper())));
+            // As the dump describes it, not a bare "Future(pending)".
+            assertEquals("Gen.withTimeout: Future(pending) of a coroutine " + Causes.class.getName() + ".sleeper,"
+                    + " suspended at " + FILE + ":" + line("D-SLEEP") + " not done after PT0.02S", e.getMessage());
+        } finally {
+            loop.close();
+        }
+    }
+
+    @Test
     void aResumedCoroutineLeavesTheDump() {
         IOLoop loop = new IOLoop();
         loop.makeCurrent();
