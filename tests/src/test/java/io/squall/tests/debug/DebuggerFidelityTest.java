@@ -146,6 +146,41 @@ class DebuggerFidelityTest {
         }
     }
 
+    /**
+     * jdb's {@code exclude} with Squall's runtime added (a user writes {@code io.squall.*}; this debuggee lives
+     * in {@code io.squall.tests}, so its runtime classes are named one by one): a step into ({@code step}) over
+     * an await that suspends goes on through the loop's code and stops in the next user code the loop thread
+     * runs, here the resumed coroutine. It stops as the resumed body starts, before the restore, which JDWP
+     * shows at the method's first line (the same instruction a step into the first run stops at); one more
+     * step reaches the await it resumed at, with every local restored, and the next one the following line.
+     */
+    @Test
+    void aStepIntoWithTheRuntimeExcludedFollowsTheCoroutineIntoItsResume() throws Exception {
+        List<String> runtime = List.of("io.squall.internal.*", "io.squall.IOLoop*", "io.squall.Gen*",
+                "io.squall.Future*", "io.squall.Loop*", "io.squall.Async*", "io.squall.Slow*");
+        try (Debuggee d = Debuggee.launch("", AWAIT_2)) {
+            LocatableEvent hit = d.next();
+            ThreadReference thread = hit.thread();
+            assertAt(hit.location(), "compute", AWAIT_2);
+
+            Location resumed = d.step(thread, StepRequest.STEP_INTO, runtime);
+            assertEquals(TARGET + ".compute", resumed.declaringType().name() + "." + resumed.method().name(),
+                    "the step follows the coroutine into its resume: " + Debuggee.describe(resumed));
+            assertTrue(resumed.lineNumber() > 0, Debuggee.describe(resumed));
+            String below = Debuggee.describe(thread).get(1);
+            assertTrue(below.startsWith("java.lang.invoke."), "a resumed frame, called by the loop through a"
+                    + " handle (no generated frame): " + Debuggee.describe(thread));
+
+            assertAt(d.step(thread, StepRequest.STEP_INTO, runtime), "compute", AWAIT_2);
+            StackFrame top = thread.frame(0);
+            assertEquals(9, Debuggee.local(top, "b"));
+            assertEquals("x9", Debuggee.local(top, "s"));
+            assertAt(d.step(thread, StepRequest.STEP_OVER, runtime), "compute", AFTER_2);
+            assertEquals(4, Debuggee.local(thread.frame(0), "n"));
+            assertTrue(d.finish().contains("result 11"), d.output());
+        }
+    }
+
     private static void assertAt(Location l, String method, int line) {
         assertEquals(TARGET + "." + method + ":" + line, Debuggee.describe(l));
     }
