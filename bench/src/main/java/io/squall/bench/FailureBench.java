@@ -1,5 +1,7 @@
 package io.squall.bench;
 
+import static io.squall.Async.await;
+
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,7 +42,7 @@ public class FailureBench {
             if (n >= 0) {
                 throw new IllegalStateException("failed at once");
             }
-            return Future.of("never");
+            return Future.of(await(Future.of("never")));
         }
     }
 
