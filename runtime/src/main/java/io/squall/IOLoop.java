@@ -211,6 +211,7 @@ public final class IOLoop {
     public static IOLoop current() {
         IOLoop loop = CURRENT.get();
         if (loop == null || loop.closed) {
+            LoopOwnership.creating(loop); // refuses a worker thread that would get a loop nobody runs
             loop = new IOLoop();
             loop.owner = Thread.currentThread();
             CURRENT.set(loop);

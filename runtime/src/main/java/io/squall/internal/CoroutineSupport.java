@@ -196,6 +196,7 @@ public final class CoroutineSupport {
      * @return a failed Future
      */
     public static Future<?> failedFuture(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return Future.failed(t);
     }
 
@@ -206,6 +207,7 @@ public final class CoroutineSupport {
      * @return a failed stage
      */
     public static CompletionStage<?> failedStage(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return CompletableFuture.failedFuture(t);
     }
 
@@ -216,6 +218,7 @@ public final class CoroutineSupport {
      * @return a failed CompletableFuture
      */
     public static CompletableFuture<?> failedCompletableFuture(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return CompletableFuture.failedFuture(t);
     }
 
