@@ -92,7 +92,11 @@ class CoroutineOnWorkerTest {
         Future<String> result = new Future<>();
         String relayed = loop.runSync(() -> {
             loop.runInExecutor(pool, () -> {
-                loop.spawnCallback(() -> relay(input).addDoneCallback(f -> result.setResult(f.result())));
+                loop.spawnCallback(() -> {
+                    Future<String> call = relay(input);
+                    call.addDoneCallback(f -> result.setResult(f.result()));
+                    return call;
+                });
                 loop.addCallback(() -> input.setResult("hello"));
                 return null;
             });
