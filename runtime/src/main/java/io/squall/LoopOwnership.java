@@ -34,8 +34,9 @@ import io.squall.internal.NoLoopException;
  *       the thread, the loop that runs elsewhere and what to do.</li>
  * </ul>
  *
- * <p>A thread that had a loop and closed it gets a new one ({@code current()} after {@code close()}), as
- * before. The check walks the calling thread's stack once per loop it makes (a loop opens a selector, which
+ * <p>A thread whose current loop is closed but still current (closed from another thread, or while its
+ * coroutines unwind inside {@code close()}) gets a new one, as before; {@code close()} on the loop's own
+ * thread forgets it, and that thread is then judged as above. The check walks the calling thread's stack once per loop it makes (a loop opens a selector, which
  * costs far more); nothing is checked once a thread has its loop. Thread-safe.
  */
 final class LoopOwnership {

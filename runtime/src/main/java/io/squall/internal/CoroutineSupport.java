@@ -190,10 +190,13 @@ public final class CoroutineSupport {
     }
 
     /**
-     * The coroutine's body threw before suspending: its Future fails instead.
+     * The coroutine's body threw before suspending: its Future fails instead. A {@link NoLoopException} (the
+     * coroutine was called on a worker thread without a loop of its own) is thrown to the caller instead:
+     * nobody on such a thread would look at the future.
      *
      * @param t the exception
      * @return a failed Future
+     * @throws NoLoopException if {@code t} is one
      */
     public static Future<?> failedFuture(Throwable t) {
         NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
