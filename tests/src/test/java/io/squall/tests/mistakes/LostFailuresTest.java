@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
 import io.squall.IOLoop;
+import io.squall.tests.RecordingHandler;
 
 /** Issue 13 item 4: unretrieved failures are reported at loop close and at JVM exit, once, with their origin. */
 @Timeout(120)
@@ -24,21 +25,8 @@ class LostFailuresTest {
 
     @Test
     void reportedOnceWhenTheLoopCloses() throws Exception {
-        List<String> logged = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (logged) {
-                    logged.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        List<LogRecord> records = new ArrayList<>();
+        Handler h = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(h);
         List<Future<String>> keep = new ArrayList<>();
@@ -61,12 +49,14 @@ class LostFailuresTest {
         } finally {
             squall.removeHandler(h);
         }
-        synchronized (logged) {
-            long lost = logged.stream().filter(m -> m.startsWith("Future exception was never retrieved")).count();
-            assertEquals(1, lost, logged.toString());
-            assertTrue(logged.stream().anyMatch(m -> m.contains("dropped on the loop")), logged.toString());
-            assertTrue(logged.stream().noneMatch(m -> m.contains("looked at")), logged.toString());
+        List<String> logged;
+        synchronized (records) {
+            logged = records.stream().map(LogRecord::getMessage).toList();
         }
+        long lost = logged.stream().filter(m -> m.startsWith("Future exception was never retrieved")).count();
+        assertEquals(1, lost, logged.toString());
+        assertTrue(logged.stream().anyMatch(m -> m.contains("dropped on the loop")), logged.toString());
+        assertTrue(logged.stream().noneMatch(m -> m.contains("looked at")), logged.toString());
         assertEquals(1, keep.size());
     }
 
