@@ -70,7 +70,26 @@ class LostFailuresTest {
         assertTrue(p.waitFor(100, TimeUnit.SECONDS));
         assertTrue(out.contains("[squall] at exit: Future exception was never retrieved:"
                 + " java.lang.IllegalStateException: lost at exit; the Future was created at "
-                + LostFailureMain.class.getName() + ".fetchSomething(LostFailureMain.java:11)"), out);
+                + LostFailureMain.class.getName() + ".fetchSomething(LostFailureMain.java:21)"), out);
+        assertEquals(out.indexOf("never retrieved"), out.lastIndexOf("never retrieved"), out);
+    }
+
+    @Test
+    void aDroppedCoroutineIsTracedToItsCallerNotToItsOwnEntryFrame() throws Exception {
+        String agent = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-javaagent:")).findFirst()
+                .orElseThrow(() -> new AssertionError("the tests run with -javaagent"));
+        List<String> cmd = List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                agent, "-Dio.squall.slowStepMillis=0", "-Dio.squall.debug.futureOrigins=true", "-cp",
+                System.getProperty("java.class.path"), LostFailureMain.class.getName(), "coroutine");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(100, TimeUnit.SECONDS));
+        // The coroutine's entry (the same method without a line) is not one of the three frames shown.
+        String main = LostFailureMain.class.getName();
+        assertTrue(out.contains("[squall] at exit: Future exception was never retrieved:"
+                + " java.lang.IllegalStateException: lost coroutine; the Future was created at "
+                + main + ".fetchLater(LostFailureMain.java:28) <- " + main + ".dropIt(LostFailureMain.java:36) <- "), out);
         assertEquals(out.indexOf("never retrieved"), out.lastIndexOf("never retrieved"), out);
     }
 }
