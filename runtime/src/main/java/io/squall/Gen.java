@@ -21,9 +21,10 @@ import io.squall.internal.Log;
  * {@link IOLoop}.
  *
  * <p>Threads: {@link #sleep}, {@link #moment}, {@link #withTimeout} and {@link #timeout} belong on a loop's
- * thread (a coroutine's, or one setting up its loop before {@code start()}). On a worker thread that has no
- * loop of its own (an {@link IOLoop#runInExecutor} worker, or any thread while a loop runs elsewhere) they
- * throw {@link IllegalStateException} naming both threads, instead of scheduling on a loop that nobody runs;
+ * thread (a coroutine's, or one setting up its loop before {@code start()}). On a thread that has no loop
+ * of its own and is not the main thread (a pool worker, an {@link IOLoop#runInExecutor} worker, a plain
+ * {@code new Thread}; see {@link IOLoop}) they throw {@link IllegalStateException} naming the thread and the
+ * loop running elsewhere, instead of scheduling on a loop that nobody runs;
  * hand the work to the loop with {@code loop.addCallback(() -> ...)}. The other helpers only combine futures
  * and work from any thread.
  */

@@ -58,16 +58,30 @@ import io.squall.internal.LoopClock;
  * {@link IllegalStateException} that names the loop's thread and the caller's: {@link #start},
  * {@link #runSync} and {@link #close}; {@link Gen#sleep}, {@link Gen#moment}, {@link Gen#withTimeout},
  * {@link Gen#timeout} and {@link PeriodicCallback#start()}/{@link PeriodicCallback#stop()}, which schedule on
- * the calling thread's current loop (on a worker thread without a loop of its own, a {@code runInExecutor}
- * worker or any thread while a loop runs elsewhere, they are refused instead of landing on a loop nobody
- * runs); a {@code RequestHandler}'s response methods ({@code write}, {@code flush}, {@code finish},
+ * the calling thread's current loop (on a worker thread without a loop of its own they are refused instead
+ * of landing on a loop nobody runs, see below); a {@code RequestHandler}'s response methods ({@code write}, {@code flush}, {@code finish},
  * {@code sendError}, {@code redirect}, the status and header setters); the {@code io.squall.sync}
- * primitives. From another thread, hand such work to the loop with {@code loop.addCallback(() -> ...)}.
- * A coroutine runs on the thread that calls it up to its first {@code await} and resumes on that thread's
- * loop: call coroutines on a loop thread (from elsewhere, {@code loop.addCallback(() -> ...)} or
- * {@link #spawnCallback}). Work scheduled on a loop that is still not started a few seconds later (a
- * coroutine started on a worker thread, whose loop nobody runs) is reported by a warning, once per loop:
- * "Work was scheduled on an IOLoop ... but that loop has never been started".
+ * primitives; the reads of an {@code IOStream} (its {@code write} and {@code close} hand themselves to the
+ * loop), {@code AsyncHTTPClient.close} and a WebSocket client's {@code readMessage} (its {@code fetch} and
+ * the WebSocket {@code writeMessage}s hand themselves to the loop). From another thread, hand such work to
+ * the loop with {@code loop.addCallback(() -> ...)}.
+ *
+ * <p>Which thread gets a loop implicitly. A coroutine runs on the thread that calls it up to its first
+ * {@code await} and resumes on that thread's loop; {@code Gen.sleep}, {@code TCPClient.connect},
+ * {@code new AsyncHTTPClient()} and the like also use the calling thread's loop. When such a call would make
+ * the first loop of a thread, it is allowed only on the JVM's main thread (the launcher's thread, the one not
+ * started by {@link Thread#start()}: recognised by its stack, not its name, so renaming it changes nothing
+ * and a pool thread named "main" is still a worker). On any other thread (a {@code ThreadPoolExecutor} or
+ * {@code ForkJoinPool} worker, a {@code runInExecutor} worker, a virtual thread, a plain {@code new Thread})
+ * it throws an {@link IllegalStateException} at once, naming the call (or coroutine), the thread and the
+ * loop running elsewhere, instead of landing on a loop that nobody runs. Such a thread says it will run a
+ * loop by calling {@link #current()} (or {@link #makeCurrent()}, {@link #start()}, {@link #runSync}) itself
+ * first, outside a coroutine; it may then set up coroutines, timers and connections before it starts the
+ * loop (Tornado's pattern), and {@code IOLoop.current().runSync(...)} works on any thread. So: call
+ * coroutines on a loop thread (from elsewhere, {@code loop.addCallback(() -> ...)} or
+ * {@link #spawnCallback}). Work scheduled on a loop that is still not started a few seconds later (a thread
+ * that made its loop and never runs it) is reported by a warning, once per loop: "Work was scheduled on an
+ * IOLoop ... but that loop has never been started".
  *
  * <p>One iteration: run the callbacks that were queued when it began (later ones wait for the next
  * iteration, so I/O is never starved), run the timers that are due, then wait for I/O (without blocking if
@@ -204,13 +218,19 @@ public final class IOLoop {
     }
 
     /**
-     * Returns this thread's loop, creating it on first use (or after the previous one was closed).
+     * Returns this thread's loop, creating it on first use (or after the previous one was closed). Called by
+     * application code, it always succeeds: that is how a thread says it will run a loop. Reached from a
+     * coroutine or another Squall API on a thread that has no loop yet, it creates one only on the main thread
+     * (see the class comment).
      *
      * @return the current thread's loop
+     * @throws IllegalStateException when a coroutine or a Squall API needs a loop on a worker thread that has
+     *     none of its own; the message names the call, the thread and what to do
      */
     public static IOLoop current() {
         IOLoop loop = CURRENT.get();
         if (loop == null || loop.closed) {
+            LoopOwnership.creating(loop); // refuses a worker thread that would get a loop nobody runs
             loop = new IOLoop();
             loop.owner = Thread.currentThread();
             CURRENT.set(loop);

@@ -11,8 +11,9 @@ import io.squall.internal.Log;
  * scheduled on an {@link IOLoop} that is still not started a few seconds later: typically a coroutine called
  * on a worker thread (it resumes on that thread's own loop, {@link IOLoop#current()}, which nobody runs), or
  * a fetch, connect or timer started on a thread that has a loop but never runs it, so the work silently never
- * happens. (Gen.sleep and PeriodicCallback.start() on a worker thread without a loop are refused at once,
- * see {@link LoopOwnership}.) The delay is {@value #DELAY_PROPERTY} in milliseconds (default 5000; 0 turns
+ * happens. (On a worker thread without a loop of its own, coroutines, Gen.sleep, PeriodicCallback.start()
+ * and the client network calls are refused at once, see {@link LoopOwnership}; what remains for this watch is
+ * a thread that made its own loop, or was handed one, and never runs it.) The delay is {@value #DELAY_PROPERTY} in milliseconds (default 5000; 0 turns
  * the warning off). Thread-safe.
  */
 final class NeverStartedWatch {

@@ -56,8 +56,13 @@ import io.squall.net.TLS;
  * {@link HTTPClientError} (599) whose message says why (expired, wrong host name, untrusted issuer) and
  * for which host. Keep-alive pools are per scheme, host, port and trust setting.
  *
- * <p>A client belongs to the loop it was created on; {@code fetch} may be called from any thread (it hops
- * onto the loop), but the returned future completes on the loop thread.
+ * <p>Threads: a client belongs to the loop it was created on. {@code fetch} may be called from any thread (it
+ * hands the request to the loop, as Tornado's {@code add_callback} would); the returned future completes on
+ * the loop thread. {@link #close()} belongs on the loop thread, and called elsewhere while the loop runs it
+ * throws an {@link IllegalStateException} naming both threads. Creating a client ({@code new
+ * AsyncHTTPClient()}, {@link #shared()}) takes the calling thread's loop: on a worker thread that has no loop
+ * of its own it throws an {@link IllegalStateException} instead of binding the client to a loop that nobody
+ * runs; create the client on the loop thread (or pass the loop: {@code new AsyncHTTPClient(loop, n)}).
  */
 public class AsyncHTTPClient {
     /** Default {@link #maxConnectionsPerHost()}. */
@@ -213,8 +218,13 @@ public class AsyncHTTPClient {
     /**
      * Closes idle connections and refuses new fetches; fetches in progress finish, and their connections
      * are then closed. Call on the loop thread.
+     *
+     * @throws IllegalStateException if called on another thread while the client's loop runs
      */
     public void close() {
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw io.squall.internal.OffLoop.refusal("AsyncHTTPClient.close()", this, loop, null);
+        }
         closed = true;
         for (HostPool p : pools.values()) {
             p.closeIdle();

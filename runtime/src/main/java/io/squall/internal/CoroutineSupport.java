@@ -195,12 +195,16 @@ public final class CoroutineSupport {
     }
 
     /**
-     * The coroutine's body threw before suspending: its Future fails instead.
+     * The coroutine's body threw before suspending: its Future fails instead. A {@link NoLoopException} (the
+     * coroutine was called on a worker thread without a loop of its own) is thrown to the caller instead:
+     * nobody on such a thread would look at the future.
      *
      * @param t the exception
      * @return a failed Future
+     * @throws NoLoopException if {@code t} is one
      */
     public static Future<?> failedFuture(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return Future.failed(t);
     }
 
@@ -211,6 +215,7 @@ public final class CoroutineSupport {
      * @return a failed stage
      */
     public static CompletionStage<?> failedStage(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return CompletableFuture.failedFuture(t);
     }
 
@@ -221,6 +226,7 @@ public final class CoroutineSupport {
      * @return a failed CompletableFuture
      */
     public static CompletableFuture<?> failedCompletableFuture(Throwable t) {
+        NoLoopException.rethrowIfNoLoop(t); // nobody would look at the future on such a thread
         return CompletableFuture.failedFuture(t);
     }
 

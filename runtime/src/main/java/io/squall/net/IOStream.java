@@ -22,6 +22,7 @@ import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.internal.Log;
 import io.squall.internal.LoopCloseHook;
+import io.squall.internal.OffLoop;
 
 /**
  * A buffered, non-blocking stream over a connected {@link SocketChannel}, driven by one {@link IOLoop}:
@@ -46,7 +47,12 @@ import io.squall.internal.LoopCloseHook;
  * later operation. The close callback then runs once, on the loop.
  *
  * <p>Threads: use a stream on its loop's thread. {@link #write} and {@link #close} are the exceptions:
- * called from another thread while the loop runs, they hand the work to the loop.
+ * called from another thread while the loop runs, they hand the work to the loop (so are the getters, which
+ * only read). The reads, {@link #writeFile}, {@link #startTls}, {@link #shutdownOutput},
+ * {@link #setCloseCallback} and {@link #setCloseOnEof} called from another thread while the loop runs would
+ * race with it, and throw an {@link IllegalStateException} naming the loop's thread and the caller's; hand
+ * them to the loop with {@code stream.loop().addCallback(() -> ...)}. While the loop is not running (set up
+ * before {@code start()}, or after it stopped) any one thread at a time may use the stream.
  *
  * <pre>
  *   state    reads                                   writes                      leaves by
@@ -177,7 +183,7 @@ public class IOStream {
      *     {@code maxBytes} bytes; with {@link StreamBufferFullException} if the read buffer fills first; with
      *     {@link StreamClosedException} if the stream closes before the delimiter arrives
      * @throws IllegalArgumentException if the delimiter is empty or {@code maxBytes} is not positive
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readUntil(byte[] delimiter, int maxBytes) {
         Objects.requireNonNull(delimiter, "delimiter");
@@ -197,7 +203,7 @@ public class IOStream {
      * @param delimiter the bytes to look for, not empty
      * @return a future of the bytes read, delimiter included; fails as {@link #readUntil(byte[], int)}
      * @throws IllegalArgumentException if the delimiter is empty
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readUntil(byte[] delimiter) {
         return readUntil(delimiter, readBuffer.maxSize());
@@ -217,7 +223,7 @@ public class IOStream {
      *     if the stream closes before a match arrives
      * @throws NullPointerException if {@code regex} is null
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex, int maxBytes) {
         Objects.requireNonNull(regex, "regex");
@@ -235,7 +241,7 @@ public class IOStream {
      * @return a future of the bytes read, match included; fails as
      *     {@link #readUntilRegex(java.util.regex.Pattern, int)}
      * @throws NullPointerException if {@code regex} is null
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readUntilRegex(java.util.regex.Pattern regex) {
         return readUntilRegex(regex, readBuffer.maxSize());
@@ -249,7 +255,7 @@ public class IOStream {
      *     closes first (bytes already buffered stay buffered), or with {@link StreamBufferFullException}
      *     (closing the stream) if {@code n} exceeds {@link #maxBufferSize()}
      * @throws IllegalArgumentException if {@code n} is negative
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readBytes(int n) {
         if (n < 0) {
@@ -265,7 +271,7 @@ public class IOStream {
      * @return a future of the bytes; fails with {@link StreamClosedException} if the stream closes with
      *     nothing buffered
      * @throws IllegalArgumentException if {@code maxBytes} is not positive
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readBytesPartial(int maxBytes) {
         if (maxBytes <= 0) {
@@ -281,13 +287,16 @@ public class IOStream {
      *     {@link StreamClosedException} if the stream is closed by an error (such as a reset), and with
      *     {@link StreamBufferFullException} (closing the stream) if more than {@link #maxBufferSize()}
      *     bytes arrive
-     * @throws IllegalStateException if another read is pending
+     * @throws IllegalStateException if another read is pending, or if called off the loop thread while the loop runs
      */
     public Future<byte[]> readUntilClose() {
         return startRead(new ReadOp(ReadOp.UNTIL_CLOSE, null, 0));
     }
 
     private Future<byte[]> startRead(ReadOp op) {
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw OffLoop.refusal("IOStream." + op.describe(), this, loop, READ_ADVICE);
+        }
         op.stream = this;
         op.future.describeAs(op);
         if (pendingRead != null && pendingRead.future.isDone()) {
@@ -561,10 +570,7 @@ public class IOStream {
             throw new IllegalArgumentException("writeFile: position " + position + " and count " + count
                     + " must not be negative");
         }
-        if (!loop.inLoopThread() && loop.isRunning()) {
-            throw new IllegalStateException("IOStream.writeFile must be called on the loop thread of " + loop
-                    + ", not on " + Thread.currentThread().getName());
-        }
+        checkLoopThread("writeFile()");
         Future<Void> f = newWriteFuture();
         if (closed) {
             f.setException(closedException("writeFile"));
@@ -762,10 +768,11 @@ public class IOStream {
      *     closed) with an {@link SSLHandshakeException} if it fails or times out, or with the
      *     {@link StreamClosedException} if the stream closes first
      * @throws IllegalStateException if the stream is closed, already uses TLS, or has a pending read,
-     *     buffered bytes or queued writes
+     *     buffered bytes or queued writes; or if called off the loop thread while the loop runs
      */
     public Future<IOStream> startTls(SSLEngine engine, Duration handshakeTimeout) {
         Objects.requireNonNull(engine, "engine");
+        checkLoopThread("startTls()");
         if (closed || tls != null || pendingRead != null && !pendingRead.future.isDone()
                 || readBuffer.size() > 0 || !writeQueue.isEmpty()) {
             throw new IllegalStateException("IOStream " + this + ": startTls needs an open plain stream with no"
@@ -825,8 +832,10 @@ public class IOStream {
      * peer reads an end of stream); reading goes on. Call on the loop thread once writes are flushed.
      *
      * @throws IOException if the socket's output cannot be shut down
+     * @throws IllegalStateException if called off the loop thread while the loop runs
      */
     public void shutdownOutput() throws IOException {
+        checkLoopThread("shutdownOutput()");
         if (tls != null) {
             tls.shutdownOutput();
         }
@@ -837,6 +846,20 @@ public class IOStream {
     private void resumeAfterTask() {
         if (!closed) {
             onReady(IOLoop.READ | IOLoop.WRITE);
+        }
+    }
+
+    /** What a refused read says to do. */
+    private static final String READ_ADVICE = "a stream is read by a coroutine (or callback) on its loop: await the"
+            + " read there, and move only the blocking work to a pool with await(loop.runInExecutor(...))";
+
+    /**
+     * Refuses a loop-thread-only method called from another thread while the loop runs (see the class comment):
+     * one volatile read and a compare on the loop thread.
+     */
+    private void checkLoopThread(String op) {
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw OffLoop.refusal("IOStream." + op, this, loop, null);
         }
     }
 
@@ -904,8 +927,10 @@ public class IOStream {
      * stream is already closed, it is scheduled at once.
      *
      * @param cb the callback, or null to remove it
+     * @throws IllegalStateException if called off the loop thread while the loop runs
      */
     public void setCloseCallback(Runnable cb) {
+        checkLoopThread("setCloseCallback()");
         closeCallback = cb;
         if (closed) {
             runCloseCallbacks();
@@ -1064,6 +1089,7 @@ public class IOStream {
      * @param on true to close at end of stream (the default), false to keep the write side open
      */
     public void setCloseOnEof(boolean on) {
+        checkLoopThread("setCloseOnEof()");
         closeOnEof = on;
         if (on && eof && !closed) {
             close(null);

@@ -20,6 +20,12 @@ import io.squall.IOLoop;
  * pool; address literals directly), then connects to its addresses in turn until one accepts, and
  * returns a future of an {@link IOStream} on the calling thread's loop.
  *
+ * <p>Threads: {@code connect} uses the calling thread's loop ({@link IOLoop#current()}), so call it on the loop
+ * thread the stream is to live on (in a coroutine or callback there). On a worker thread that has no loop of
+ * its own (a pool thread, a {@code runInExecutor} task) it throws an {@link IllegalStateException} naming the
+ * thread and the loop running elsewhere, instead of connecting on a loop that nobody runs; hand the call to
+ * the loop with {@code loop.addCallback(() -> ...)}.
+ *
  * <pre>
  *   new TCPClient().connect("localhost", 8888, Duration.ofSeconds(5))
  *       .addDoneCallback(f -&gt; f.result().write("hello\n".getBytes(UTF_8)));
@@ -71,6 +77,7 @@ public class TCPClient {
      *     the connection. Cancelling it abandons the attempt (its socket is released at the next connect
      *     event or at the timeout)
      * @throws IllegalArgumentException if the port is out of range or the timeout is negative
+     * @throws IllegalStateException on a worker thread that has no loop of its own (see the class comment)
      */
     public Future<IOStream> connect(String host, int port, Duration timeout) {
         Objects.requireNonNull(host, "host");

@@ -55,6 +55,8 @@ public final class WebSocket {
      *     untrusted or expired certificate, a wrong host name), ({@code UnknownHostException}, {@code ConnectException}),
      *     {@link TimeoutException} when the connect timeout passes, and {@link WebSocketHandshakeException}
      *     when the server refuses or answers wrongly
+     * @throws IllegalStateException on a worker thread that has no loop of its own (the connection would live on
+     *     a loop nobody runs): connect on a loop thread, or hand the call to one with {@code loop.addCallback}
      */
     public static Future<WebSocketClientConnection> connect(String url, WebSocketOptions options) {
         Objects.requireNonNull(url, "url");

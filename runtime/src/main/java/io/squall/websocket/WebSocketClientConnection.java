@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import io.squall.Future;
 import io.squall.internal.Log;
+import io.squall.internal.OffLoop;
 
 /**
  * The client side of an open WebSocket, from {@link WebSocket#connect}: Tornado's
@@ -22,7 +23,9 @@ import io.squall.internal.Log;
  *
  * <p>Back-pressure: one received message is held for {@link #readMessage()}; while a second waits, no more
  * is read from the socket. Use it on the loop thread that connected it; {@link #writeMessage},
- * {@link #ping} and {@link #close(int, String)} are also accepted from other threads.
+ * {@link #ping} and {@link #close(int, String)} are also accepted from other threads (they hand the frame to
+ * the loop, in the order each thread called them), and the getters only read. {@link #readMessage()} called
+ * from another thread while the loop runs throws an {@link IllegalStateException} naming both threads.
  */
 public final class WebSocketClientConnection {
     private final WebSocketProtocol protocol;
@@ -50,8 +53,15 @@ public final class WebSocketClientConnection {
      *
      * @return a future of the next message: a {@code String} (text) or {@code byte[]} (binary), or
      *     {@code null} once the connection is closed and every received message was read
+     * @throws IllegalStateException if called on another thread while the connection's loop runs (it would
+     *     race with the loop); the message names both threads
      */
     public Future<Object> readMessage() {
+        io.squall.IOLoop loop = protocol.stream().loop();
+        if (!loop.inLoopThread() && loop.isRunning()) {
+            throw OffLoop.refusal("WebSocketClientConnection.readMessage()", this, loop, "read messages in a"
+                    + " coroutine on the loop, and hand each one to other threads yourself");
+        }
         if (!messages.isEmpty()) {
             Object m = messages.poll();
             if (room != null && messages.size() <= 1) {

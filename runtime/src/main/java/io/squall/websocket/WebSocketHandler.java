@@ -44,7 +44,9 @@ import io.squall.internal.Log;
  *
  * <p>Not thread-safe: use it on the loop thread that runs the connection, as coroutines do.
  * {@link #writeMessage}, {@link #ping} and {@link #close(int, String)} are also accepted from other
- * threads and handed to that loop.
+ * threads and handed to that loop (a broadcast from a worker thread may call them directly). The
+ * {@code RequestHandler} response methods ({@code write}, {@code finish}, ...) are refused off the loop
+ * thread with an {@link IllegalStateException} naming both threads.
  */
 public class WebSocketHandler extends RequestHandler {
     /** The default {@link #maxMessageSize()}: 10 MiB, as in Tornado. */
@@ -189,7 +191,8 @@ public class WebSocketHandler extends RequestHandler {
     // Talking to the client
 
     /**
-     * Sends a text message.
+     * Sends a text message. Safe from any thread: off the loop thread the message is handed to the loop
+     * (messages from one thread go out in the order it sent them), as Tornado's {@code add_callback} would.
      *
      * @param message the text
      * @return completes when the message is handed to the socket (wait for it to respect back-pressure);

@@ -56,12 +56,13 @@ class LoopOwnershipTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> loop.runSync(() -> napOnAWorker(loop, pool), Duration.ofSeconds(10)));
         assertEquals("Gen.sleep() was called on thread 'blocking-pool', a runInExecutor worker of the IOLoop of"
-                + " thread '" + me + "': it would schedule on a loop that nobody runs, and never fire. Timers and"
-                + " other loop-bound calls belong on the loop's own thread. From a worker thread, hand the work to the"
-                + " loop with loop.addCallback(() -> ...) (safe from any thread; take loop = IOLoop.current() on the"
-                + " loop thread), or finish the blocking part first (await(loop.runInExecutor(...)), then sleep on the"
-                + " loop). If this thread is meant to run a loop of its own, create it first with IOLoop.current() and"
-                + " start() it.", e.getMessage());
+                + " thread '" + me + "', which has no IOLoop of its own: it needs this thread's current loop, and would"
+                + " schedule on a new one that nobody runs, and never complete. Loop-bound calls belong on the loop's"
+                + " own thread. From a worker thread, hand the work to the loop with loop.addCallback(() -> ...) (safe"
+                + " from any thread; take loop = IOLoop.current() on the loop thread), or finish the blocking part"
+                + " first (await(loop.runInExecutor(...))) and go on on the loop. If this thread is meant to run a loop"
+                + " of its own, create it first with IOLoop.current() and start() it (only the main thread gets a loop"
+                + " implicitly).", e.getMessage());
     }
 
     @Test
@@ -76,9 +77,9 @@ class LoopOwnershipTest {
         }, pool)), Duration.ofSeconds(10));
         assertTrue(outcome instanceof IllegalStateException, String.valueOf(outcome));
         String m = ((IllegalStateException) outcome).getMessage();
-        assertTrue(m.startsWith("Gen.withTimeout() was called on thread 'blocking-pool', which has no IOLoop of its"
-                + " own, while the IOLoop of thread '" + me + "' is running: it would schedule on a loop that nobody"
-                + " runs, and never fire."), m);
+        assertTrue(m.startsWith("Gen.withTimeout() was called on thread 'blocking-pool', a ThreadPoolExecutor worker,"
+                + " which has no IOLoop of its own, while the IOLoop of thread '" + me + "' is running: it needs this"
+                + " thread's current loop, and would schedule on a new one that nobody runs, and never complete."), m);
     }
 
     @Test
@@ -151,7 +152,7 @@ class LoopOwnershipTest {
     }
 
     @Test
-    void gensleepOnAWorkerThreadWithNoLoopRunningWarnsThatItsLoopNeverRuns() throws Exception {
+    void gensleepOnAThreadWhoseOwnLoopNeverRunsWarnsThatItsLoopNeverRuns() throws Exception {
         String out = runMain(WorkerSleepMain.class);
         assertTrue(out.contains("Work was scheduled on the IOLoop of thread 'my-worker' 300 ms ago"), out);
         assertTrue(out.contains("from thread my-worker) but that loop has never been started"), out);
@@ -161,7 +162,7 @@ class LoopOwnershipTest {
     }
 
     @Test
-    void aCoroutineStartedOnAWorkerThreadWarnsThatItsLoopNeverRuns() throws Exception {
+    void aCoroutineStartedOnAThreadWhoseOwnLoopNeverRunsWarnsThatItsLoopNeverRuns() throws Exception {
         String out = runMain(WorkerCoroutineMain.class);
         assertTrue(out.contains("Work was scheduled on the IOLoop of thread 'my-worker' 300 ms ago (first"
                 + " Future(pending) of a coroutine, from thread main)"), out);

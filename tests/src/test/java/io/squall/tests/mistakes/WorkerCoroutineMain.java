@@ -10,8 +10,9 @@ import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 
 /**
- * Run in a fresh JVM by {@link LoopOwnershipTest}: a coroutine called on a worker thread suspends there and, once
- * what it awaits completes on the main loop, is to resume on the worker's own loop, which nobody runs.
+ * Run in a fresh JVM by {@link LoopOwnershipTest}: a coroutine called on a thread that made its own loop (so it is
+ * not refused) suspends there and, once what it awaits completes on the main loop, is to resume on that loop, which
+ * nobody runs.
  */
 public final class WorkerCoroutineMain {
 
@@ -34,7 +35,10 @@ public final class WorkerCoroutineMain {
         IOLoop loop = IOLoop.current();
         Future<String> input = new Future<>();
         Future<?>[] relayed = new Future<?>[1];
-        Thread worker = new Thread(() -> relayed[0] = relay(input), "my-worker");
+        Thread worker = new Thread(() -> {
+            IOLoop.current(); // "this thread will run a loop": then forgets to start it
+            relayed[0] = relay(input);
+        }, "my-worker");
         worker.start();
         worker.join();
         loop.runSync(() -> {

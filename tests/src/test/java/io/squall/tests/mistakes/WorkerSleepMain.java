@@ -4,8 +4,12 @@ import java.time.Duration;
 
 import io.squall.Future;
 import io.squall.Gen;
+import io.squall.IOLoop;
 
-/** Run in a fresh JVM by {@link LoopOwnershipTest}: Gen.sleep created on a worker thread whose loop never runs. */
+/**
+ * Run in a fresh JVM by {@link LoopOwnershipTest}: Gen.sleep created on a thread that made its own loop (so it is
+ * not refused) but never runs it.
+ */
 public final class WorkerSleepMain {
 
     private WorkerSleepMain() {}
@@ -18,7 +22,10 @@ public final class WorkerSleepMain {
      */
     public static void main(String[] args) throws Exception {
         Future<?>[] sleep = new Future<?>[1];
-        Thread worker = new Thread(() -> sleep[0] = Gen.sleep(Duration.ofMillis(10)), "my-worker");
+        Thread worker = new Thread(() -> {
+            IOLoop.current(); // "this thread will run a loop": then forgets to start it
+            sleep[0] = Gen.sleep(Duration.ofMillis(10));
+        }, "my-worker");
         worker.start();
         worker.join();
         Thread.sleep(1500);
