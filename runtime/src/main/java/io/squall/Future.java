@@ -376,6 +376,11 @@ public class Future<T> {
             while (cur != TAKEN) {
                 Object next = cur == null ? cb : Node.push(cb, cur);
                 if (CALLBACKS.compareAndSet(this, cur, next)) {
+                    if (outcome != null) {
+                        // Completed meanwhile: the completer may have looked for callbacks before this one was
+                        // pushed (it takes them only if it sees some). Whoever takes the stack runs it.
+                        takeCallbacks();
+                    }
                     return;
                 }
                 cur = callbacks;
@@ -403,30 +408,39 @@ public class Future<T> {
     }
 
     /**
-     * Internal, for the coroutine machinery ({@code io.squall.internal.Continuation}'s trampoline): completes
-     * this future with {@code value} as {@link #trySetResult} does, except that when its only callback is a
-     * coroutine's continuation, that continuation is returned instead of being called, so that the caller can
-     * resume it at once, in a loop, rather than through the IOLoop's queue. Runs on the completing thread.
+     * Internal, for the coroutine machinery ({@code io.squall.internal.Continuation}), which calls it on its
+     * loop's thread only: parks {@code waiter} as the single coroutine waiting for this coroutine's future,
+     * without an atomic instruction, if the future is pending and has no callbacks yet (so the waiter is
+     * still the first to be told). The future's completion hands the parked waiter to
+     * {@code Continuation.completed()}, on the loop's thread. A future described with {@link #describeAs},
+     * or carrying its origin, has no room for a waiter: this then returns false.
      *
-     * @param value the value, may be null
-     * @return null if the callbacks (if any) ran; the sole waiting continuation, not yet called (the caller
-     *     must resume it or call its {@code accept}); or this future itself if it was already done
+     * @param waiter the waiting coroutine's continuation
+     * @return true if parked; false if the caller must add a done callback as usual
      */
-    protected final Object trySetResultHandingOff(T value) {
-        if (!OUTCOME.compareAndSet(this, null, value == null ? NIL : value)) {
-            return this;
+    protected final boolean parkWaiter(Object waiter) {
+        if (outcome != null || callbacks != null || note != null) {
+            return false;
         }
-        Object c = CALLBACKS.getAndSet(this, TAKEN);
-        if (c == null) {
-            return null;
+        note = waiter;
+        return true;
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}: takes the waiter {@link #parkWaiter} parked. Call
+     * it on the thread that parked it.
+     *
+     * @return the parked waiter, or null
+     */
+    protected final Object takeParkedWaiter() {
+        Object n = note;
+        if (n instanceof io.squall.internal.Continuation) {
+            note = null;
+            if (outcome instanceof Failure) {
+                ((Failure) outcome).retrieve(); // a waiting coroutine takes delivery, as a done callback does
+            }
+            return n;
         }
-        if (c instanceof io.squall.internal.Continuation) {
-            return c;
-        }
-        if (c instanceof Node) {
-            c = Node.inOrder((Node) c);
-        }
-        runCallbacks(c);
         return null;
     }
 
@@ -434,9 +448,22 @@ public class Future<T> {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
+        if (this instanceof io.squall.internal.Continuation) {
+            ((io.squall.internal.Continuation) this).completed(result instanceof Failure);
+        }
+        // An adder that pushes its callback after this read sees the outcome and runs the callback itself
+        // (see addCallback): the common case of no callbacks costs no atomic instruction.
+        if (callbacks != null) {
+            takeCallbacks();
+        }
+        return true;
+    }
+
+    /** Takes the callbacks of a completed future (once: whoever takes them first) and runs them in order. */
+    private void takeCallbacks() {
         Object c = CALLBACKS.getAndSet(this, TAKEN);
-        if (c == null) {
-            return true;
+        if (c == null || c == TAKEN) {
+            return;
         }
         if (c instanceof Node) {
             c = Node.inOrder((Node) c);
@@ -450,7 +477,6 @@ public class Future<T> {
             markObserved();
         }
         runCallbacks(c);
-        return true;
     }
 
     /**
@@ -524,6 +550,9 @@ public class Future<T> {
      * @return this future
      */
     public final Future<T> describeAs(Object description) {
+        if (this instanceof io.squall.internal.Continuation) {
+            return this; // a coroutine's future describes itself by its coroutine; its note holds its waiter
+        }
         Object n = note;
         if (n instanceof Origin) {
             ((Origin) n).description = description;

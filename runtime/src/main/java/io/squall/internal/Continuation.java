@@ -75,7 +75,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private Future<?> awaiting;
     /**
      * The loop current where the coroutine last suspended (an {@link IOLoop}); once cancellation was
-     * requested, a {@link CancelRequest} naming that loop; once completed normally, {@link #FINISHED}. One
+     * requested, a {@link CancelRequest} naming that loop; once completed normally, its loop's {@link Finished} marker. One
      * field so that a suspended coroutine is no bigger than before cancellation existed; changed from
      * another thread only by compare-and-set ({@link #LOOP}), read plainly on the loop thread (a stale read
      * there is caught up by the posted {@link CancelRequest}).
@@ -94,13 +94,22 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
     int suspendedStamp;
 
-    /** What {@link #loop} holds once the body completed without a cancellation request. */
-    private static final Object FINISHED = new Object() {
+    /**
+     * What {@link #loop} holds once the body completed without a cancellation request: its loop's
+     * {@link Finished} marker, so the loop is still known while the Future's completion is delivered.
+     */
+    static final class Finished {
+        final IOLoop loop;
+
+        Finished(IOLoop loop) {
+            this.loop = loop;
+        }
+
         @Override
         public String toString() {
-            return "finished";
+            return "finished on " + loop;
         }
-    };
+    }
 
     private static final VarHandle LOOP;
 
@@ -255,7 +264,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (CoroutineEvents.ON) {
             CoroutineEvents.suspended(this, awaited);
         }
-        awaited.addDoneCallback(this);
+        if (!(awaited instanceof Continuation && ((Continuation) awaited).park(this, current))) {
+            awaited.addDoneCallback(this);
+        }
         if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
             // Level-triggered: a cancelled body suspending on a pending future gives it up at once.
             awaited.cancel();
@@ -306,7 +317,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     public boolean cancel() {
         Object l = LOOP.getVolatile(this);
         for (;;) {
-            if (l == FINISHED || isDone()) {
+            if (l instanceof Finished || isDone()) {
                 return false;
             }
             if (l instanceof CancelRequest) {
@@ -345,6 +356,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** The IOLoop that {@link #loop} names. */
     private static IOLoop loopOf(Object l) {
         return l instanceof IOLoop ? (IOLoop) l : l instanceof CancelRequest ? ((CancelRequest) l).loop : null;
+    }
+
+    /** As {@link #loopOf}, and also the loop a finished coroutine finished on. */
+    private static IOLoop lastLoopOf(Object l) {
+        return l instanceof Finished ? ((Finished) l).loop : loopOf(l);
     }
 
     /**
@@ -523,22 +539,13 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         awaiting = null;
         Object l = loop;
         while (!(l instanceof CancelRequest)) {
-            if (l == FINISHED) {
+            if (l instanceof Finished) {
                 alreadyCompleted(failure);
                 return;
             }
-            if (LOOP.compareAndSet(this, l, FINISHED)) {
-                if (failure == null) {
-                    Object waiter = trySetResultHandingOff(value);
-                    if (waiter == this) {
-                        alreadyCompleted(null);
-                    } else if (waiter != null) {
-                        handOff((Continuation) waiter, l);
-                    }
-                } else {
-                    if (!trySetException(failure)) {
-                        alreadyCompleted(failure);
-                    }
+            if (LOOP.compareAndSet(this, l, ((IOLoop) l).suspendedCoroutines().finished)) {
+                if (failure == null ? !trySetResult(value) : !trySetException(failure)) {
+                    alreadyCompleted(failure);
                 }
                 return;
             }
@@ -561,13 +568,50 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
-     * This coroutine finished on loop {@code l} and {@code waiter} is the only callback of its Future: resume
-     * the waiter right after this step, in {@link #run}'s loop, if it is suspended on the same loop and this
-     * is that loop's running step; otherwise schedule it as any completion does.
+     * Parks {@code waiter}, suspending on this coroutine's Future on {@code current}, as its only waiter if
+     * this coroutine belongs to {@code current} too (so both run on its thread, which alone touches the
+     * parked waiter): no atomic instruction, and the completion can resume the waiter directly.
+     *
+     * @return true if parked; false if the waiter must add a done callback
      */
-    private void handOff(Continuation waiter, Object l) {
-        if (waiter.loop == l && l instanceof IOLoop) {
-            SuspendedCoroutines list = ((IOLoop) l).suspendedCoroutines();
+    private boolean park(Continuation waiter, IOLoop current) {
+        return loop == current && parkWaiter(waiter);
+    }
+
+    /**
+     * Called by {@link Future} right after this coroutine's Future was completed, before its callbacks run, on
+     * the completing thread: resumes the waiter parked by {@link #park}, if any. On the loop's thread, when
+     * this is the loop's running step (the body finished with a value) and the waiter belongs to the same loop, the waiter
+     * is resumed right after this step, in {@link #run}'s loop (a trampoline: the stack stays flat and the
+     * loop's queue is skipped); otherwise it is scheduled as any completion schedules it. From another thread
+     * (someone completed the Future from outside) the parked waiter is read on the loop's thread, in a
+     * posted callback. A failure or cancellation always goes through the loop's queue, where
+     * {@link IOLoop#close()} finds the coroutines it unwinds. Not for generated code.
+     *
+     * @param failed whether the Future failed or was cancelled
+     */
+    public void completed(boolean failed) {
+        IOLoop l = lastLoopOf(loop);
+        if (l == null || l.inLoopThread()) {
+            resumeParked(failed ? null : l);
+            return;
+        }
+        try {
+            l.addCallback(() -> resumeParked(null));
+        } catch (IllegalStateException closed) {
+            resumeParked(null); // nothing runs on a closed loop any more: the waiter fails to resume, and says so
+        }
+    }
+
+    /** Resumes the parked waiter: handed off to {@link #run} if {@code l} is its loop and this is its step. */
+    private void resumeParked(IOLoop l) {
+        Object w = takeParkedWaiter();
+        if (w == null) {
+            return;
+        }
+        Continuation waiter = (Continuation) w;
+        if (l != null && waiter.loop == l) {
+            SuspendedCoroutines list = l.suspendedCoroutines();
             if (list.stepping == this && list.handOff == null) {
                 list.handOff = waiter;
                 return;
