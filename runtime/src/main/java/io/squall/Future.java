@@ -45,6 +45,13 @@ public class Future<T> {
     /** Stands for a {@code null} result, so that {@code outcome == null} means pending. */
     private static final Object NIL = new Object();
 
+    /**
+     * What a coroutine's pending Future holds once its cancellation was requested ({@link #requestCancel}):
+     * still pending, and from then on completed only as cancelled. The request and the coroutine's own
+     * completion are decided by one compare-and-set on {@link #outcome}.
+     */
+    private static final Object CANCEL_REQUESTED = new Object();
+
     private static final VarHandle OUTCOME;
     private static final VarHandle CALLBACKS;
 
@@ -60,7 +67,10 @@ public class Future<T> {
         }
     }
 
-    /** null while pending; {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS. */
+    /**
+     * null while pending ({@link #CANCEL_REQUESTED} while a coroutine's cancellation is pending);
+     * {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS.
+     */
     private volatile Object outcome;
 
     /** How deep completions may nest on one thread before their callbacks are queued (see runCallbacks). */
@@ -191,7 +201,8 @@ public class Future<T> {
      * @return true once completed
      */
     public final boolean isDone() {
-        return outcome != null;
+        Object o = outcome;
+        return o != null && o != CANCEL_REQUESTED;
     }
 
     /**
@@ -237,7 +248,7 @@ public class Future<T> {
      */
     protected final boolean completeCancelled(CancellationException e) {
         Objects.requireNonNull(e, "exception");
-        if (outcome != null) {
+        if (isDone()) {
             return false;
         }
         // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
@@ -247,7 +258,7 @@ public class Future<T> {
         if (watch) {
             failure.cleanable = Failure.CLEANER.register(this, failure);
         }
-        if (!complete(failure)) {
+        if (!complete(failure) && !completeRequested(failure)) {
             failure.retrieve();
             return false;
         }
@@ -300,7 +311,7 @@ public class Future<T> {
     public boolean trySetException(Throwable t) {
         Objects.requireNonNull(t, "exception");
         if (outcome != null) {
-            return false;
+            return false; // done, or a coroutine whose cancellation was requested
         }
         Failure failure = new Failure(t, true, origin());
         failure.cleanable = Failure.CLEANER.register(this, failure);
@@ -320,7 +331,7 @@ public class Future<T> {
      */
     public T result() {
         Object o = outcome;
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             throw new IllegalStateException("Future is still pending: result() may only be called once it is done"
                     + " (await it, or use addDoneCallback)");
         }
@@ -338,7 +349,7 @@ public class Future<T> {
      */
     public Throwable exception() {
         Object o = outcome;
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             throw new IllegalStateException("Future is still pending: exception() may only be called once it is done");
         }
         return o instanceof Failure ? ((Failure) o).retrieve() : null;
@@ -371,12 +382,12 @@ public class Future<T> {
     }
 
     private void addCallback(Consumer<?> cb) {
-        if (outcome == null) {
+        if (!isDone()) {
             Object cur = callbacks;
             while (cur != TAKEN) {
                 Object next = cur == null ? cb : Node.push(cb, cur);
                 if (CALLBACKS.compareAndSet(this, cur, next)) {
-                    if (outcome != null) {
+                    if (isDone()) {
                         // Completed meanwhile: the completer may have looked for callbacks before this one was
                         // pushed (it takes them only if it sees some). Whoever takes the stack runs it.
                         takeCallbacks();
@@ -399,7 +410,7 @@ public class Future<T> {
     @SuppressWarnings("unchecked")
     final T valueOrNull() {
         Object o = outcome;
-        return o == null || o == NIL || o instanceof Failure ? null : (T) o;
+        return o == null || o == NIL || o == CANCEL_REQUESTED || o instanceof Failure ? null : (T) o;
     }
 
     @SuppressWarnings("unchecked")
@@ -419,7 +430,7 @@ public class Future<T> {
      * @return true if parked; false if the caller must add a done callback as usual
      */
     protected final boolean parkWaiter(Object waiter) {
-        if (outcome != null || callbacks != null || note != null) {
+        if (isDone() || callbacks != null || note != null) {
             return false;
         }
         note = waiter;
@@ -444,10 +455,54 @@ public class Future<T> {
         return null;
     }
 
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}, whose {@code cancel()} is a request: marks this
+     * pending future as cancel-requested. It stays pending; {@link #trySetResult}, {@link #trySetException}
+     * and {@link #cancel} fail from then on, and only {@link #completeCancelled} completes it.
+     *
+     * @return 1 if this call made the request, 0 if it was already made, -1 if the future is done
+     */
+    protected final int requestCancel() {
+        for (;;) {
+            Object o = outcome;
+            if (o == CANCEL_REQUESTED) {
+                return 0;
+            }
+            if (o != null) {
+                return -1;
+            }
+            if (OUTCOME.compareAndSet(this, null, CANCEL_REQUESTED)) {
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}: tells whether {@link #requestCancel} marked this
+     * future and it is still pending.
+     *
+     * @return true while a requested cancellation is pending
+     */
+    protected final boolean isCancelRequestPending() {
+        return outcome == CANCEL_REQUESTED;
+    }
+
     private boolean complete(Object result) {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
+        return afterCompletion(result);
+    }
+
+    /** Completes a cancel-requested future (with its cancellation). */
+    private boolean completeRequested(Object result) {
+        if (!OUTCOME.compareAndSet(this, CANCEL_REQUESTED, result)) {
+            return false;
+        }
+        return afterCompletion(result);
+    }
+
+    private boolean afterCompletion(Object result) {
         if (this instanceof io.squall.internal.Continuation) {
             ((io.squall.internal.Continuation) this).completed(result instanceof Failure);
         }
@@ -605,7 +660,7 @@ public class Future<T> {
     public String toString() {
         Object o = outcome;
         String name = getClass().getSimpleName().isEmpty() ? "Future" : getClass().getSimpleName();
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             return name + "(pending)";
         }
         if (o instanceof Failure) {

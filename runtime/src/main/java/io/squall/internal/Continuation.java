@@ -74,13 +74,13 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** The future being awaited while waiting; null otherwise. */
     private Future<?> awaiting;
     /**
-     * The loop current where the coroutine last suspended (an {@link IOLoop}); once cancellation was
-     * requested, a {@link CancelRequest} naming that loop; once completed normally, its loop's {@link Finished} marker. One
-     * field so that a suspended coroutine is no bigger than before cancellation existed; changed from
-     * another thread only by compare-and-set ({@link #LOOP}), read plainly on the loop thread (a stale read
-     * there is caught up by the posted {@link CancelRequest}).
+     * The loop current where the coroutine last suspended; null before its first suspension. Written only on
+     * the coroutine's thread: plainly at the first suspension (before the continuation is published), with a
+     * release store when it moves to another loop (rare: its first loop was closed). The cancellation request
+     * is a state of the Future itself ({@link Future#requestCancel}), decided with the body's completion by
+     * one compare-and-set.
      */
-    private Object loop;
+    private IOLoop loop;
     /**
      * The await sites of the coroutine's method, recorded when the agent rewrote it ({@link AwaitSites}
      * reads it with {@link #state}); null from code woven before sites were recorded.
@@ -94,28 +94,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
     int suspendedStamp;
 
-    /**
-     * What {@link #loop} holds once the body completed without a cancellation request: its loop's
-     * {@link Finished} marker, so the loop is still known while the Future's completion is delivered.
-     */
-    static final class Finished {
-        final IOLoop loop;
-
-        Finished(IOLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public String toString() {
-            return "finished on " + loop;
-        }
-    }
-
     private static final VarHandle LOOP;
 
     static {
         try {
-            LOOP = MethodHandles.lookup().findVarHandle(Continuation.class, "loop", Object.class);
+            LOOP = MethodHandles.lookup().findVarHandle(Continuation.class, "loop", IOLoop.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -255,10 +238,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
         state = site;
         awaiting = awaited;
-        Object l = loop;
         IOLoop current = IOLoop.current();
-        if (l != current) {
-            l = moveTo(l, current);
+        if (loop != current) {
+            moveTo(current);
         }
         suspendedStamp = SuspendedCoroutines.stamp(current.suspendedCoroutines().now);
         if (CoroutineEvents.ON) {
@@ -267,7 +249,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (!(awaited instanceof Continuation && ((Continuation) awaited).park(this, current))) {
             awaited.addDoneCallback(this);
         }
-        if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
+        if (isCancelRequestPending() && !(awaited instanceof Shield)) {
             // Level-triggered: a cancelled body suspending on a pending future gives it up at once.
             awaited.cancel();
         }
@@ -275,32 +257,16 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
-     * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), a
-     * coroutine that moved to another loop, or one whose cancellation was requested.
-     *
-     * @return what {@link #loop} holds now: {@code current} or a {@link CancelRequest} for it
+     * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), or a
+     * coroutine that moved to another loop of its thread.
      */
-    private Object moveTo(Object l, IOLoop current) {
-        if (l == null) {
+    private void moveTo(IOLoop current) {
+        if (loop == null) {
             loop = current;
             current.suspendedCoroutines().link(this); // listed for the dump until it finishes
-            return current;
+            return;
         }
-        for (;;) {
-            Object next;
-            if (l instanceof CancelRequest) {
-                if (((CancelRequest) l).loop == current) {
-                    return l;
-                }
-                next = new CancelRequest(this, current);
-            } else {
-                next = current;
-            }
-            if (LOOP.compareAndSet(this, l, next)) {
-                return next;
-            }
-            l = LOOP.getVolatile(this);
-        }
+        LOOP.setRelease(this, current);
     }
 
     /**
@@ -315,25 +281,19 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     @Override
     public boolean cancel() {
-        Object l = LOOP.getVolatile(this);
-        for (;;) {
-            if (l instanceof Finished || isDone()) {
-                return false;
-            }
-            if (l instanceof CancelRequest) {
-                return true;
-            }
+        int requested = requestCancel();
+        if (requested < 0) {
+            return false;
+        }
+        if (requested > 0) {
+            IOLoop l = (IOLoop) LOOP.getAcquire(this);
             if (l == null) {
                 // Cannot happen: the continuation is published only after its first suspension set the loop.
                 throw new IllegalStateException("Coroutine " + this + " cancelled before its first suspension");
             }
-            CancelRequest request = new CancelRequest(this, (IOLoop) l);
-            if (LOOP.compareAndSet(this, l, request)) {
-                request.post();
-                return true;
-            }
-            l = LOOP.getVolatile(this);
+            new CancelRequest(this, l).post();
         }
+        return true;
     }
 
     /**
@@ -342,7 +302,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return true once {@link #cancel()} returned true
      */
     public boolean isCancelRequested() {
-        return LOOP.getVolatile(this) instanceof CancelRequest;
+        return isCancelRequestPending() || isCancelled();
     }
 
     /** On the loop: cancels what the coroutine awaits now, unless it is a shield (or nothing: running). */
@@ -353,20 +313,8 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
     }
 
-    /** The IOLoop that {@link #loop} names. */
-    private static IOLoop loopOf(Object l) {
-        return l instanceof IOLoop ? (IOLoop) l : l instanceof CancelRequest ? ((CancelRequest) l).loop : null;
-    }
 
-    /** As {@link #loopOf}, and also the loop a finished coroutine finished on. */
-    private static IOLoop lastLoopOf(Object l) {
-        return l instanceof Finished ? ((Finished) l).loop : loopOf(l);
-    }
-
-    /**
-     * A cancellation request: what {@link #loop} holds once {@link #cancel()} won, and the task that
-     * delivers it on the loop.
-     */
+    /** The task that delivers a cancellation request on the coroutine's loop. */
     private static final class CancelRequest implements Runnable {
         final Continuation coroutine;
         final IOLoop loop;
@@ -425,7 +373,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     @Override
     public void accept(Future<?> done) {
-        IOLoop l = loopOf(loop);
+        IOLoop l = loop;
         try {
             l.dispatch(this);
         } catch (RuntimeException e) {
@@ -451,7 +399,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
 
     /** One resumption; returns the waiter the body's completion handed off, or null. */
     private Continuation step() {
-        IOLoop l = loopOf(loop);
+        IOLoop l = loop;
         SuspendedCoroutines list = l == null ? null : l.suspendedCoroutines();
         if (CoroutineEvents.ON) {
             CoroutineEvents.resumed(this);
@@ -537,19 +485,15 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         refs = NO_REFS;
         prims = NO_PRIMS;
         awaiting = null;
-        Object l = loop;
-        while (!(l instanceof CancelRequest)) {
-            if (l instanceof Finished) {
+        if (!isCancelRequestPending()) {
+            // One compare-and-set decides between this completion and a concurrent cancel() (see Future).
+            if (failure == null ? trySetResult(value) : trySetException(failure)) {
+                return;
+            }
+            if (!isCancelRequestPending()) {
                 alreadyCompleted(failure);
                 return;
             }
-            if (LOOP.compareAndSet(this, l, ((IOLoop) l).suspendedCoroutines().finished)) {
-                if (failure == null ? !trySetResult(value) : !trySetException(failure)) {
-                    alreadyCompleted(failure);
-                }
-                return;
-            }
-            l = LOOP.getVolatile(this);
         }
         CancellationException cancelled;
         if (failure instanceof CancellationException) {
@@ -591,7 +535,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @param failed whether the Future failed or was cancelled
      */
     public void completed(boolean failed) {
-        IOLoop l = lastLoopOf(loop);
+        IOLoop l = loop;
         if (l == null || l.inLoopThread()) {
             resumeParked(failed ? null : l);
             return;
@@ -610,7 +554,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
             return;
         }
         Continuation waiter = (Continuation) w;
-        if (l != null && waiter.loop == l) {
+        if (l != null && waiter.loop == l && !waiter.isCancelRequestPending()) {
             SuspendedCoroutines list = l.suspendedCoroutines();
             if (list.stepping == this && list.handOff == null) {
                 list.handOff = waiter;
@@ -636,7 +580,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         state = FOLLOWING;
         awaiting = f;
         f.addDoneCallback(this);
-        if (loop instanceof CancelRequest && !(f instanceof Shield)) {
+        if (isCancelRequestPending() && !(f instanceof Shield)) {
             f.cancel();
         }
     }
@@ -682,7 +626,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return the time since it suspended, or zero if it is not suspended
      */
     public java.time.Duration waited() {
-        IOLoop l = loopOf(loop);
+        IOLoop l = loop;
         return awaiting == null || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
     }
 
@@ -692,7 +636,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return the loop, or null once finished
      */
     public IOLoop loop() {
-        return loopOf(loop);
+        return isDone() ? null : loop;
     }
 
     /** Describes the state as a Future does, naming the coroutine. */

@@ -41,8 +41,6 @@ public final class SuspendedCoroutines {
     Continuation stepping;
     /** A waiter handed off by the coroutine that just finished, for the running step's trampoline. */
     Continuation handOff;
-    /** What a coroutine of this loop holds as its loop once it finished (see {@code Continuation.loop}). */
-    final Object finished;
 
     /**
      * Creates the list of one loop and registers it for JVM-wide dumps (weakly: a dropped loop is forgotten).
@@ -51,7 +49,6 @@ public final class SuspendedCoroutines {
      */
     public SuspendedCoroutines(IOLoop loop) {
         this.loop = loop;
-        this.finished = new Continuation.Finished(loop);
         this.now = System.nanoTime();
         synchronized (ALL) {
             ALL.removeIf(r -> r.get() == null);
