@@ -504,7 +504,7 @@ public class Future<T> {
 
     private boolean afterCompletion(Object result) {
         if (this instanceof io.squall.internal.Continuation) {
-            ((io.squall.internal.Continuation) this).completed(result instanceof Failure);
+            ((io.squall.internal.Continuation) this).completed(!(result instanceof Failure) && callbacks == null);
         }
         // An adder that pushes its callback after this read sees the outcome and runs the callback itself
         // (see addCallback): the common case of no callbacks costs no atomic instruction.

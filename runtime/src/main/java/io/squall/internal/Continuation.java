@@ -60,6 +60,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** State while the finished body's returned future is being followed. */
     private static final int FOLLOWING = -1;
     private static final long[] NO_PRIMS = new long[0];
+    /**
+     * What {@link #refs} holds once the body finished in its own step ({@link #finish} called from
+     * {@link #step}): tells the completion's hook that {@code step} delivers the parked waiter.
+     */
+    private static final Object[] DONE_REFS = new Object[0];
 
     /** Static bridge {@code (Continuation)Object} in the coroutine's class that re-enters its body. */
     private final MethodHandle resume;
@@ -380,7 +385,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
             IllegalStateException failure = new IllegalStateException("Coroutine " + this + " could not resume: its"
                     + " IOLoop " + l + " refused the continuation (" + e.getMessage() + "). Keep the loop"
                     + " running until its coroutines finish.", e);
-            finish(null, failure);
+            finish(null, failure, false);
         }
     }
 
@@ -397,30 +402,35 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         } while (c != null);
     }
 
-    /** One resumption; returns the waiter the body's completion handed off, or null. */
+    /**
+     * One resumption; returns the parked waiter to resume next if the body finished with a value and the
+     * waiter belongs to the same loop, or null. Writes nothing but this continuation (and the waiter's
+     * hand-off): a reference stored into a long-lived object costs a fence in the garbage collector's write
+     * barrier.
+     */
     private Continuation step() {
         IOLoop l = loop;
-        SuspendedCoroutines list = l == null ? null : l.suspendedCoroutines();
         if (CoroutineEvents.ON) {
             CoroutineEvents.resumed(this);
         }
-        if (list == null) {
-            resumeBody();
+        // resumeBody() catches everything: no try/finally on this hot path.
+        resumeBody();
+        if (refs != DONE_REFS) {
             return null;
         }
-        // Steps never nest (resumptions are dispatched, never called from a body), and resumeBody() catches
-        // everything: no try/finally, and as few reference stores as possible on this hot path.
-        list.stepping = this;
-        resumeBody();
-        list.stepping = null;
-        if (suspendedSlot != 0 && isDone()) {
-            list.unlink(this);
+        if (suspendedSlot != 0 && l != null) {
+            l.suspendedCoroutines().unlink(this);
         }
-        Continuation next = list.handOff;
-        if (next != null) {
-            list.handOff = null;
+        Object w = takeParkedWaiter();
+        if (w == null) {
+            return null;
         }
-        return next;
+        Continuation waiter = (Continuation) w;
+        if (waiter.loop == l && !waiter.isCancelRequestPending()) {
+            return waiter;
+        }
+        waiter.accept(this);
+        return null;
     }
 
     private void resumeBody() {
@@ -482,7 +492,12 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @param failure what the body threw (or the followed future failed with), or null
      */
     private void finish(Object value, Throwable failure) {
-        refs = NO_REFS;
+        finish(value, failure, true);
+    }
+
+    /** As {@link #finish(Object, Throwable)}; {@code inStep} when called from this coroutine's own {@link #step}. */
+    private void finish(Object value, Throwable failure, boolean inStep) {
+        refs = inStep ? DONE_REFS : NO_REFS;
         prims = NO_PRIMS;
         awaiting = null;
         if (!isCancelRequestPending()) {
@@ -524,44 +539,41 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
 
     /**
      * Called by {@link Future} right after this coroutine's Future was completed, before its callbacks run, on
-     * the completing thread: resumes the waiter parked by {@link #park}, if any. On the loop's thread, when
-     * this is the loop's running step (the body finished with a value) and the waiter belongs to the same loop, the waiter
-     * is resumed right after this step, in {@link #run}'s loop (a trampoline: the stack stays flat and the
-     * loop's queue is skipped); otherwise it is scheduled as any completion schedules it. From another thread
-     * (someone completed the Future from outside) the parked waiter is read on the loop's thread, in a
-     * posted callback. A failure or cancellation always goes through the loop's queue, where
-     * {@link IOLoop#close()} finds the coroutines it unwinds. Not for generated code.
+     * the completing thread: resumes the waiter parked by {@link #park}, if any. When the body finished with
+     * a value in its own step and no callback was added after the waiter, {@link #step} resumes the waiter
+     * right after this step, in {@link #run}'s loop (a trampoline: the stack stays flat and the loop's queue
+     * is skipped). Otherwise the waiter is scheduled as any completion schedules it (a failure or
+     * cancellation always goes through the loop's queue, where {@link IOLoop#close()} finds the coroutines it
+     * unwinds); from another thread (someone completed the Future from outside) the parked waiter is read on
+     * the loop's thread, in a posted callback. Not for generated code.
      *
-     * @param failed whether the Future failed or was cancelled
+     * @param direct whether the Future holds a value and has no callbacks
      */
-    public void completed(boolean failed) {
+    public void completed(boolean direct) {
+        if (refs == DONE_REFS) {
+            if (!direct) {
+                resumeParked(); // finish() runs on the loop's thread
+            }
+            return;
+        }
         IOLoop l = loop;
         if (l == null || l.inLoopThread()) {
-            resumeParked(failed ? null : l);
+            resumeParked();
             return;
         }
         try {
-            l.addCallback(() -> resumeParked(null));
+            l.addCallback(this::resumeParked);
         } catch (IllegalStateException closed) {
-            resumeParked(null); // nothing runs on a closed loop any more: the waiter fails to resume, and says so
+            resumeParked(); // nothing runs on a closed loop any more: the waiter fails to resume, and says so
         }
     }
 
-    /** Resumes the parked waiter: handed off to {@link #run} if {@code l} is its loop and this is its step. */
-    private void resumeParked(IOLoop l) {
+    /** Schedules the parked waiter, if any, through its loop's queue. */
+    private void resumeParked() {
         Object w = takeParkedWaiter();
-        if (w == null) {
-            return;
+        if (w != null) {
+            ((Continuation) w).accept(this);
         }
-        Continuation waiter = (Continuation) w;
-        if (l != null && waiter.loop == l && !waiter.isCancelRequestPending()) {
-            SuspendedCoroutines list = l.suspendedCoroutines();
-            if (list.stepping == this && list.handOff == null) {
-                list.handOff = waiter;
-                return;
-            }
-        }
-        waiter.accept(this);
     }
 
     /** Someone completed this Future from outside (setResult on a coroutine's Future): keep the failure. */

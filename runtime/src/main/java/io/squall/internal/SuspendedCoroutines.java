@@ -37,10 +37,6 @@ public final class SuspendedCoroutines {
      * what a suspension records as its start, so that it reads no clock.
      */
     public long now;
-    /** The continuation whose step the loop is running now (only it may hand off a waiter). */
-    Continuation stepping;
-    /** A waiter handed off by the coroutine that just finished, for the running step's trampoline. */
-    Continuation handOff;
 
     /**
      * Creates the list of one loop and registers it for JVM-wide dumps (weakly: a dropped loop is forgotten).
