@@ -95,6 +95,8 @@ public class Future<T> {
      * What this future stands for ({@link #describeAs}), for diagnostics; with
      * {@code -Dio.squall.debug.futureOrigins=true} an {@link Origin} (where it was created) that also holds
      * the description. One field for both so that a Future is no bigger than before descriptions existed.
+     * A coroutine's Future (which describes itself by its coroutine) keeps here instead the coroutine of the
+     * same loop that awaits it ({@link #parkWaiter}).
      */
     private Object note = io.squall.internal.LostFailures.ORIGINS ? new Origin() : null;
 
@@ -273,12 +275,21 @@ public class Future<T> {
      */
     public void setResult(T value) {
         if (!trySetResult(value)) {
-            throw new IllegalStateException("Future is already done: " + this);
+            throw new IllegalStateException(notSettable());
         }
     }
 
+    /** Why setResult/setException failed. */
+    private String notSettable() {
+        return outcome == CANCEL_REQUESTED
+                ? "Future of a coroutine whose cancellation was requested: only the unwinding coroutine completes it ("
+                        + this + ")"
+                : "Future is already done: " + this;
+    }
+
     /**
-     * Completes this future with {@code value} unless it is already done.
+     * Completes this future with {@code value} unless it is already done (or, for a coroutine's Future, its
+     * cancellation was requested: the coroutine then completes it as cancelled once it has unwound).
      *
      * @param value the value, may be null
      * @return true if this call completed the future
@@ -296,13 +307,13 @@ public class Future<T> {
      */
     public void setException(Throwable t) {
         if (!trySetException(t)) {
-            throw new IllegalStateException("Future is already done: " + this
-                    + "; cannot set exception " + t);
+            throw new IllegalStateException(notSettable() + "; cannot set exception " + t);
         }
     }
 
     /**
-     * Fails this future with {@code t} unless it is already done.
+     * Fails this future with {@code t} unless it is already done (or, for a coroutine's Future, its
+     * cancellation was requested).
      *
      * @param t the failure, not null
      * @return true if this call completed the future
@@ -600,6 +611,8 @@ public class Future<T> {
      * coroutine); describe your own when they stand for something a reader should know. The description's
      * {@code toString()} is called only when a dump or {@link #describe()} asks, so pass an object that
      * describes itself lazily rather than building a string on a hot path. Costs one field write.
+     *
+     * <p>A coroutine's Future describes itself (its coroutine and await site): describing it does nothing.
      *
      * @param description what the future stands for (its {@code toString()} says it), or null for nothing
      * @return this future

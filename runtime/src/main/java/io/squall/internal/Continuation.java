@@ -46,10 +46,23 @@ import io.squall.IOLoop;
  * finishes, the coroutine's Future is cancelled: with the {@code CancellationException} the body threw, or
  * with a new one carrying what the body threw or returned instead as a suppressed exception (a returned
  * value is dropped). The request and the body's normal completion are decided by one compare-and-set, so
- * {@code cancel()} returning true always means the Future ends cancelled.
+ * {@code cancel()} returning true always means the Future ends cancelled. (The request is a pending state
+ * of the Future itself, {@code Future.requestCancel}: while it is pending, completing the Future from outside
+ * fails.)
  *
  * <p>Nothing of this costs on the fast path: an await of a done future does not reach this class; a
- * suspension reads one field it used to write; only a coroutine's completion pays a compare-and-set.
+ * suspension reads one volatile field; only a coroutine's completion pays a compare-and-set, and that is
+ * the only atomic instruction a nested await pays.
+ *
+ * <p><b>Nested awaits</b> (Kotlin resumes a caller straight from its callee's completion; so does this, keeping
+ * Tornado's ordering): a coroutine suspending on the Future of a coroutine of its own loop is parked in that
+ * Future ({@code Future.parkWaiter}) rather than added to its callbacks, with plain writes, since only the
+ * loop's thread touches a parked waiter. When the awaited body finishes with a value, {@link #step} returns
+ * the waiter and {@link #run} resumes it at once, in a loop (a trampoline: flat stack, no trip through the
+ * loop's queue); a failure, a cancellation, a completion from outside or callbacks added after the waiter
+ * send it through the queue as any completion does. A reference stored into a long-lived object (the loop's
+ * coroutine table) costs a fence in G1's write barrier, so the hot path stores none but the table entry of a
+ * first suspension.
  *
  * <p>Only generated code calls the mutators; they are public because the rewritten classes live in the
  * user's packages. DO NOT CHANGE their names or descriptors: the agent bakes them into rewritten classes.
