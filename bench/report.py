@@ -12,7 +12,7 @@ import re
 import sys
 
 D = sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest"
-SYSTEMS = ["squall", "cf", "ea", "vt", "callback"]
+SYSTEMS = ["squall", "cf", "ea", "vt", "kotlin", "callback"]
 SHAPES = ["done", "hop", "hop-dispatch", "chain"]
 
 
@@ -225,7 +225,7 @@ def main():
 
     sq_done, cf_done = step(j17, "squall", "done"), step(j17, "cf", "done")
     peers = []
-    for s in ["cf", "ea", "callback"]:
+    for s in ["cf", "ea", "kotlin", "callback"]:
         v = step(j17, s, "done")
         if v:
             peers.append("%s %s ns / %s B" % (s, f(v[0], "%.2f"), f(v[2], "%.1f")))
@@ -240,7 +240,7 @@ def main():
           % ("; ".join(peers), f(sq_done[0], "%.2f"), f(sq_done[2], "%.2f"), verdict(ok, how)))
     sq_hop, cf_hop = step(j17, "squall", "hop"), step(j17, "cf", "hop")
     peers = []
-    for s in ["cf", "ea", "callback"]:
+    for s in ["cf", "ea", "kotlin", "callback"]:
         v = step(j17, s, "hop")
         if v:
             peers.append("%s %s ns / %s B" % (s, f(v[0], "%.0f"), f(v[2], "%.0f")))
@@ -267,7 +267,7 @@ def main():
     sq_chain = step(j17, "squall", "chain")
     if sq_chain:
         peers = []
-        for s in ["cf", "ea", "callback"]:
+        for s in ["cf", "ea", "kotlin", "callback"]:
             v = step(j17, s, "chain")
             if v:
                 peers.append("%s %s ns / %s B" % (s, f(v[0], "%.0f"), f(v[2], "%.0f")))
@@ -278,7 +278,7 @@ def main():
           % ("; ".join(peers), f(sq_chain[0], "%.0f"), f(sq_chain[2], "%.0f")))
     if "squall" in m17:
         once, ten = m17["squall"]
-        peers = ["%s %.0f B, after 10: %.0f B" % (s, m17[s][0], m17[s][1]) for s in ["cf", "ea"] if s in m17]
+        peers = ["%s %.0f B, after 10: %.0f B" % (s, m17[s][0], m17[s][1]) for s in ["cf", "ea", "kotlin"] if s in m17]
         if "vt" in m25:
             peers.append("vt %.0f B, after 10: %.0f B (JDK 25)" % m25["vt"])
         flat = abs(ten - once) <= max(8.0, 0.1 * once)
@@ -381,7 +381,9 @@ def main():
       "(once, at class initialisation), so the jar stays `--release 17`; on JDK 17 it is skipped. `ea` is "
       "ea-async 1.2.3: its coroutines (`bench/src/ea/java`) are compiled for Java 8 and instrumented at build "
       "time by ea-async's own offline tool (`com.ea.async.instrumentation.Main`, run by the bench pom), so no "
-      "ea-async agent runs. `callback` is the floor: hand-written callbacks on Squall's Future and IOLoop, "
+      "ea-async agent runs. `kotlin` is kotlinx.coroutines: suspend functions awaiting a `CompletableDeferred`, "
+      "`runBlocking`'s event loop as the one thread's loop (`hop` has no `dispatch` variant; bench/README.md). "
+      "`callback` is the floor: hand-written callbacks on Squall's Future and IOLoop, "
       "one reusable callback object per loop.")
     w("")
     for label, jm, name in [("JDK 17", j17, "jmh17"), ("JDK 25", j25, "jmh25")]:
@@ -404,7 +406,7 @@ def main():
         w("")
         sq = {sh: jm.get(("squall", sh)) for sh in SHAPES}
         ratios = []
-        for s in ["cf", "ea", "vt", "callback"]:
+        for s in ["cf", "ea", "vt", "kotlin", "callback"]:
             parts = []
             for sh in SHAPES:
                 if sq[sh] and jm.get((s, sh)):
@@ -497,7 +499,8 @@ def main():
     w("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -jar bench/target/squall-bench.jar jmh -prof gc")
     w("java -jar bench/target/squall-bench.jar memory")
     w("bench/compare-http.sh                                        # wrk: Squall vs Netty vs Tornado")
-    w("bench/run-all.sh                                             # all of the above -> this file")
+    w("bench/compare-static.sh                                      # wrk: StaticFileHandler vs nginx vs Tornado (by hand)")
+    w("bench/run-all.sh                                             # all of the above except by-hand ones -> this file")
     w("```")
     print("\n".join(out))
 

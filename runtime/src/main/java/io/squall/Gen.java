@@ -105,14 +105,18 @@ public final class Gen {
             future.cancel();
         }
 
-        /** Describes the timer: {@code Gen.sleep(PT5S) timer, due in 4997 ms}, or {@code Gen.moment()}. */
+        /**
+         * Describes the timer: {@code Gen.sleep(PT5S) timer, due in 4997 ms}, {@code ..., overdue by 250 ms} (its
+         * loop has not run it yet: in a dump, a sign that the loop is blocked), or {@code Gen.moment()}.
+         */
         @Override
         public String toString() {
             if (timer == null) {
                 return "Gen.moment() (the next loop iteration)";
             }
             long left = timer.deadline - loop.time();
-            return "Gen.sleep(" + duration + ") timer, " + (left > 0 ? "due in " + left / 1_000_000 + " ms" : "due");
+            return "Gen.sleep(" + duration + ") timer, " + (left > 0 ? "due in " + left / 1_000_000 + " ms"
+                    : left > -1_000_000 ? "due now" : "overdue by " + -left / 1_000_000 + " ms");
         }
     }
 
@@ -275,7 +279,7 @@ public final class Gen {
         Future<T> result = new Future<>();
         IOLoop loop = LoopOwnership.currentFor("Gen.withTimeout()");
         Timeout timer = loop.callLater(d, () -> result.trySetException(
-                new TimeoutException("Gen.withTimeout: " + f + " not done after " + d)));
+                new TimeoutException("Gen.withTimeout: " + f.describe() + " not done after " + d)));
         result.addQuietCallback(done -> loop.removeTimeout(timer));
         f.addDoneCallback(done -> {
             Throwable t = done.exception();

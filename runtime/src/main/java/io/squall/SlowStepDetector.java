@@ -29,8 +29,10 @@ import java.util.Objects;
  *
  * <p>Configuration: the system property {@code io.squall.slowStepMillis} (default {@code 100}; {@code 0} or
  * {@code off} turns the detector off, and then the loops do not even count their steps, so it cannot be
- * turned on later in that JVM), or {@link #setThreshold} and {@link #disable()} at run time. All methods
- * are safe from any thread.
+ * turned on later in that JVM), or {@link #setThreshold} and {@link #disable()} at run time. In a JVM started
+ * with a JDWP agent ({@code -agentlib:jdwp}) and without the property, the detector starts disabled, since a
+ * debugger pausing the loop thread is not a slow step; {@link #setThreshold} or the property turns it on.
+ * All methods are safe from any thread.
  */
 public final class SlowStepDetector {
 
@@ -49,9 +51,12 @@ public final class SlowStepDetector {
     private static volatile long thresholdNanos;
 
     static {
-        long nanos = parse(System.getProperty(PROPERTY));
+        String value = System.getProperty(PROPERTY);
+        long nanos = parse(value);
         COUNTING = nanos > 0;
-        thresholdNanos = nanos;
+        // A debugger holding the loop thread at a breakpoint or stepping through a task would be reported as a
+        // slow step on every pause: under JDWP the detector starts disabled unless the property asks for it.
+        thresholdNanos = value == null && DebuggerAgent.loaded() ? 0 : nanos;
     }
 
     private SlowStepDetector() {

@@ -36,6 +36,10 @@ final class SlowStepReport {
         StackTraceElement caller;
         /** The frame the innermost application frame called (a JDK or library method), or null. */
         StackTraceElement called;
+        /** The outermost frame that loads or initialises a class ({@code loadClass}, a {@code <clinit>}), or null. */
+        StackTraceElement classLoad;
+        /** The frame that triggered {@link #classLoad}, or null. */
+        StackTraceElement classLoadCaller;
     }
 
     private SlowStepReport() {
@@ -77,7 +81,15 @@ final class SlowStepReport {
                 task.coroutine = stack[i - 1];
             }
             if (task.callback == null && isApplication(f)) {
-                task.callback = f;
+                // A coroutine's first run shows its entry (no line) under its body (with the line): name the body.
+                task.callback = f.getLineNumber() < 0 && i > 0 && sameMethod(f, stack[i - 1]) ? stack[i - 1] : f;
+            }
+        }
+        for (int i = loopFrame - 1; i >= 0; i--) {
+            if (isClassLoading(stack[i])) {
+                task.classLoad = stack[i];
+                task.classLoadCaller = i + 1 < stack.length ? stack[i + 1] : null;
+                break;
             }
         }
         for (int i = 0; i < loopFrame; i++) {
@@ -88,6 +100,23 @@ final class SlowStepReport {
             }
         }
         return task;
+    }
+
+    private static boolean sameMethod(StackTraceElement a, StackTraceElement b) {
+        return a.getClassName().equals(b.getClassName()) && a.getMethodName().equals(b.getMethodName());
+    }
+
+    /**
+     * True for a frame that loads, defines, rewrites or initialises a class: a cold start's one-off work, which a
+     * slow step's report should not present as the application's blocking call.
+     */
+    static boolean isClassLoading(StackTraceElement f) {
+        String c = f.getClassName();
+        String m = f.getMethodName();
+        return m.equals("<clinit>") || (c.equals("java.lang.ClassLoader") && (m.startsWith("loadClass")
+                || m.startsWith("defineClass"))) || c.startsWith("jdk.internal.loader.") || c.startsWith("io.squall.agent.")
+                // the first run of a lambda or string concatenation links its call site, defining a hidden class
+                || (c.equals("java.lang.invoke.MethodHandleNatives") && m.startsWith("link"));
     }
 
     /** True for a frame of the user's code: neither the JDK's nor Squall's runtime. */
@@ -110,8 +139,24 @@ final class SlowStepReport {
         return !RUNTIME_PACKAGES.contains(dot < 0 ? "" : c.substring(0, dot));
     }
 
-    /** Logs the warning and commits the JFR event. */
-    static void report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
+    /**
+     * Logs, at INFO, that a reported step is over and how long it ran in all (the warning gave only the time so
+     * far, at one threshold). The end is seen at the watchdog's next look, so the total is accurate to about a
+     * quarter of the threshold.
+     */
+    static void ended(String threadName, Task task, long reportedAfterNanos, long totalNanos) {
+        StringBuilder b = new StringBuilder(160).append("Slow step ended: the ")
+                .append(task != null ? task.kind : "task").append(" reported on thread '").append(threadName)
+                .append("' after ").append(reportedAfterNanos / 1_000_000).append(" ms ran for about ")
+                .append(totalNanos / 1_000_000).append(" ms in all");
+        if (task != null && task.callback != null) {
+            b.append(" (in ").append(frame(task.callback)).append(')');
+        }
+        LOGGER.log(Level.INFO, b.append("; its loop ran nothing else meanwhile.").toString());
+    }
+
+    /** Logs the warning and commits the JFR event; returns what the stack said the loop was running. */
+    static Task report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
         Task task = analyse(stack);
         String message = message(loop, owner, stack, task, busyNanos, thresholdNanos);
         LOGGER.log(Level.WARNING, message);
@@ -126,6 +171,7 @@ final class SlowStepReport {
                 jfr = false;
             }
         }
+        return task;
     }
 
     /**
@@ -171,6 +217,16 @@ final class SlowStepReport {
             b.append("\n    busy in: ").append(frame(task.caller));
         } else if (task.top != null) {
             b.append("\n    blocked in: ").append(frame(task.top));
+        }
+        if (task.classLoad != null) {
+            b.append("\n    class loading: the loop thread is loading or initialising a class, at ")
+                    .append(frame(task.classLoad));
+            if (task.classLoadCaller != null) {
+                b.append(", called from ").append(frame(task.classLoadCaller));
+            }
+            b.append(". Usually the one-off cost of a cold start (the JVM loading classes, the agent rewriting"
+                    + " them, static initialisers running), not blocking code; look further only if it repeats or"
+                    + " a static initialiser of yours does I/O or sleeps.");
         }
         b.append("\n    Move blocking work off the loop (IOLoop.runInExecutor) or await a non-blocking"
                 + " equivalent. Threshold: -D").append(SlowStepDetector.PROPERTY)

@@ -37,6 +37,10 @@ final class SlowStepWatchdog implements Runnable {
         long since;
         /** True once the step seen since {@link #since} was reported. */
         boolean reported;
+        /** What the report said the reported step was, for the line logged when it ends. */
+        SlowStepReport.Task reportedTask;
+        /** How long the step had run when it was reported, in nanoseconds. */
+        long reportedAfter;
 
         Watch(IOLoop loop) {
             this.loop = new WeakReference<>(loop);
@@ -128,11 +132,13 @@ final class SlowStepWatchdog implements Runnable {
     private static void look(Watch w, long now, long threshold, long paused) {
         IOLoop loop = w.loop.get();
         if (loop == null || !loop.isRunning() || loop.isSleeping()) {
+            ended(w, loop, now);
             w.steps = -1;
             return;
         }
         long steps = loop.slowStepCounter();
         if (steps != w.steps) {
+            ended(w, loop, now);
             w.steps = steps;
             w.since = now;
             w.reported = false;
@@ -153,6 +159,18 @@ final class SlowStepWatchdog implements Runnable {
             return;
         }
         w.reported = true;
-        SlowStepReport.report(loop, owner, stack, System.nanoTime() - w.since, threshold);
+        w.reportedAfter = System.nanoTime() - w.since;
+        w.reportedTask = SlowStepReport.report(loop, owner, stack, w.reportedAfter, threshold);
+    }
+
+    /** A reported step is over (its loop moved on, or went idle): say how long it ran in all, once. */
+    private static void ended(Watch w, IOLoop loop, long now) {
+        if (!w.reported || w.steps < 0) {
+            return;
+        }
+        w.reported = false;
+        Thread owner = loop != null ? loop.ownerThread() : null;
+        SlowStepReport.ended(owner != null ? owner.getName() : "?", w.reportedTask, w.reportedAfter, now - w.since);
+        w.reportedTask = null;
     }
 }

@@ -12,6 +12,7 @@ import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LocalVariableAnnotationNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -256,6 +257,7 @@ final class MethodRewriter {
         List<Object> locals = initialLocals(false);
         code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1,
                 new Object[] {"java/lang/Throwable"}));
+        code.add(dropFrames("leavingEntry", method.name));
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.SUPPORT, kind.failed, kind.failedDesc(), false));
         code.add(new InsnNode(Opcodes.ARETURN));
         method.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, null));
@@ -273,6 +275,10 @@ final class MethodRewriter {
         MethodNode b = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 bridgeName, Names.RESUME_DESC, null, null);
         InsnList code = b.instructions;
+        LabelNode start = new LabelNode();
+        LabelNode end = new LabelNode();
+        LabelNode handler = new LabelNode();
+        code.add(start);
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
@@ -284,10 +290,27 @@ final class MethodRewriter {
         }
         code.add(new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(callBody());
+        code.add(end);
         code.add(new InsnNode(Opcodes.ARETURN));
+        code.add(handler);
+        code.add(new FrameNode(Opcodes.F_NEW, 1, new Object[] {Names.CONTINUATION}, 1,
+                new Object[] {"java/lang/Throwable"}));
+        code.add(dropFrames("leavingBridge", bridgeName));
+        code.add(new InsnNode(Opcodes.ATHROW));
+        b.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, null));
         b.maxStack = 8;
         b.maxLocals = 1;
         return b;
+    }
+
+    /** {@code GeneratedFrames.<which>(t, class, name)}: the failure path's trace clean-up (stack: t -> t). */
+    private InsnList dropFrames(String which, String name) {
+        InsnList code = new InsnList();
+        code.add(new LdcInsnNode(owner.name.replace('/', '.')));
+        code.add(new LdcInsnNode(name));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.GENERATED_FRAMES, which,
+                "(Ljava/lang/Throwable;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Throwable;", false));
+        return code;
     }
 
     /** The types of the locals on entry: receiver, parameters, and (for the body) the continuation. */

@@ -23,6 +23,8 @@ final class Names {
     static final String CONTINUATION = "io/squall/internal/Continuation";
     static final String CONTINUATION_DESC = "L" + CONTINUATION + ";";
     static final String SUPPORT = "io/squall/internal/CoroutineSupport";
+    static final String DIRECT_RESUME = "io/squall/internal/DirectResume";
+    static final String GENERATED_FRAMES = "io/squall/internal/GeneratedFrames";
     static final String RESUME_DESC = "(" + CONTINUATION_DESC + ")Ljava/lang/Object;";
 
     /** Suffix of the generated static resume bridge of a coroutine. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -288,6 +289,22 @@ final class StateMachine {
         return named;
     }
 
+    /**
+     * The resume handle the continuation invokes: the bridge, or (for a debugger, see {@link ResumeMode}) a
+     * dynamic constant adapting a handle to the body itself, so no generated frame sits under a resumed body.
+     */
+    private Object resumeConstant() {
+        if (ResumeMode.direct(owner)) {
+            Handle bodyHandle = new Handle(isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL, owner.name,
+                    body.name, body.desc, isInterface);
+            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resume",
+                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;"
+                            + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/MethodHandle;", false);
+            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, bodyHandle, isStatic ? 1 : 0);
+        }
+        return new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC, isInterface);
+    }
+
     private void emitSite(Site s) {
         InsnList code = new InsnList();
         code.add(new InsnNode(Opcodes.DUP));
@@ -295,8 +312,7 @@ final class StateMachine {
         code.add(new JumpInsnNode(Opcodes.IFNE, s.fast));
         code.add(new VarInsnNode(Opcodes.ASTORE, tmpSlot));
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-        code.add(new LdcInsnNode(new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC,
-                isInterface)));
+        code.add(new LdcInsnNode(resumeConstant()));
         code.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(Bytecode.pushInt(maxRefs));
         code.add(Bytecode.pushInt(maxPrims));

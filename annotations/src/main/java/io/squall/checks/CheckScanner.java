@@ -82,12 +82,18 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
         /** "method fetch(String)", "a lambda returning String", "an initializer". */
         final String what;
         final boolean synchronizedMethod;
+        final boolean lambda;
         int synchronizedDepth;
 
         Frame(boolean coroutine, String what, boolean synchronizedMethod) {
+            this(coroutine, what, synchronizedMethod, false);
+        }
+
+        Frame(boolean coroutine, String what, boolean synchronizedMethod, boolean lambda) {
             this.coroutine = coroutine;
             this.what = what;
             this.synchronizedMethod = synchronizedMethod;
+            this.lambda = lambda;
         }
     }
 
@@ -166,7 +172,7 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
         String what = "a lambda whose functional method returns "
                 + (returned == null ? "an unknown type" : returned.getKind() == TypeKind.VOID ? "void"
                         : returned.toString());
-        frames.push(new Frame(coroutine, what, false));
+        frames.push(new Frame(coroutine, what, false, true));
         try {
             return super.visitLambdaExpression(node, p);
         } finally {
@@ -202,10 +208,16 @@ final class CheckScanner extends TreePathScanner<Void, Void> {
         Frame f = frames.peek();
         if (f == null || !f.coroutine) {
             String what = f == null ? "code outside any method" : f.what;
+            // @Coroutine cannot be put on a lambda: say what works there instead.
+            String fix = f != null && f.lambda
+                    ? "Fix: @Coroutine does not apply to lambdas; await in a plain for loop in the enclosing"
+                            + " @Coroutine method (not forEach or a stream), or give the lambda a functional interface"
+                            + " whose method returns a Future (e.g. Function<T, Future<R>>) and await what it returns"
+                    : "Fix: annotate the method with @Coroutine and declare it to return Future<T> (or"
+                            + " CompletionStage/CompletableFuture), or await inside a lambda whose functional method"
+                            + " returns a Future";
             report(Check.NOT_COROUTINE, node, "await in " + what + ", which is not a coroutine: it would throw"
-                    + " IllegalStateException at run time. Fix: annotate the method with @Coroutine and declare"
-                    + " it to return Future<T> (or CompletionStage/CompletableFuture), or await inside a lambda"
-                    + " whose functional method returns a Future");
+                    + " IllegalStateException at run time. " + fix);
         } else if (f.synchronizedDepth > 0) {
             report(Check.SYNCHRONIZED, node, "await inside a synchronized block: a suspended coroutine cannot"
                     + " hold a monitor, so the Squall agent refuses this coroutine. Fix: move the await out of the"

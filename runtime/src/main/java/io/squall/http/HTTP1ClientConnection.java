@@ -3,6 +3,7 @@ package io.squall.http;
 import java.nio.ByteBuffer;
 
 import io.squall.Future;
+import io.squall.internal.Trampoline;
 import io.squall.net.IOStream;
 import io.squall.net.StreamClosedException;
 
@@ -44,8 +45,7 @@ final class HTTP1ClientConnection {
     private boolean headRequest;
     private boolean wantsClose;
     private boolean receivedAny;
-    private boolean processing;
-    private boolean processAgain;
+    private final Trampoline processing = new Trampoline(this::step);
     private boolean readPending;
     private Future<Exchange> current;
     /** Streaming options of the current exchange (null when buffered), see {@link ResponseStreaming}. */
@@ -127,19 +127,7 @@ final class HTTP1ClientConnection {
     }
 
     private void process() {
-        if (processing) {
-            processAgain = true;
-            return;
-        }
-        processing = true;
-        try {
-            do {
-                processAgain = false;
-                step();
-            } while (processAgain);
-        } finally {
-            processing = false;
-        }
+        processing.run();
     }
 
     private void step() {

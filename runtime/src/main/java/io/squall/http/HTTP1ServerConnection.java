@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.internal.Log;
+import io.squall.internal.Trampoline;
 import io.squall.net.IOStream;
 import io.squall.net.StreamClosedException;
 
@@ -54,8 +55,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     /** The read in flight while {@link #reading}; a detach cancels it (the stream keeps its bytes). */
     private Future<byte[]> pendingRead;
     private boolean handling;
-    private boolean processing;
-    private boolean processAgain;
+    private final Trampoline processing = new Trampoline(this::step);
     private boolean closed;
     private boolean detached;
     /** The server is stopping gracefully: this response is the last one. */
@@ -111,19 +111,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
     // Reading and dispatching
 
     private void process() {
-        if (processing) {
-            processAgain = true;
-            return;
-        }
-        processing = true;
-        try {
-            do {
-                processAgain = false;
-                step();
-            } while (processAgain);
-        } finally {
-            processing = false;
-        }
+        processing.run();
     }
 
     private void step() {
@@ -723,7 +711,7 @@ final class HTTP1ServerConnection implements HTTPConnection {
      */
     void drain() {
         draining = true;
-        if (!closed && betweenRequests && !handling && !streamWaiting && streamed == null && !processing
+        if (!closed && betweenRequests && !handling && !streamWaiting && streamed == null && !processing.isRunning()
                 && !parser.hasStarted() && in.isEmpty()) {
             close();
         }

@@ -3,7 +3,8 @@ package io.squall.http;
 /**
  * Thrown by a {@link RequestHandler} to answer with an error status (Tornado's {@code HTTPError}), e.g.
  * {@code throw new HTTPError(404, "no user " + id)}. The client sees the standard page for the status;
- * the message is for the log only, so it may contain details the client should not see. A reason given to
+ * the message is for the log only, so it may contain details the client should not see (it is logged at WARNING
+ * for a 5xx, at debug level for a 4xx: the access log's line already shows a 4xx). A reason given to
  * {@link #HTTPError(int, String, String)} is user-facing: it is the status line's reason phrase and the
  * default error page shows it (HTML-escaped), e.g. {@code new HTTPError(400, "user 17 sent a bad date",
  * "Bad Request: the date must be YYYY-MM-DD")}.

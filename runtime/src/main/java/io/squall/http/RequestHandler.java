@@ -186,12 +186,22 @@ public class RequestHandler {
 
     /**
      * Writes the body of an error response; override for custom error pages. The default writes a short
-     * HTML page, "404: Not Found". Called by {@link #sendError} with the status already set.
+     * HTML page, "404: Not Found", or, when {@link WebSettings#serveTraceback(boolean)} is on and an exception
+     * caused the error, that exception's stack trace as plain text. Called on the loop thread by
+     * {@link #sendError} with the status already set.
      *
      * @param status the status code
      * @param cause the exception that caused it, or null
      */
     protected void writeError(int status, Throwable cause) {
+        if (cause != null && application != null && application.settings().serveTraceback()) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            cause.printStackTrace(new java.io.PrintWriter(trace));
+            setHeader("Content-Type", "text/plain; charset=UTF-8");
+            setHeader("X-Content-Type-Options", "nosniff"); // the message may hold client input: never HTML
+            write(trace.toString());
+            return;
+        }
         setHeader("Content-Type", "text/html; charset=UTF-8");
         write(ErrorPage.html(status, reason));
     }
@@ -1074,7 +1084,9 @@ public class RequestHandler {
         if (f == null) {
             return " (it returned no future)";
         }
-        return (site != null ? ", parked at the await in " + site : "") + " waiting for " + Log.describe(waitingOn);
+        // describe(), not toString(): "Future(pending): runInExecutor(...) on ...", a timer, a lock, a stream read.
+        return (site != null ? ", parked at the await in " + site : "") + " waiting for "
+                + (waitingOn != null ? waitingOn.describe() : "nothing");
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.squall.internal.Log;
+
 /**
  * Signed values for cookies (Tornado's {@code create_signed_value} / {@code decode_signed_value}, format
  * version 2, so Squall and Tornado services sharing a secret read each other's cookies):
@@ -76,8 +78,12 @@ public final class SecureCookies {
             throw new IllegalStateException("Signed cookies need a secret: call"
                     + " application.settings().cookieSecret(...) before using setSecureCookie/getSecureCookie");
         }
-        if (signed == null || signed.length() > MAX_LENGTH || !signed.startsWith("2|")) {
+        if (signed == null) {
             return null;
+        }
+        if (signed.length() > MAX_LENGTH || !signed.startsWith("2|")) {
+            return reject(name, signed.length() > MAX_LENGTH ? "longer than " + MAX_LENGTH + " characters"
+                    : "not a signed value (a signed value starts with \"2|\"; was it set with setCookie?)");
         }
         int[] pos = {2};
         String version = readField(signed, pos);
@@ -85,7 +91,7 @@ public final class SecureCookies {
         String signedName = readField(signed, pos);
         String b64 = readField(signed, pos);
         if (b64 == null) {
-            return null;
+            return reject(name, "malformed (its fields do not parse)");
         }
         String toSign = signed.substring(0, pos[0]);
         String signature = signed.substring(pos[0]);
@@ -95,27 +101,41 @@ public final class SecureCookies {
             keyVersion = Integer.parseInt(version);
             time = Long.parseLong(timestamp);
         } catch (NumberFormatException e) {
-            return null;
+            return reject(name, "malformed (its key version or timestamp is not a number)");
         }
         byte[] secret = secrets.get(keyVersion);
         if (secret == null) {
-            return null;
+            return reject(name, "signed with key version " + keyVersion + ", which the application's cookie secrets"
+                    + " do not hold");
         }
         byte[] expected = hmacHex(secret, toSign).getBytes(StandardCharsets.ISO_8859_1);
         if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.ISO_8859_1))) {
-            return null;
+            return reject(name, "its signature does not match (signed with another cookie secret, or tampered with)");
         }
         if (!signedName.equals(name)) {
-            return null;
+            return reject(name, "it was signed for another cookie name");
         }
-        if (time < nowSeconds - maxAge.getSeconds() || time > nowSeconds + MAX_FUTURE_SECONDS) {
-            return null;
+        if (time < nowSeconds - maxAge.getSeconds()) {
+            return reject(name, "expired: signed " + (nowSeconds - time) + " s ago, more than its maximum age of "
+                    + maxAge);
+        }
+        if (time > nowSeconds + MAX_FUTURE_SECONDS) {
+            return reject(name, "dated " + (time - nowSeconds) + " s in the future (a clock far off, or tampering)");
         }
         try {
             return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return null;
+            return reject(name, "its value is not valid base64");
         }
+    }
+
+    /**
+     * Logs at debug level why a signed cookie was refused (Tornado warns; here a hostile client must not be able
+     * to flood the log), and returns null. The client's value is not logged.
+     */
+    private static String reject(String name, String why) {
+        Log.debug("Signed cookie \"" + name + "\" rejected: " + why + "; getSecureCookie returns null");
+        return null;
     }
 
     /** {@code <length in UTF-8 bytes>:<text>}. */

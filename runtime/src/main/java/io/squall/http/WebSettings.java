@@ -37,6 +37,7 @@ public final class WebSettings {
     private volatile int maxMultipartHeaderSize = MultipartParser.DEFAULT_MAX_PART_HEADER_SIZE;
     private volatile String loginUrl;
     private volatile java.util.function.Consumer<? super RequestHandler> logFunction;
+    private volatile boolean serveTraceback;
 
     WebSettings() {}
 
@@ -189,6 +190,27 @@ public final class WebSettings {
     /** @return true when responses are compressed */
     public boolean compressResponse() {
         return compressResponse;
+    }
+
+    /**
+     * Turns the debugging error page on or off (Tornado's {@code serve_traceback}, part of its
+     * {@code debug=True}): when a handler fails with an exception, the error response is the exception's stack
+     * trace as {@code text/plain}, async frames included ({@code io.squall.Async.await(awaited by)} and the
+     * awaiting coroutines), instead of the short "500: Internal Server Error" page. Off by default; it shows
+     * your code's internals to every client, so turn it on only while developing. A handler that overrides
+     * {@link RequestHandler#writeError} decides for itself.
+     *
+     * @param on true to send stack traces to clients
+     * @return this
+     */
+    public WebSettings serveTraceback(boolean on) {
+        this.serveTraceback = on;
+        return this;
+    }
+
+    /** @return true when error responses carry the exception's stack trace */
+    public boolean serveTraceback() {
+        return serveTraceback;
     }
 
     /**

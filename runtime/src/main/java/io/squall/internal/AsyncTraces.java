@@ -91,7 +91,7 @@ public final class AsyncTraces {
             if (real.length == 0) {
                 return; // not writable, or deliberately empty: leave it alone
             }
-            boolean first = chain.frames == 0;
+            boolean first = chain.frames == 0 && !hasBoundary(real);
             StackTraceElement[] more = java.util.Arrays.copyOf(real, real.length + (first ? 2 : 1));
             if (first) {
                 more[real.length] = BOUNDARY;
@@ -102,5 +102,59 @@ public final class AsyncTraces {
             chain.last = c;
             chain.lastFrom = from;
         }
+    }
+
+    /**
+     * {@code t} is thrown by an {@code await} whose future had already failed, so no coroutine suspended and
+     * {@link #crossed} never ran. When {@code t} was made elsewhere (a CompletableFuture or an executor task
+     * that failed on another thread before the await was reached, a failed future made earlier and kept), none
+     * of its frames shows the awaiting method: append the await site, read from the caller's stack (a stack walk,
+     * on this failure path only). A failure thrown beneath the awaiting method (a coroutine that failed before
+     * it suspended, called from here) already shows it, and is left alone. Any thread.
+     *
+     * @param t the failure about to be thrown by the await
+     */
+    static void awaitedAtOnce(Throwable t) {
+        if (t instanceof java.util.concurrent.CancellationException) {
+            return;
+        }
+        synchronized (CHAINS) {
+            if (CHAINS.containsKey(t)) {
+                return; // it crossed a suspension: that chain goes on from the coroutines that resume
+            }
+        }
+        StackTraceElement[] real = t.getStackTrace();
+        if (real.length == 0 || real.length >= MAX_FRAMES * 4) {
+            return;
+        }
+        StackTraceElement site = StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !f.getClassName().equals(CoroutineSupport.class.getName())
+                        && !f.getClassName().equals(AsyncTraces.class.getName()))
+                .findFirst().map(StackWalker.StackFrame::toStackTraceElement).orElse(null));
+        if (site == null) {
+            return;
+        }
+        for (StackTraceElement e : real) {
+            if (e.getMethodName().equals(site.getMethodName()) && e.getClassName().equals(site.getClassName())) {
+                return;
+            }
+        }
+        boolean first = !hasBoundary(real);
+        StackTraceElement[] more = java.util.Arrays.copyOf(real, real.length + (first ? 2 : 1));
+        if (first) {
+            more[real.length] = BOUNDARY;
+        }
+        more[more.length - 1] = new StackTraceElement(site.getClassName(), site.getMethodName(), site.getFileName(),
+                site.getLineNumber());
+        t.setStackTrace(more);
+    }
+
+    private static boolean hasBoundary(StackTraceElement[] frames) {
+        for (StackTraceElement e : frames) {
+            if (BOUNDARY.equals(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -45,13 +45,18 @@ public final class CoroutineSupport {
         }
         try {
             return f.result();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause != null) {
-                throw sneaky(cause);
-            }
-            throw e;
+        } catch (Throwable t) {
+            throw failed(t); // out of line: keeps this method as small as it was for the JIT
         }
+    }
+
+    /** The failure an await of a done future throws: unwrapped, with the awaiting site when it lacks it. */
+    private static RuntimeException failed(Throwable t) {
+        Throwable failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (AsyncTraces.ENABLED) {
+            AsyncTraces.awaitedAtOnce(failure);
+        }
+        return sneaky(failure);
     }
 
     /**

@@ -102,11 +102,17 @@ public final class LostFailures {
     private static String where(Throwable origin) {
         StringBuilder sb = new StringBuilder();
         int shown = 0;
+        StackTraceElement last = null;
         for (StackTraceElement e : origin.getStackTrace()) {
             String c = e.getClassName();
             if (shown == 0 && (c.startsWith("io.squall.Future") || c.startsWith("io.squall.internal."))) {
                 continue;
             }
+            if (last != null && e.getLineNumber() < 0 && c.equals(last.getClassName())
+                    && e.getMethodName().equals(last.getMethodName())) {
+                continue; // a coroutine's entry under its body: the same method again, without a line
+            }
+            last = e;
             if (shown == 3) {
                 break;
             }

@@ -580,6 +580,11 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
         if (closed) {
             return;
         }
+        sendCloseNotify();
+    }
+
+    /** Closes the engine's outbound side and sends its close_notify now (best effort: a failure is logged). */
+    private void sendCloseNotify() {
         unpark();
         try {
             engine.closeOutbound();
@@ -602,20 +607,7 @@ final class TLSLayer implements ReadableByteChannel, GatheringByteChannel {
             return;
         }
         closed = true;
-        unpark();
-        try {
-            engine.closeOutbound();
-            if (!taskRunning) {
-                for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                    wrap(NO_DATA, 0, 1);
-                }
-            }
-            flushNetOut();
-        } catch (IOException | RuntimeException e) {
-            Log.debug("TLS: sending close_notify on " + channel + " failed: " + e);
-        } finally {
-            park();
-        }
+        sendCloseNotify();
     }
 
     @Override

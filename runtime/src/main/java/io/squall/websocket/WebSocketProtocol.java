@@ -13,6 +13,7 @@ import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.Timeout;
 import io.squall.internal.Log;
+import io.squall.internal.Trampoline;
 import io.squall.net.IOStream;
 import io.squall.net.StreamClosedException;
 
@@ -78,8 +79,7 @@ final class WebSocketProtocol {
     private int end;
     private boolean started;
     private boolean reading;
-    private boolean processing;
-    private boolean processAgain;
+    private final Trampoline processing = new Trampoline(this::step);
     private boolean delivering;
     /** The pending future of the message handler while {@link #delivering}; cancelled if the connection closes. */
     private Future<?> delivery;
@@ -161,19 +161,7 @@ final class WebSocketProtocol {
     // Reading
 
     private void process() {
-        if (processing) {
-            processAgain = true;
-            return;
-        }
-        processing = true;
-        try {
-            do {
-                processAgain = false;
-                step();
-            } while (processAgain);
-        } finally {
-            processing = false;
-        }
+        processing.run();
     }
 
     private void step() {

@@ -1,6 +1,7 @@
 package io.squall.tests.cancel;
 
 import static io.squall.Async.await;
+import static io.squall.tests.cancel.RunUntilDone.runUntilDone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,13 +78,6 @@ class AwaitablesTest {
         loop.close();
     }
 
-    private void runUntilDone(Future<?> f) {
-        loop.runSync(() -> {
-            Future<Void> done = new Future<>();
-            f.addDoneCallback(x -> done.trySetResult(null));
-            return done;
-        }, Duration.ofSeconds(20));
-    }
 
     private void spinUntil(java.util.function.BooleanSupplier condition) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -111,7 +105,7 @@ class AwaitablesTest {
         spinUntil(() -> accepted.size() == 1);
         Future<String> f = loop.runSync(() -> Future.of(readLine(stream, log)));
         assertTrue(f.cancel());
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("read cancelled"), log);
         assertFalse(stream.isClosed(), "the stream stays open and usable after a cancelled read");
@@ -143,7 +137,7 @@ class AwaitablesTest {
         spinUntil(() -> client.openConnections() == 1 && accepted.size() == 1);
         assertTrue(LoopCounters.pendingTimers(loop) >= 1);
         assertTrue(f.cancel());
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("fetch finally"), log);
         spinUntil(() -> client.openConnections() == 0);
@@ -195,7 +189,7 @@ class AwaitablesTest {
             // start the second before the coroutine's catch block cancels that one.
             assertTrue(started.await(10, TimeUnit.SECONDS));
             assertTrue(f.cancel());
-            runUntilDone(f);
+            runUntilDone(loop, f);
             assertTrue(f.isCancelled(), "the coroutine does not wait for the blocked thread");
             assertEquals(List.of("executor await cancelled; second cancelled: true"), log);
             release.countDown();

@@ -1,6 +1,7 @@
 package io.squall.tests.cancel;
 
 import static io.squall.Async.await;
+import static io.squall.tests.cancel.RunUntilDone.runUntilDone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -65,14 +66,6 @@ class CancellationTest {
         loop.close();
     }
 
-    /** Runs the loop until {@code f} is done (without rethrowing its failure). */
-    private void runUntilDone(Future<?> f) {
-        loop.runSync(() -> {
-            Future<Void> done = new Future<>();
-            f.addDoneCallback(x -> done.trySetResult(null));
-            return done;
-        }, Duration.ofSeconds(20));
-    }
 
     /** Lets the loop run one short while, so coroutines reach their first real suspension. */
     private void spin() {
@@ -121,7 +114,7 @@ class CancellationTest {
         assertFalse(f.isDone());
         assertTrue(f.cancel());
         assertFalse(f.isDone(), "done only once the body has unwound on its loop");
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("caught on " + Thread.currentThread().getName(), "finally"), log);
         assertEquals(0, LoopCounters.pendingTimers(loop), "the sleep's timer is removed from the loop");
@@ -134,7 +127,7 @@ class CancellationTest {
         Future<Integer> leaf = new Future<>();
         Future<Integer> a = loop.runSync(() -> Future.of(chain(leaf, log)));
         assertTrue(a.cancel());
-        runUntilDone(a);
+        runUntilDone(loop, a);
         assertTrue(a.isCancelled());
         assertTrue(leaf.isCancelled(), "cancellation goes down to the future the innermost coroutine awaits");
         assertEquals(List.of("C", "B", "A"), log);
@@ -144,7 +137,7 @@ class CancellationTest {
     void anExceptionThrownWhileUnwindingIsSuppressedOnTheCancellation() {
         Future<Void> f = loop.runSync(() -> Future.of(throwsInFinally()));
         f.cancel();
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         Throwable[] suppressed = f.exception().getSuppressed();
         assertEquals(1, suppressed.length);
@@ -192,7 +185,7 @@ class CancellationTest {
         AtomicReference<Future<?>> self = new AtomicReference<>();
         Future<List<String>> f = loop.runSync(() -> Future.of(swallower(self, log)));
         assertTrue(f.cancel());
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertEquals(List.of("swallowed", "done value 7", "thrown again at once", "shielded cleanup ran"), log);
         assertTrue(f.isCancelled(), "a body that swallows the cancellation and returns still ends cancelled");
         assertTrue(f.exception().getMessage().contains("result is dropped"), f.exception().getMessage());
@@ -223,7 +216,7 @@ class CancellationTest {
             self.set(c);
             return Future.of(c);
         });
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("cancel() while running: true", "second cancel(): true", "done future still returns x",
                 "next pending await throws"), log);
@@ -252,7 +245,7 @@ class CancellationTest {
         assertFalse(slow.isCancelled(), "the shielded future is not cancelled");
         assertFalse(f.isDone());
         slow.setResult("slow result");
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("shield gave slow result", "then cancelled"), log);
 
@@ -271,7 +264,7 @@ class CancellationTest {
         other.start();
         other.join();
         assertTrue(answer.get());
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertTrue(f.isCancelled());
         assertEquals(List.of("caught on " + Thread.currentThread().getName(), "finally"), log,
                 "the body unwinds on its own loop's thread, not the canceller's");
@@ -311,7 +304,7 @@ class CancellationTest {
             });
             boolean wasCancelled = canceller.get(10, TimeUnit.SECONDS);
             completer.get(10, TimeUnit.SECONDS);
-            runUntilDone(f);
+            runUntilDone(loop, f);
             if (wasCancelled) {
                 assertTrue(f.isCancelled(), "round " + i + ": cancel() returned true but " + f);
                 cancelled++;
@@ -346,7 +339,7 @@ class CancellationTest {
                 return Gen.moment();
             });
             boolean wasCancelled = canceller.get(10, TimeUnit.SECONDS);
-            runUntilDone(f);
+            runUntilDone(loop, f);
             if (wasCancelled) {
                 assertTrue(f.isCancelled(), "round " + i + ": cancel() returned true but " + f);
                 cancelled++;
@@ -365,7 +358,7 @@ class CancellationTest {
         Future<Integer> awaited = new Future<>();
         Future<Integer> f = loop.runSync(() -> Future.of(awaitsThenAdds(awaited, new AtomicInteger())));
         awaited.setResult(1);
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertFalse(f.cancel());
         assertEquals(2, f.result());
     }
@@ -376,7 +369,7 @@ class CancellationTest {
         Future<String> inner = loop.runSync(() -> Future.of(sleeper(log, LONG)));
         Future<String> outer = loop.runSync(() -> Future.of(awaiter(inner)));
         inner.cancel();
-        runUntilDone(outer);
+        runUntilDone(loop, outer);
         assertEquals("outer saw CancellationException", outer.result());
     }
 
@@ -393,7 +386,7 @@ class CancellationTest {
     void theCancellationThrownIsTheOneTheFutureEndsWith() {
         Future<Void> f = loop.runSync(() -> Future.of(rethrows()));
         f.cancel();
-        runUntilDone(f);
+        runUntilDone(loop, f);
         Throwable e = f.exception();
         assertInstanceOf(CancellationException.class, e);
         CancellationException thrown = assertThrows(CancellationException.class, f::result);

@@ -32,6 +32,7 @@ import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.RecordingHandler;
 
 /**
  * A coroutine RequestHandler whose client disconnects is cancelled: its pending sleep is cancelled, its
@@ -69,20 +70,9 @@ class HandlerCancelTest {
 
     private final IOLoop loop = new IOLoop();
     private HTTPServer server;
-    private final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+    private final List<LogRecord> logged = new ArrayList<>();
     private final Logger squall = Logger.getLogger("io.squall");
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final Handler capture = new RecordingHandler(logged);
 
     @BeforeEach
     void start() {
@@ -127,9 +117,11 @@ class HandlerCancelTest {
         assertEquals(List.of("started", "onConnectionClose", "cancelled", "finally"), EVENTS);
         spinUntil(() -> server.connectionCount() == 0);
         assertEquals(timersBefore, LoopCounters.pendingTimers(loop), "the handler's sleep timer is removed");
-        for (LogRecord r : logged) {
-            assertTrue(r.getLevel().intValue() < Level.INFO.intValue(), "logged above debug: " + r.getLevel() + " "
-                    + r.getMessage());
+        synchronized (logged) {
+            for (LogRecord r : logged) {
+                assertTrue(r.getLevel().intValue() < Level.INFO.intValue(), "logged above debug: " + r.getLevel() + " "
+                        + r.getMessage());
+            }
         }
     }
 

@@ -35,6 +35,7 @@ import io.squall.http.AsyncHTTPClient;
 import io.squall.http.HTTPResponse;
 import io.squall.net.IOStream;
 import io.squall.net.TCPClient;
+import io.squall.tests.RecordingHandler;
 
 /**
  * IOLoop.close() reaches coroutines suspended on the loop's sockets: a stream read or write, an HTTP fetch,
@@ -46,25 +47,10 @@ class LoopCloseTest {
     private IOLoop loop;
     private ServerSocket server;
     private final List<Socket> accepted = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> debug = Collections.synchronizedList(new ArrayList<>());
+    private final List<LogRecord> logged = new ArrayList<>();
     private final Logger squallLogger = Logger.getLogger("io.squall");
     private Level previousLevel;
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel() == Level.FINE) {
-                debug.add(r.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final Handler capture = new RecordingHandler(logged);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -119,8 +105,9 @@ class LoopCloseTest {
     }
 
     private String cancelledLog() {
-        synchronized (debug) {
-            return debug.stream().filter(m -> m.startsWith("IOLoop.close(): cancelled")).findFirst().orElse("none");
+        synchronized (logged) {
+            return logged.stream().filter(r -> r.getLevel() == Level.FINE).map(LogRecord::getMessage)
+                    .filter(m -> m.startsWith("IOLoop.close(): cancelled")).findFirst().orElse("none");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.squall.tests.cancel;
 
 import static io.squall.Async.await;
+import static io.squall.tests.cancel.RunUntilDone.runUntilDone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -46,13 +47,6 @@ class ScopeTest {
         loop.close();
     }
 
-    private void runUntilDone(Future<?> f) {
-        loop.runSync(() -> {
-            Future<Void> done = new Future<>();
-            f.addDoneCallback(x -> done.trySetResult(null));
-            return done;
-        }, Duration.ofSeconds(30));
-    }
 
     @Coroutine
     static Future<Integer> child(int i, int failing, AtomicInteger unwound) {
@@ -75,7 +69,7 @@ class ScopeTest {
         AtomicReference<Throwable> bodySaw = new AtomicReference<>();
         Future<String> scope = loop.runSync(() -> Future.of(Scope.run(s -> body(s, n, unwound, bodySaw))));
         assertTrue(LoopCounters.pendingTimers(loop) >= n, "every child and the body wait on a timer");
-        runUntilDone(scope);
+        runUntilDone(loop, scope);
         Throwable t = scope.exception();
         assertInstanceOf(IllegalStateException.class, t);
         assertEquals("child 5000 failed", t.getMessage(), "the scope fails with the very first failure");
@@ -132,7 +126,7 @@ class ScopeTest {
             s.spawn(ScopeTest::throwsWhileUnwinding);
             return null;
         })));
-        runUntilDone(scope);
+        runUntilDone(loop, scope);
         Throwable t = scope.exception();
         assertEquals("first", t.getMessage());
         assertEquals(1, t.getSuppressed().length, "the cancelled child's unwinding failure is kept");
@@ -177,7 +171,7 @@ class ScopeTest {
         })));
         assertTrue(scope.cancel());
         assertFalse(scope.isDone(), "done only once everything unwound");
-        runUntilDone(scope);
+        runUntilDone(loop, scope);
         assertTrue(scope.isCancelled());
         assertEquals(List.of("cleaned", "cleaned", "cleaned"), log);
         assertFalse(scope.cancel());
@@ -202,7 +196,7 @@ class ScopeTest {
             s.spawn(() -> child(0, -1, unwound));
             return failsAfter(1, "body failure");
         })));
-        runUntilDone(scope);
+        runUntilDone(loop, scope);
         assertEquals("body failure", scope.exception().getMessage());
         assertEquals(1, unwound.get());
     }
@@ -232,7 +226,7 @@ class ScopeTest {
     void genTimeoutCancelsWaitsForUnwindingThenFailsWithTimeout() {
         List<String> log = new ArrayList<>();
         Future<String> f = loop.runSync(() -> Future.of(Gen.timeout(Duration.ofMillis(10), () -> sleeper(log, LONG))));
-        runUntilDone(f);
+        runUntilDone(loop, f);
         Throwable t = f.exception();
         assertInstanceOf(TimeoutException.class, t);
         assertInstanceOf(CancellationException.class, t.getCause());
@@ -250,12 +244,12 @@ class ScopeTest {
             inner.set(sleeper(log, LONG));
             return Future.of(Gen.withTimeout(Duration.ofMillis(5), inner.get()));
         });
-        runUntilDone(f);
+        runUntilDone(loop, f);
         assertInstanceOf(TimeoutException.class, f.exception());
         assertFalse(inner.get().isDone(), "withTimeout does not cancel the inner future");
         assertEquals(List.of(), log);
         inner.get().cancel();
-        runUntilDone(inner.get());
+        runUntilDone(loop, inner.get());
         assertEquals(List.of("finally"), log);
     }
 

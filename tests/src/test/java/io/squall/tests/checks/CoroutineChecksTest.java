@@ -1,6 +1,7 @@
 package io.squall.tests.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -183,6 +184,11 @@ class CoroutineChecksTest {
                 + " functional method returns a Future [squall:not-coroutine]", at(squall, 10).message);
         assertTrue(at(squall, 19).message.startsWith("await in a lambda whose functional method returns"
                 + " java.lang.String, which is not a coroutine"), at(squall, 19).message);
+        // @Coroutine cannot go on a lambda: the fix names what works there instead.
+        assertTrue(at(squall, 22).message.contains("Fix: @Coroutine does not apply to lambdas; await in a plain for"
+                + " loop in the enclosing @Coroutine method (not forEach or a stream), or give the lambda a functional"
+                + " interface whose method returns a Future (e.g. Function<T, Future<R>>)"), at(squall, 22).message);
+        assertFalse(at(squall, 22).message.contains("annotate the method"), at(squall, 22).message);
         assertTrue(at(squall, 16).message.startsWith("Async::await as a method reference never runs inside a"
                 + " coroutine"), at(squall, 16).message);
         assertTrue(at(squall, 28).message.startsWith("await inside a synchronized block"), at(squall, 28).message);

@@ -129,8 +129,20 @@ final class Debuggee implements AutoCloseable {
      * @return where it stopped
      */
     Location step(ThreadReference thread, int depth) throws Exception {
+        return step(thread, depth, List.of());
+    }
+
+    /**
+     * As {@link #step(ThreadReference, int)}, with more class exclusions (jdb's {@code exclude}).
+     *
+     * @return where it stopped
+     */
+    Location step(ThreadReference thread, int depth, List<String> moreExcludes) throws Exception {
         StepRequest step = vm.eventRequestManager().createStepRequest(thread, StepRequest.STEP_LINE, depth);
         for (String exclude : JDB_EXCLUDES) {
+            step.addClassExclusionFilter(exclude);
+        }
+        for (String exclude : moreExcludes) {
             step.addClassExclusionFilter(exclude);
         }
         step.addCountFilter(1);

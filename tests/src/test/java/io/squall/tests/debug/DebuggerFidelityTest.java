@@ -39,13 +39,15 @@ class DebuggerFidelityTest {
     /**
      * Under a debugger (JDWP loaded, so the agent saves every named local in scope) a resumed frame shows
      * every parameter and local with its value, the one not read after the first await included; the
-     * frames of the debuggee's class carry lines, once each. A step over an await that suspends leaves the
-     * coroutine through its synthetic resume bridge (JDWP ends a step when its frame returns, and a
-     * suspension is a return); the next stop in the method, after the loop resumes it, is on the next user
-     * line with every local intact.
+     * frames of the debuggee's class carry lines, once each, with no resume bridge under the body (under JDWP
+     * the agent resumes through a handle to the body: {@code io.squall.agent.resume=direct}). JDWP ends a
+     * line step when its frame returns, and a suspension is a return: a step over an await that suspends
+     * therefore ends in the loop's code, on a line (jdb's default exclusions skip the {@code java.lang.invoke}
+     * frames), never in a generated method; the next stop in the method, after the loop resumes it, is on the
+     * next user line with every local intact.
      */
     @Test
-    void resumedFrameShowsEveryLocalAndStepOverAnAwaitLeavesThroughSyntheticCode() throws Exception {
+    void resumedFrameShowsEveryLocalAndStepOverASuspendingAwaitEndsInTheLoopNotInGeneratedCode() throws Exception {
         try (Debuggee d = Debuggee.launch("", BREAK_1, AWAIT_2, AFTER_2)) {
             LocatableEvent hit = d.next();
             ThreadReference thread = hit.thread();
@@ -66,15 +68,13 @@ class DebuggerFidelityTest {
             assertEquals("x9", Debuggee.local(top, "s"));
 
             Location stepped = d.step(hit.thread(), StepRequest.STEP_OVER);
-            boolean nextLine = stepped.method().name().equals("compute") && stepped.lineNumber() == AFTER_2;
-            assertTrue(nextLine || stepped.method().isSynthetic(),
-                    "a step over a suspending await stops on the next line or in synthetic code: "
-                            + Debuggee.describe(stepped));
-            assertFalse(stepped.method().name().equals("compute") && stepped.lineNumber() > 0
-                    && stepped.lineNumber() != AFTER_2, "never on another line of compute (looks restarted): "
-                    + Debuggee.describe(stepped));
+            assertFalse(stepped.declaringType().name().equals(TARGET),
+                    "a step over a suspending await after a resume leaves the user's class (no generated frame"
+                            + " under the resumed body): " + Debuggee.describe(stepped));
+            assertTrue(stepped.declaringType().name().startsWith("io.squall.") && stepped.lineNumber() > 0,
+                    "it ends on a line of the loop's code: " + Debuggee.describe(stepped));
 
-            hit = nextLine ? hit : d.resumeToBreakpoint();
+            hit = d.resumeToBreakpoint();
             assertAt(hit.location(), "compute", AFTER_2);
             top = hit.thread().frame(0);
             assertEquals(4, Debuggee.local(top, "n"));
@@ -146,17 +146,52 @@ class DebuggerFidelityTest {
         }
     }
 
+    /**
+     * jdb's {@code exclude} with Squall's runtime added (a user writes {@code io.squall.*}; this debuggee lives
+     * in {@code io.squall.tests}, so its runtime classes are named one by one): a step into ({@code step}) over
+     * an await that suspends goes on through the loop's code and stops in the next user code the loop thread
+     * runs, here the resumed coroutine. It stops as the resumed body starts, before the restore, which JDWP
+     * shows at the method's first line (the same instruction a step into the first run stops at); one more
+     * step reaches the await it resumed at, with every local restored, and the next one the following line.
+     */
+    @Test
+    void aStepIntoWithTheRuntimeExcludedFollowsTheCoroutineIntoItsResume() throws Exception {
+        List<String> runtime = List.of("io.squall.internal.*", "io.squall.IOLoop*", "io.squall.Gen*",
+                "io.squall.Future*", "io.squall.Loop*", "io.squall.Async*", "io.squall.Slow*");
+        try (Debuggee d = Debuggee.launch("", AWAIT_2)) {
+            LocatableEvent hit = d.next();
+            ThreadReference thread = hit.thread();
+            assertAt(hit.location(), "compute", AWAIT_2);
+
+            Location resumed = d.step(thread, StepRequest.STEP_INTO, runtime);
+            assertEquals(TARGET + ".compute", resumed.declaringType().name() + "." + resumed.method().name(),
+                    "the step follows the coroutine into its resume: " + Debuggee.describe(resumed));
+            assertTrue(resumed.lineNumber() > 0, Debuggee.describe(resumed));
+            String below = Debuggee.describe(thread).get(1);
+            assertTrue(below.startsWith("java.lang.invoke."), "a resumed frame, called by the loop through a"
+                    + " handle (no generated frame): " + Debuggee.describe(thread));
+
+            assertAt(d.step(thread, StepRequest.STEP_INTO, runtime), "compute", AWAIT_2);
+            StackFrame top = thread.frame(0);
+            assertEquals(9, Debuggee.local(top, "b"));
+            assertEquals("x9", Debuggee.local(top, "s"));
+            assertAt(d.step(thread, StepRequest.STEP_OVER, runtime), "compute", AFTER_2);
+            assertEquals(4, Debuggee.local(thread.frame(0), "n"));
+            assertTrue(d.finish().contains("result 11"), d.output());
+        }
+    }
+
     private static void assertAt(Location l, String method, int line) {
         assertEquals(TARGET + "." + method + ":" + line, Debuggee.describe(l));
     }
 
-    /** Frames of DebugTarget have a line, and no frame repeats the one above it. */
+    /** After a resume: frames of DebugTarget have a line (no bridge), and no frame repeats the one above it. */
     private static void assertFramesCarryUserLines(ThreadReference thread) throws Exception {
         List<String> frames = Debuggee.describe(thread);
         String previous = null;
         for (String f : frames) {
-            if (f.startsWith(TARGET + ".") && !f.contains("$squall$resume")) {
-                assertFalse(f.endsWith(":-1"), "a user frame without a line: " + frames);
+            if (f.startsWith(TARGET + ".")) {
+                assertFalse(f.endsWith(":-1"), "a frame of the user's class without a line: " + frames);
             }
             assertFalse(f.equals(previous), "a duplicate frame " + f + ": " + frames);
             previous = f;

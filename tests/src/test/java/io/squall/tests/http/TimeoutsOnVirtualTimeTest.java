@@ -43,8 +43,10 @@ class TimeoutsOnVirtualTimeTest {
     Future<Void> silentClientIsDisconnectedAfterTheHeaderTimeout(IOLoop loop, VirtualClock clock) {
         HTTPTestServer server = HTTPTestServer.start(new HTTPServer(new Application())
                 .headerTimeout(Duration.ofSeconds(30)));
-        IOStream stream = await(new TCPClient().connect("127.0.0.1", server.port()));
+        // Taken before connecting: the server arms its header timeout when it accepts, which can be before the
+        // loop sees this side's connect complete (by as long as the loop thread is descheduled in between).
         long start = loop.time();
+        IOStream stream = await(new TCPClient().connect("127.0.0.1", server.port()));
         byte[] got = await(stream.readUntilClose());
         assertTrue(loop.time() - start >= Duration.ofSeconds(30).toNanos(), "closed by the 30 s header timeout");
         assertTrue(clock.skipped().compareTo(Duration.ofSeconds(25)) > 0, clock.toString());

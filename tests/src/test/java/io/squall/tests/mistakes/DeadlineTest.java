@@ -27,6 +27,8 @@ import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.RecordingHandler;
+import io.squall.tests.SourceLines;
 
 /** Issue 13 item 2: a handler that never finishes is answered 503 at the deadline, logged with its await. */
 @Timeout(60)
@@ -40,7 +42,7 @@ class DeadlineTest {
         @Coroutine
         public Future<?> get(String... args) {
             try {
-                await(new Future<String>());
+                await(new Future<String>()); // STUCK-AWAIT
                 write("unreachable");
             } finally {
                 cleanedUp = true;
@@ -61,7 +63,7 @@ class DeadlineTest {
     @Test
     void aStuckHandlerGets503AndIsLoggedWithItsAwait() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new io.squall.tests.RecordingHandler(records);
+        Handler h = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(h);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -89,7 +91,8 @@ class DeadlineTest {
             String w = warnings.stream().filter(m -> m.contains("deadline")).findFirst().orElseThrow();
             assertTrue(w.startsWith("Request GET /stuck (127.0.0.1) is still unfinished after its deadline of PT0.3S"
                     + " in handler " + StuckHandler.class.getName() + ", parked at the await in "
-                    + StuckHandler.class.getName() + ".get(DeadlineTest.java:43)"), w);
+                    + StuckHandler.class.getName() + ".get(DeadlineTest.java:"
+                    + SourceLines.lineOf("mistakes", "DeadlineTest.java", "STUCK-AWAIT") + ")"), w);
             assertTrue(w.endsWith("; answering 503 and cancelling the handler"), w);
             assertTrue(warnings.stream().noneMatch(m -> m.contains("Uncaught") || m.contains("cancelled")
                     && !m.contains("deadline")), warnings.toString());

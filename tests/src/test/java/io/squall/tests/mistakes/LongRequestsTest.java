@@ -26,6 +26,8 @@ import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.RecordingHandler;
+import io.squall.tests.SourceLines;
 
 /**
  * Issue 13 item 2: long-running requests are listed (handler, age, the await they are parked on), on demand and
@@ -41,7 +43,7 @@ class LongRequestsTest {
         @Override
         @Coroutine
         public Future<?> get(String... args) {
-            String report = await(REPORT);
+            String report = await(REPORT); // REPORT-AWAIT
             write(report);
             return null;
         }
@@ -59,7 +61,7 @@ class LongRequestsTest {
     @Test
     void aLongRequestIsListedWithItsAwaitUntilItFinishes() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        Handler h = new io.squall.tests.RecordingHandler(records);
+        Handler h = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         Level level = squall.getLevel();
         squall.setLevel(Level.FINE);
@@ -80,7 +82,9 @@ class LongRequestsTest {
             assertTrue(line.matches("GET /report \\(127\\.0\\.0\\.1\\) for \\d+\\.\\d s in "
                     + ReportHandler.class.getName().replace(".", "\\.").replace("$", "\\$")
                     + ", parked at the await in " + ReportHandler.class.getName().replace(".", "\\.").replace("$", "\\$")
-                    + "\\.get\\(LongRequestsTest\\.java:44\\) waiting for Future\\(pending\\)"), line);
+                    + "\\.get\\(LongRequestsTest\\.java:"
+                    + SourceLines.lineOf("mistakes", "LongRequestsTest.java", "REPORT-AWAIT")
+                    + "\\) waiting for Future\\(pending\\)"), line);
             assertEquals("quick", body(loop.runSync(() -> loop.runInExecutor(null, () -> get(port, "/quick")))));
             assertEquals(1, app.longRunningRequests(Duration.ZERO).size(), "the quick request is not in flight");
             // The periodic debug log lists it too.

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.squall.Future;
 import io.squall.Gen;
 import io.squall.annotations.Coroutine;
+import io.squall.tests.RecordingHandler;
 
 /**
  * Shapes aimed at the analysis rather than the syntax: locals live only on exception edges (used only in a
@@ -231,22 +232,7 @@ class HarderShapesTest extends ShapeTest {
     @Test
     void cancellingTheFutureOfASuspendedCoroutineIsQuiet() {
         List<LogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler capture = new RecordingHandler(records);
         Logger squall = Logger.getLogger("io.squall");
         squall.addHandler(capture);
         try {
@@ -264,10 +250,12 @@ class HarderShapesTest extends ShapeTest {
             assertFalse(second.isCancelled(), "a future the body never reached is untouched");
             assertTrue(co.isCancelled());
             List<String> problems = new ArrayList<>();
-            for (LogRecord r : records) {
-                String text = r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown());
-                if (!text.contains("never retrieved")) {
-                    problems.add(text);
+            synchronized (records) {
+                for (LogRecord r : records) {
+                    String text = r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown());
+                    if (r.getLevel().intValue() >= Level.WARNING.intValue() && !text.contains("never retrieved")) {
+                        problems.add(text);
+                    }
                 }
             }
             assertEquals(List.of(), problems, "completing a cancelled coroutine's future must not log errors");

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -26,47 +28,56 @@ import org.objectweb.asm.tree.MethodNode;
  */
 class UninitializedRefusalTest {
 
-    private static final String CLASS = "handmade/SelfLive";
+    /** One refusal shape: the hand-made class and the reason its refusal message must give. */
+    enum Shape {
+        /** An object live at its own {@code NEW}: that {@code NEW} cannot run again on resume. */
+        AN_OBJECT_LIVE_AT_ITS_OWN_NEW("SelfLive", "its own 'new' runs again", UninitializedRefusalTest::selfLive),
+        /** Two {@code NEW}s each live before the other: no order re-creates both on resume. */
+        TWO_NEWS_LIVE_BEFORE_EACH_OTHER("MutualNews",
+                "uninitialized objects that depend on each other across an await", UninitializedRefusalTest::mutualNews),
+        /** An uninitialized type naming an offset that holds no {@code NEW}: nothing to re-run on resume. */
+        AN_UNINITIALIZED_OBJECT_WITHOUT_ITS_NEW("LostNew",
+                "an uninitialized object whose 'new' instruction cannot be found", UninitializedRefusalTest::lostNew),
+        /** {@code uninitializedThis} live across an await: the super constructor call cannot be re-run. */
+        UNINITIALIZED_THIS_ACROSS_AN_AWAIT("EarlyThis", "await before the super constructor call",
+                UninitializedRefusalTest::earlyThis);
+
+        final String simpleName;
+        final String reason;
+        final Supplier<byte[]> bytes;
+
+        Shape(String simpleName, String reason, Supplier<byte[]> bytes) {
+            this.simpleName = simpleName;
+            this.reason = reason;
+            this.bytes = bytes;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Shape.class)
+    void isRefusedWithTheMethodTheReasonAndTheFile(Shape shape) throws Throwable {
+        String message = refusalOf("handmade/" + shape.simpleName, shape.bytes.get());
+        assertTrue(message.contains("handmade." + shape.simpleName + ".m") && message.contains(shape.reason)
+                && message.contains(shape.simpleName + ".java"),
+                shape + ": refusal message naming the method, the reason and the file: " + message);
+    }
 
     /** {@code m(f)}: the frame before {@code NEW StringBuilder} claims that NEW's own object in local 1. */
     static byte[] selfLive() {
         ClassWriter cw = new ClassWriter(0);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, null, "java/lang/Object", null);
-        cw.visitSource("SelfLive.java", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
-                null);
-        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
-        mv.visitCode();
+        MethodVisitor mv = coroutineM(cw, "SelfLive");
         Label atNew = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, atNew);
         mv.visitLabel(atNew);
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", atNew}, 0, new Object[0]);
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
         mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        awaitArgument(mv);
         mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
         mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V",
                 false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(4, 2);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        return returnFutureOf(cw, mv, 4, 2);
     }
-
-    @Test
-    void anObjectLiveAtItsOwnNewIsRefused() throws Throwable {
-        String message = refusalOf(CLASS, selfLive());
-        assertTrue(message.contains("handmade.SelfLive.m") && message.contains("its own 'new' runs again")
-                && message.contains("SelfLive.java"), "refusal message naming the method, the reason and the file: "
-                + message);
-    }
-
-    private static final String MUTUAL = "handmade/MutualNews";
 
     /**
      * {@code m(f)} with two {@code NEW StringBuilder}s A and B: the frame before A claims B's object in local 1,
@@ -82,12 +93,7 @@ class UninitializedRefusalTest {
 
     private static byte[] mutualNews(Label bType, Label bHere) {
         ClassWriter cw = new ClassWriter(0);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, MUTUAL, null, "java/lang/Object", null);
-        cw.visitSource("MutualNews.java", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
-                null);
-        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
-        mv.visitCode();
+        MethodVisitor mv = coroutineM(cw, "MutualNews");
         Label a = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, a);
         mv.visitLabel(a);
@@ -99,35 +105,12 @@ class UninitializedRefusalTest {
         mv.visitFrame(Opcodes.F_NEW, 3, new Object[] {"io/squall/Future", Opcodes.TOP, a}, 0, new Object[0]);
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
         mv.visitInsn(Opcodes.DUP);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
+        awaitArgument(mv);
         mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
         mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V",
                 false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(4, 3);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        return returnFutureOf(cw, mv, 4, 3);
     }
-
-    /**
-     * Two {@code NEW}s each live before the other: no order re-creates both on resume, so the coroutine is refused
-     * with the "depend on each other" reason.
-     */
-    @Test
-    void twoNewsLiveBeforeEachOtherAreRefused() throws Throwable {
-        String message = refusalOf(MUTUAL, mutualNews());
-        assertTrue(message.contains("handmade.MutualNews.m")
-                && message.contains("uninitialized objects that depend on each other across an await")
-                && message.contains("MutualNews.java"), "refusal message naming the method, the reason and the file: "
-                + message);
-    }
-
-    private static final String LOST = "handmade/LostNew";
 
     /**
      * {@code m(f)}: the frame before the await claims local 1 holds {@code uninitialized(1)}, but offset 1 is a
@@ -135,12 +118,7 @@ class UninitializedRefusalTest {
      */
     static byte[] lostNew() {
         ClassWriter cw = new ClassWriter(0);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, LOST, null, "java/lang/Object", null);
-        cw.visitSource("LostNew.java", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
-                null);
-        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
-        mv.visitCode();
+        MethodVisitor mv = coroutineM(cw, "LostNew");
         Label notNew = new Label();
         Label body = new Label();
         mv.visitInsn(Opcodes.NOP);
@@ -149,29 +127,9 @@ class UninitializedRefusalTest {
         mv.visitJumpInsn(Opcodes.GOTO, body);
         mv.visitLabel(body);
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", notNew}, 0, new Object[0]);
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
-                "(Lio/squall/Future;)Ljava/lang/Object;", false);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
-                false);
-        mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(1, 2);
-        mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
+        awaitArgument(mv);
+        return returnFutureOf(cw, mv, 1, 2);
     }
-
-    /** An uninitialized type naming an offset that holds no {@code NEW}: nothing to re-run on resume. */
-    @Test
-    void anUninitializedObjectWithoutItsNewIsRefused() throws Throwable {
-        String message = refusalOf(LOST, lostNew());
-        assertTrue(message.contains("handmade.LostNew.m")
-                && message.contains("an uninitialized object whose 'new' instruction cannot be found")
-                && message.contains("LostNew.java"), "refusal message naming the method, the reason and the file: "
-                + message);
-    }
-
-    private static final String EARLY_THIS = "handmade/EarlyThis";
 
     /**
      * {@code static m(f)} whose frame before the await claims local 1 is {@code uninitializedThis}. A real
@@ -181,37 +139,44 @@ class UninitializedRefusalTest {
      */
     static byte[] earlyThis() {
         ClassWriter cw = new ClassWriter(0);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, EARLY_THIS, null, "java/lang/Object", null);
-        cw.visitSource("EarlyThis.java", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
-                null);
-        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
-        mv.visitCode();
+        MethodVisitor mv = coroutineM(cw, "EarlyThis");
         Label body = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, body);
         mv.visitLabel(body);
         mv.visitFrame(Opcodes.F_NEW, 2, new Object[] {"io/squall/Future", Opcodes.UNINITIALIZED_THIS}, 0,
                 new Object[0]);
+        awaitArgument(mv);
+        return returnFutureOf(cw, mv, 1, 2);
+    }
+
+    /** Starts class {@code handmade/<simpleName>} (source file {@code <simpleName>.java}) and its coroutine {@code m}. */
+    private static MethodVisitor coroutineM(ClassWriter cw, String simpleName) {
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "handmade/" + simpleName, null,
+                "java/lang/Object", null);
+        cw.visitSource(simpleName + ".java", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "m", "(Lio/squall/Future;)Lio/squall/Future;", null,
+                null);
+        mv.visitAnnotation("Lio/squall/annotations/Coroutine;", true).visitEnd();
+        mv.visitCode();
+        return mv;
+    }
+
+    /** Emits {@code await(f)} on the method's argument, leaving the awaited value on the stack. */
+    private static void awaitArgument(MethodVisitor mv) {
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Async", "await",
                 "(Lio/squall/Future;)Ljava/lang/Object;", false);
+    }
+
+    /** Emits {@code return Future.of(top of stack)}, ends {@code m} and the class, and returns the class file. */
+    private static byte[] returnFutureOf(ClassWriter cw, MethodVisitor mv, int maxStack, int maxLocals) {
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/squall/Future", "of", "(Ljava/lang/Object;)Lio/squall/Future;",
                 false);
         mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(1, 2);
+        mv.visitMaxs(maxStack, maxLocals);
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
-    }
-
-    /** {@code uninitializedThis} live across an await: the super constructor call cannot be re-run on resume. */
-    @Test
-    void uninitializedThisAcrossAnAwaitIsRefused() throws Throwable {
-        String message = refusalOf(EARLY_THIS, earlyThis());
-        assertTrue(message.contains("handmade.EarlyThis.m")
-                && message.contains("await before the super constructor call")
-                && message.contains("EarlyThis.java"), "refusal message naming the method, the reason and the file: "
-                + message);
     }
 
     /** Rewrites {@code bytes} and returns the string constants of the rewritten {@code m} (its refusal message). */

@@ -4,6 +4,7 @@ import io.squall.tests.RecordingHandler;
 
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.squall.Future;
@@ -99,6 +100,115 @@ class SlowStepTest {
         assertTrue(m.contains("\n    blocked in: java.base/java.lang.Thread.sleep("), m); // native on 17, not on 25
         assertTrue(m.contains("), called from " + me + ".sleepAfterAMoment(SlowStepTest.java:"), m);
         assertTrue(m.contains("\n        at io.squall.internal.Continuation.run("), m);
+        assertFalse(m.contains("\n    class loading:"), m); // a plain sleep, once the classes are loaded
+        // Once the step is over, one INFO line says how long it ran in all (the warning came at the threshold).
+        String ended = awaitRecord("Slow step ended: the callback reported on thread 'slow-step-coroutine' after ");
+        java.util.regex.Matcher times = java.util.regex.Pattern.compile("after (\\d+) ms ran for about (\\d+) ms in all"
+                + " \\(in " + java.util.regex.Pattern.quote(me + ".sleepAfterAMoment(SlowStepTest.java:") + "\\d+\\)\\);"
+                + " its loop ran nothing else meanwhile\\.").matcher(ended);
+        assertTrue(times.find(), ended);
+        assertTrue(Long.parseLong(times.group(2)) >= Long.parseLong(times.group(1)), ended);
+    }
+
+    /** Waits (up to 30 s: the watchdog sees a step end at its next look) for a record starting with {@code start}. */
+    private String awaitRecord(String start) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (records) {
+                for (LogRecord r : records) {
+                    if (r.getMessage().startsWith(start)) {
+                        assertEquals(java.util.logging.Level.INFO, r.getLevel(), r.getMessage());
+                        return r.getMessage();
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no record starting with " + start + " in " + records);
+    }
+
+    /** Blocks the loop for 300 ms in its first run, before any await. */
+    @Coroutine
+    static Future<String> sleepBeforeAnyAwait() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        await(Gen.moment());
+        return Future.of("slept");
+    }
+
+    @Test
+    void aCoroutinesFirstRunIsNamedAtItsLineNotAtItsEntry() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            try {
+                loop.runSync(SlowStepTest::sleepBeforeAnyAwait, Duration.ofSeconds(30));
+                result[0] = loop.runSync(SlowStepTest::sleepBeforeAnyAwait, Duration.ofSeconds(30));
+            } finally {
+                loop.close();
+            }
+        }, "slow-step-first-run");
+        t.start();
+        t.join(60_000);
+        assertEquals("slept", result[0]);
+        String me = SlowStepTest.class.getName();
+        List<String> w = warningsContaining("IOLoop(slow-step-first-run");
+        assertEquals(2, w.size(), String.join("\n\n", w));
+        // The entry (a frame without a line) sits under the body: "in:" names the body, with its line.
+        String m = w.get(1);
+        assertTrue(m.contains("\n    in: " + me + ".sleepBeforeAnyAwait(SlowStepTest.java:"), m);
+        assertTrue(m.contains("), called from " + me + ".sleepBeforeAnyAwait(SlowStepTest.java:"), m);
+    }
+
+    /** A class whose static initialiser is slow: the first use blocks the loop while the JVM initialises it. */
+    static final class SlowToInitialise {
+        static final String VALUE;
+
+        static {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            VALUE = "initialised";
+        }
+    }
+
+    /** Awaits a loop iteration, then first touches {@link SlowToInitialise}. */
+    @Coroutine
+    static Future<String> initialiseAfterAMoment() {
+        await(Gen.moment());
+        return Future.of(SlowToInitialise.VALUE);
+    }
+
+    @Test
+    void aStepThatInitialisesAClassSaysItIsClassLoadingNotTheCallersBlockingCall() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            try {
+                loop.runSync(() -> Future.of(null), Duration.ofSeconds(30)); // the loop's own classes, loaded
+                result[0] = loop.runSync(SlowStepTest::initialiseAfterAMoment, Duration.ofSeconds(30));
+            } finally {
+                loop.close();
+            }
+        }, "slow-step-clinit");
+        t.start();
+        t.join(60_000);
+        assertEquals("initialised", result[0]);
+        String me = SlowStepTest.class.getName();
+        // (the first step may be reported too on a loaded machine, loading this class's coroutine: not this one)
+        List<String> w = warningsContaining("$SlowToInitialise.<clinit>(");
+        assertEquals(1, w.size(), String.join("\n\n", w));
+        String m = w.get(0);
+        assertTrue(m.contains("\n    in: " + me + ".initialiseAfterAMoment(SlowStepTest.java:"), m);
+        assertTrue(m.contains("\n    class loading: the loop thread is loading or initialising a class, at "
+                + me + "$SlowToInitialise.<clinit>(SlowStepTest.java:"), m);
+        assertTrue(m.contains(", called from " + me + ".initialiseAfterAMoment(SlowStepTest.java:"), m);
+        assertTrue(m.contains("Usually the one-off cost of a cold start"), m);
     }
 
     @Test

@@ -160,11 +160,21 @@ class AsyncTraceTest {
     }
 
     @Test
-    void aFailureThatCrossesNoSuspensionGetsNoBoundary() {
+    void aFailureThrownBeneathTheAwaitsWithoutSuspendingGetsNoBoundary() {
+        // inner throws at once, called from middle, called from outer: its real frames show them all already.
+        Throwable t = failureOf(() -> Nested.outer(Future.of("now")));
+        assertSame(Nested.thrown, t);
+        assertTrue(Arrays.stream(t.getStackTrace()).noneMatch(BOUNDARY::equals), Arrays.toString(t.getStackTrace()));
+    }
+
+    @Test
+    void aFailureMadeElsewhereAndAwaitedWithoutSuspendingShowsEveryAwait() {
+        // Made on the test's own stack before any coroutine ran: none of its frames shows the awaits.
         IllegalArgumentException e = new IllegalArgumentException("at once");
         Throwable t = failureOf(() -> Nested.outer(Future.failed(e)));
         assertSame(e, t);
-        assertTrue(Arrays.stream(t.getStackTrace()).noneMatch(BOUNDARY::equals), Arrays.toString(t.getStackTrace()));
+        assertEquals(List.of(at(Nested.class, "inner", "N-INNER"), at(Nested.class, "middle", "N-MIDDLE"),
+                at(Nested.class, "outer", "N-OUTER")), asyncFrames(t));
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -202,6 +212,21 @@ class AsyncTraceTest {
             return f;
         });
         assertSame(e, t, "the CompletableFuture's own exception, unwrapped");
+        assertEquals(List.of(at(Sources.class, "fromStage", "S-CF"), at(Sources.class, "outer", "S-OUTER")),
+                asyncFrames(t));
+    }
+
+    @Test
+    void aCompletableFutureThatFailedBeforeItWasAwaitedShowsTheCoroutinesAwaitingIt() throws Exception {
+        // The usual race: supplyAsync fails on its pool before the coroutine reaches its await, so nothing
+        // suspends; the exception's own frames are all the pool thread's.
+        CompletableFuture<String> cf = CompletableFuture.supplyAsync(() -> {
+            throw new IllegalStateException("remote call failed at once");
+        }, pool);
+        Throwable e = cf.handle((v, x) -> x).get(30, java.util.concurrent.TimeUnit.SECONDS).getCause();
+        Throwable t = failureOf(() -> Sources.outer(() -> Sources.fromStage(cf)));
+        assertSame(e, t, "the CompletableFuture's own exception, unwrapped");
+        assertTrue(t.getStackTrace()[0].getMethodName().startsWith("lambda$"), "thrown in the task: " + t.getStackTrace()[0]);
         assertEquals(List.of(at(Sources.class, "fromStage", "S-CF"), at(Sources.class, "outer", "S-OUTER")),
                 asyncFrames(t));
     }

@@ -103,6 +103,12 @@ class CoroutineDumpTest {
         }
 
         @Coroutine
+        static Future<Void> shortSleeper() {
+            await(Gen.sleep(Duration.ofMillis(10))); // D-SHORT
+            return Future.of(null);
+        }
+
+        @Coroutine
         static Future<byte[]> reader(IOStream stream) {
             return Future.of(await(stream.readBytes(4))); // D-STREAM
         }
@@ -251,6 +257,59 @@ class CoroutineDumpTest {
             for (SocketChannel s : sockets) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void aDumpOfABlockedLoopShowsItsTimersOverdue() throws Exception {
+        AtomicReference<IOLoop> loopRef = new AtomicReference<>();
+        CountDownLatch suspended = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            loopRef.set(loop);
+            loop.addCallback(() -> {
+                Causes.shortSleeper();
+                suspended.countDown();
+                try {
+                    release.await(); // the mistake: a callback that blocks its loop
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                loop.stop();
+            });
+            loop.start();
+            loop.close();
+        }, "dump-blocked-loop");
+        t.start();
+        String dump;
+        try {
+            assertTrue(suspended.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            Thread.sleep(100);
+            dump = CoroutineDump.of(loopRef.get()).toString();
+        } finally {
+            release.countDown();
+            t.join(30_000);
+        }
+        assertTrue(dump.contains(Causes.class.getName() + ".shortSleeper(" + FILE + ":" + line("D-SHORT")
+                + ") waiting "), dump);
+        // Its 10 ms are long past: the timer is overdue, not merely "due", which says the loop is not running it.
+        assertTrue(dump.contains(" for Future(pending): Gen.sleep(PT0.01S) timer, overdue by "), dump);
+    }
+
+    @Test
+    void aTimeoutSaysWhatTheCoroutineItGaveUpOnWasWaitingFor() {
+        IOLoop loop = new IOLoop();
+        loop.makeCurrent();
+        try {
+            java.util.concurrent.TimeoutException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.TimeoutException.class,
+                    () -> loop.runSync(() -> Gen.withTimeout(Duration.ofMillis(20), Causes.sleeper())));
+            // As the dump describes it, not a bare "Future(pending)".
+            assertEquals("Gen.withTimeout: Future(pending) of a coroutine " + Causes.class.getName() + ".sleeper,"
+                    + " suspended at " + FILE + ":" + line("D-SLEEP") + " not done after PT0.02S", e.getMessage());
+        } finally {
+            loop.close();
         }
     }
 

@@ -57,7 +57,10 @@ class BigUploadTest {
         }
         Path uploads = Files.createDirectory(tmp.resolve("uploads"));
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx48m", "-Djava.io.tmpdir=" + uploads));
+        // The slow-step detector is off in the child: a cold class load on a busy machine can pass its 100 ms,
+        // and its warning would land in the output read here line by line.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx48m", "-Djava.io.tmpdir=" + uploads,
+                "-Dio.squall.slowStepMillis=0"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("-javaagent:")) {
                 cmd.add(arg);
