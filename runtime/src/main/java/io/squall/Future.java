@@ -45,6 +45,13 @@ public class Future<T> {
     /** Stands for a {@code null} result, so that {@code outcome == null} means pending. */
     private static final Object NIL = new Object();
 
+    /**
+     * What a coroutine's pending Future holds once its cancellation was requested ({@link #requestCancel}):
+     * still pending, and from then on completed only as cancelled. The request and the coroutine's own
+     * completion are decided by one compare-and-set on {@link #outcome}.
+     */
+    private static final Object CANCEL_REQUESTED = new Object();
+
     private static final VarHandle OUTCOME;
     private static final VarHandle CALLBACKS;
 
@@ -60,7 +67,10 @@ public class Future<T> {
         }
     }
 
-    /** null while pending; {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS. */
+    /**
+     * null while pending ({@link #CANCEL_REQUESTED} while a coroutine's cancellation is pending);
+     * {@link #NIL}, the value, or a {@link Failure} once done. Written once, by CAS.
+     */
     private volatile Object outcome;
 
     /** How deep completions may nest on one thread before their callbacks are queued (see runCallbacks). */
@@ -85,6 +95,8 @@ public class Future<T> {
      * What this future stands for ({@link #describeAs}), for diagnostics; with
      * {@code -Dio.squall.debug.futureOrigins=true} an {@link Origin} (where it was created) that also holds
      * the description. One field for both so that a Future is no bigger than before descriptions existed.
+     * A coroutine's Future (which describes itself by its coroutine) keeps here instead the coroutine of the
+     * same loop that awaits it ({@link #parkWaiter}).
      */
     private Object note = io.squall.internal.LostFailures.ORIGINS ? new Origin() : null;
 
@@ -191,7 +203,8 @@ public class Future<T> {
      * @return true once completed
      */
     public final boolean isDone() {
-        return outcome != null;
+        Object o = outcome;
+        return o != null && o != CANCEL_REQUESTED;
     }
 
     /**
@@ -237,7 +250,7 @@ public class Future<T> {
      */
     protected final boolean completeCancelled(CancellationException e) {
         Objects.requireNonNull(e, "exception");
-        if (outcome != null) {
+        if (isDone()) {
             return false;
         }
         // A cancellation that carries an exception thrown while unwinding is watched like a failure: if
@@ -247,7 +260,7 @@ public class Future<T> {
         if (watch) {
             failure.cleanable = Failure.CLEANER.register(this, failure);
         }
-        if (!complete(failure)) {
+        if (!complete(failure) && !completeRequested(failure)) {
             failure.retrieve();
             return false;
         }
@@ -262,12 +275,21 @@ public class Future<T> {
      */
     public void setResult(T value) {
         if (!trySetResult(value)) {
-            throw new IllegalStateException("Future is already done: " + this);
+            throw new IllegalStateException(notSettable());
         }
     }
 
+    /** Why setResult/setException failed. */
+    private String notSettable() {
+        return outcome == CANCEL_REQUESTED
+                ? "Future of a coroutine whose cancellation was requested: only the unwinding coroutine completes it ("
+                        + this + ")"
+                : "Future is already done: " + this;
+    }
+
     /**
-     * Completes this future with {@code value} unless it is already done.
+     * Completes this future with {@code value} unless it is already done (or, for a coroutine's Future, its
+     * cancellation was requested: the coroutine then completes it as cancelled once it has unwound).
      *
      * @param value the value, may be null
      * @return true if this call completed the future
@@ -285,13 +307,13 @@ public class Future<T> {
      */
     public void setException(Throwable t) {
         if (!trySetException(t)) {
-            throw new IllegalStateException("Future is already done: " + this
-                    + "; cannot set exception " + t);
+            throw new IllegalStateException(notSettable() + "; cannot set exception " + t);
         }
     }
 
     /**
-     * Fails this future with {@code t} unless it is already done.
+     * Fails this future with {@code t} unless it is already done (or, for a coroutine's Future, its
+     * cancellation was requested).
      *
      * @param t the failure, not null
      * @return true if this call completed the future
@@ -300,7 +322,7 @@ public class Future<T> {
     public boolean trySetException(Throwable t) {
         Objects.requireNonNull(t, "exception");
         if (outcome != null) {
-            return false;
+            return false; // done, or a coroutine whose cancellation was requested
         }
         Failure failure = new Failure(t, true, origin());
         failure.cleanable = Failure.CLEANER.register(this, failure);
@@ -320,7 +342,7 @@ public class Future<T> {
      */
     public T result() {
         Object o = outcome;
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             throw new IllegalStateException("Future is still pending: result() may only be called once it is done"
                     + " (await it, or use addDoneCallback)");
         }
@@ -338,7 +360,7 @@ public class Future<T> {
      */
     public Throwable exception() {
         Object o = outcome;
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             throw new IllegalStateException("Future is still pending: exception() may only be called once it is done");
         }
         return o instanceof Failure ? ((Failure) o).retrieve() : null;
@@ -371,11 +393,16 @@ public class Future<T> {
     }
 
     private void addCallback(Consumer<?> cb) {
-        if (outcome == null) {
+        if (!isDone()) {
             Object cur = callbacks;
             while (cur != TAKEN) {
                 Object next = cur == null ? cb : Node.push(cb, cur);
                 if (CALLBACKS.compareAndSet(this, cur, next)) {
+                    if (isDone()) {
+                        // Completed meanwhile: the completer may have looked for callbacks before this one was
+                        // pushed (it takes them only if it sees some). Whoever takes the stack runs it.
+                        takeCallbacks();
+                    }
                     return;
                 }
                 cur = callbacks;
@@ -394,7 +421,7 @@ public class Future<T> {
     @SuppressWarnings("unchecked")
     final T valueOrNull() {
         Object o = outcome;
-        return o == null || o == NIL || o instanceof Failure ? null : (T) o;
+        return o == null || o == NIL || o == CANCEL_REQUESTED || o instanceof Failure ? null : (T) o;
     }
 
     @SuppressWarnings("unchecked")
@@ -403,40 +430,106 @@ public class Future<T> {
     }
 
     /**
-     * Internal, for the coroutine machinery ({@code io.squall.internal.Continuation}'s trampoline): completes
-     * this future with {@code value} as {@link #trySetResult} does, except that when its only callback is a
-     * coroutine's continuation, that continuation is returned instead of being called, so that the caller can
-     * resume it at once, in a loop, rather than through the IOLoop's queue. Runs on the completing thread.
+     * Internal, for the coroutine machinery ({@code io.squall.internal.Continuation}), which calls it on its
+     * loop's thread only: parks {@code waiter} as the single coroutine waiting for this coroutine's future,
+     * without an atomic instruction, if the future is pending and has no callbacks yet (so the waiter is
+     * still the first to be told). The future's completion hands the parked waiter to
+     * {@code Continuation.completed()}, on the loop's thread. A future described with {@link #describeAs},
+     * or carrying its origin, has no room for a waiter: this then returns false.
      *
-     * @param value the value, may be null
-     * @return null if the callbacks (if any) ran; the sole waiting continuation, not yet called (the caller
-     *     must resume it or call its {@code accept}); or this future itself if it was already done
+     * @param waiter the waiting coroutine's continuation
+     * @return true if parked; false if the caller must add a done callback as usual
      */
-    protected final Object trySetResultHandingOff(T value) {
-        if (!OUTCOME.compareAndSet(this, null, value == null ? NIL : value)) {
-            return this;
+    protected final boolean parkWaiter(Object waiter) {
+        if (isDone() || callbacks != null || note != null) {
+            return false;
         }
-        Object c = CALLBACKS.getAndSet(this, TAKEN);
-        if (c == null) {
-            return null;
+        note = waiter;
+        return true;
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}: takes the waiter {@link #parkWaiter} parked. Call
+     * it on the thread that parked it.
+     *
+     * @return the parked waiter, or null
+     */
+    protected final Object takeParkedWaiter() {
+        Object n = note;
+        if (n instanceof io.squall.internal.Continuation) {
+            note = null;
+            if (outcome instanceof Failure) {
+                ((Failure) outcome).retrieve(); // a waiting coroutine takes delivery, as a done callback does
+            }
+            return n;
         }
-        if (c instanceof io.squall.internal.Continuation) {
-            return c;
-        }
-        if (c instanceof Node) {
-            c = Node.inOrder((Node) c);
-        }
-        runCallbacks(c);
         return null;
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}, whose {@code cancel()} is a request: marks this
+     * pending future as cancel-requested. It stays pending; {@link #trySetResult}, {@link #trySetException}
+     * and {@link #cancel} fail from then on, and only {@link #completeCancelled} completes it.
+     *
+     * @return 1 if this call made the request, 0 if it was already made, -1 if the future is done
+     */
+    protected final int requestCancel() {
+        for (;;) {
+            Object o = outcome;
+            if (o == CANCEL_REQUESTED) {
+                return 0;
+            }
+            if (o != null) {
+                return -1;
+            }
+            if (OUTCOME.compareAndSet(this, null, CANCEL_REQUESTED)) {
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}: tells whether {@link #requestCancel} marked this
+     * future and it is still pending.
+     *
+     * @return true while a requested cancellation is pending
+     */
+    protected final boolean isCancelRequestPending() {
+        return outcome == CANCEL_REQUESTED;
     }
 
     private boolean complete(Object result) {
         if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
+        return afterCompletion(result);
+    }
+
+    /** Completes a cancel-requested future (with its cancellation). */
+    private boolean completeRequested(Object result) {
+        if (!OUTCOME.compareAndSet(this, CANCEL_REQUESTED, result)) {
+            return false;
+        }
+        return afterCompletion(result);
+    }
+
+    private boolean afterCompletion(Object result) {
+        if (this instanceof io.squall.internal.Continuation) {
+            ((io.squall.internal.Continuation) this).completed(!(result instanceof Failure) && callbacks == null);
+        }
+        // An adder that pushes its callback after this read sees the outcome and runs the callback itself
+        // (see addCallback): the common case of no callbacks costs no atomic instruction.
+        if (callbacks != null) {
+            takeCallbacks();
+        }
+        return true;
+    }
+
+    /** Takes the callbacks of a completed future (once: whoever takes them first) and runs them in order. */
+    private void takeCallbacks() {
         Object c = CALLBACKS.getAndSet(this, TAKEN);
-        if (c == null) {
-            return true;
+        if (c == null || c == TAKEN) {
+            return;
         }
         if (c instanceof Node) {
             c = Node.inOrder((Node) c);
@@ -450,7 +543,6 @@ public class Future<T> {
             markObserved();
         }
         runCallbacks(c);
-        return true;
     }
 
     /**
@@ -520,10 +612,15 @@ public class Future<T> {
      * {@code toString()} is called only when a dump or {@link #describe()} asks, so pass an object that
      * describes itself lazily rather than building a string on a hot path. Costs one field write.
      *
+     * <p>A coroutine's Future describes itself (its coroutine and await site): describing it does nothing.
+     *
      * @param description what the future stands for (its {@code toString()} says it), or null for nothing
      * @return this future
      */
     public final Future<T> describeAs(Object description) {
+        if (this instanceof io.squall.internal.Continuation) {
+            return this; // a coroutine's future describes itself by its coroutine; its note holds its waiter
+        }
         Object n = note;
         if (n instanceof Origin) {
             ((Origin) n).description = description;
@@ -576,7 +673,7 @@ public class Future<T> {
     public String toString() {
         Object o = outcome;
         String name = getClass().getSimpleName().isEmpty() ? "Future" : getClass().getSimpleName();
-        if (o == null) {
+        if (o == null || o == CANCEL_REQUESTED) {
             return name + "(pending)";
         }
         if (o instanceof Failure) {

@@ -46,10 +46,23 @@ import io.squall.IOLoop;
  * finishes, the coroutine's Future is cancelled: with the {@code CancellationException} the body threw, or
  * with a new one carrying what the body threw or returned instead as a suppressed exception (a returned
  * value is dropped). The request and the body's normal completion are decided by one compare-and-set, so
- * {@code cancel()} returning true always means the Future ends cancelled.
+ * {@code cancel()} returning true always means the Future ends cancelled. (The request is a pending state
+ * of the Future itself, {@code Future.requestCancel}: while it is pending, completing the Future from outside
+ * fails.)
  *
  * <p>Nothing of this costs on the fast path: an await of a done future does not reach this class; a
- * suspension reads one field it used to write; only a coroutine's completion pays a compare-and-set.
+ * suspension reads one volatile field; only a coroutine's completion pays a compare-and-set, and that is
+ * the only atomic instruction a nested await pays.
+ *
+ * <p><b>Nested awaits</b> (Kotlin resumes a caller straight from its callee's completion; so does this, keeping
+ * Tornado's ordering): a coroutine suspending on the Future of a coroutine of its own loop is parked in that
+ * Future ({@code Future.parkWaiter}) rather than added to its callbacks, with plain writes, since only the
+ * loop's thread touches a parked waiter. When the awaited body finishes with a value, {@link #step} returns
+ * the waiter and {@link #run} resumes it at once, in a loop (a trampoline: flat stack, no trip through the
+ * loop's queue); a failure, a cancellation, a completion from outside or callbacks added after the waiter
+ * send it through the queue as any completion does. A reference stored into a long-lived object (the loop's
+ * coroutine table) costs a fence in G1's write barrier, so the hot path stores none but the table entry of a
+ * first suspension.
  *
  * <p>Only generated code calls the mutators; they are public because the rewritten classes live in the
  * user's packages. DO NOT CHANGE their names or descriptors: the agent bakes them into rewritten classes.
@@ -60,6 +73,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** State while the finished body's returned future is being followed. */
     private static final int FOLLOWING = -1;
     private static final long[] NO_PRIMS = new long[0];
+    /**
+     * What {@link #refs} holds once the body finished in its own step ({@link #finish} called from
+     * {@link #step}): tells the completion's hook that {@code step} delivers the parked waiter.
+     */
+    private static final Object[] DONE_REFS = new Object[0];
 
     /** Static bridge {@code (Continuation)Object} in the coroutine's class that re-enters its body. */
     private final MethodHandle resume;
@@ -74,13 +92,13 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** The future being awaited while waiting; null otherwise. */
     private Future<?> awaiting;
     /**
-     * The loop current where the coroutine last suspended (an {@link IOLoop}); once cancellation was
-     * requested, a {@link CancelRequest} naming that loop; once completed normally, {@link #FINISHED}. One
-     * field so that a suspended coroutine is no bigger than before cancellation existed; changed from
-     * another thread only by compare-and-set ({@link #LOOP}), read plainly on the loop thread (a stale read
-     * there is caught up by the posted {@link CancelRequest}).
+     * The loop current where the coroutine last suspended; null before its first suspension. Written only on
+     * the coroutine's thread: plainly at the first suspension (before the continuation is published), with a
+     * release store when it moves to another loop (rare: its first loop was closed). The cancellation request
+     * is a state of the Future itself ({@link Future#requestCancel}), decided with the body's completion by
+     * one compare-and-set.
      */
-    private Object loop;
+    private IOLoop loop;
     /**
      * The await sites of the coroutine's method, recorded when the agent rewrote it ({@link AwaitSites}
      * reads it with {@link #state}); null from code woven before sites were recorded.
@@ -94,19 +112,11 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
     int suspendedStamp;
 
-    /** What {@link #loop} holds once the body completed without a cancellation request. */
-    private static final Object FINISHED = new Object() {
-        @Override
-        public String toString() {
-            return "finished";
-        }
-    };
-
     private static final VarHandle LOOP;
 
     static {
         try {
-            LOOP = MethodHandles.lookup().findVarHandle(Continuation.class, "loop", Object.class);
+            LOOP = MethodHandles.lookup().findVarHandle(Continuation.class, "loop", IOLoop.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -246,17 +256,18 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
         state = site;
         awaiting = awaited;
-        Object l = loop;
         IOLoop current = IOLoop.current();
-        if (l != current) {
-            l = moveTo(l, current);
+        if (loop != current) {
+            moveTo(current);
         }
         suspendedStamp = SuspendedCoroutines.stamp(current.suspendedCoroutines().now);
         if (CoroutineEvents.ON) {
             CoroutineEvents.suspended(this, awaited);
         }
-        awaited.addDoneCallback(this);
-        if (l instanceof CancelRequest && !(awaited instanceof Shield)) {
+        if (!(awaited instanceof Continuation && ((Continuation) awaited).park(this, current))) {
+            awaited.addDoneCallback(this);
+        }
+        if (isCancelRequestPending() && !(awaited instanceof Shield)) {
             // Level-triggered: a cancelled body suspending on a pending future gives it up at once.
             awaited.cancel();
         }
@@ -264,32 +275,16 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
-     * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), a
-     * coroutine that moved to another loop, or one whose cancellation was requested.
-     *
-     * @return what {@link #loop} holds now: {@code current} or a {@link CancelRequest} for it
+     * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), or a
+     * coroutine that moved to another loop of its thread.
      */
-    private Object moveTo(Object l, IOLoop current) {
-        if (l == null) {
+    private void moveTo(IOLoop current) {
+        if (loop == null) {
             loop = current;
             current.suspendedCoroutines().link(this); // listed for the dump until it finishes
-            return current;
+            return;
         }
-        for (;;) {
-            Object next;
-            if (l instanceof CancelRequest) {
-                if (((CancelRequest) l).loop == current) {
-                    return l;
-                }
-                next = new CancelRequest(this, current);
-            } else {
-                next = current;
-            }
-            if (LOOP.compareAndSet(this, l, next)) {
-                return next;
-            }
-            l = LOOP.getVolatile(this);
-        }
+        LOOP.setRelease(this, current);
     }
 
     /**
@@ -304,25 +299,19 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     @Override
     public boolean cancel() {
-        Object l = LOOP.getVolatile(this);
-        for (;;) {
-            if (l == FINISHED || isDone()) {
-                return false;
-            }
-            if (l instanceof CancelRequest) {
-                return true;
-            }
+        int requested = requestCancel();
+        if (requested < 0) {
+            return false;
+        }
+        if (requested > 0) {
+            IOLoop l = (IOLoop) LOOP.getAcquire(this);
             if (l == null) {
                 // Cannot happen: the continuation is published only after its first suspension set the loop.
                 throw new IllegalStateException("Coroutine " + this + " cancelled before its first suspension");
             }
-            CancelRequest request = new CancelRequest(this, (IOLoop) l);
-            if (LOOP.compareAndSet(this, l, request)) {
-                request.post();
-                return true;
-            }
-            l = LOOP.getVolatile(this);
+            new CancelRequest(this, l).post();
         }
+        return true;
     }
 
     /**
@@ -331,7 +320,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return true once {@link #cancel()} returned true
      */
     public boolean isCancelRequested() {
-        return LOOP.getVolatile(this) instanceof CancelRequest;
+        return isCancelRequestPending() || isCancelled();
     }
 
     /** On the loop: cancels what the coroutine awaits now, unless it is a shield (or nothing: running). */
@@ -342,15 +331,8 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
     }
 
-    /** The IOLoop that {@link #loop} names. */
-    private static IOLoop loopOf(Object l) {
-        return l instanceof IOLoop ? (IOLoop) l : l instanceof CancelRequest ? ((CancelRequest) l).loop : null;
-    }
 
-    /**
-     * A cancellation request: what {@link #loop} holds once {@link #cancel()} won, and the task that
-     * delivers it on the loop.
-     */
+    /** The task that delivers a cancellation request on the coroutine's loop. */
     private static final class CancelRequest implements Runnable {
         final Continuation coroutine;
         final IOLoop loop;
@@ -409,14 +391,14 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     @Override
     public void accept(Future<?> done) {
-        IOLoop l = loopOf(loop);
+        IOLoop l = loop;
         try {
             l.dispatch(this);
         } catch (RuntimeException e) {
             IllegalStateException failure = new IllegalStateException("Coroutine " + this + " could not resume: its"
                     + " IOLoop " + l + " refused the continuation (" + e.getMessage() + "). Keep the loop"
                     + " running until its coroutines finish.", e);
-            finish(null, failure);
+            finish(null, failure, false);
         }
     }
 
@@ -433,30 +415,35 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         } while (c != null);
     }
 
-    /** One resumption; returns the waiter the body's completion handed off, or null. */
+    /**
+     * One resumption; returns the parked waiter to resume next if the body finished with a value and the
+     * waiter belongs to the same loop, or null. Writes nothing but this continuation (and the waiter's
+     * hand-off): a reference stored into a long-lived object costs a fence in the garbage collector's write
+     * barrier.
+     */
     private Continuation step() {
-        IOLoop l = loopOf(loop);
-        SuspendedCoroutines list = l == null ? null : l.suspendedCoroutines();
+        IOLoop l = loop;
         if (CoroutineEvents.ON) {
             CoroutineEvents.resumed(this);
         }
-        if (list == null) {
-            resumeBody();
+        // resumeBody() catches everything: no try/finally on this hot path.
+        resumeBody();
+        if (refs != DONE_REFS) {
             return null;
         }
-        // Steps never nest (resumptions are dispatched, never called from a body), and resumeBody() catches
-        // everything: no try/finally, and as few reference stores as possible on this hot path.
-        list.stepping = this;
-        resumeBody();
-        list.stepping = null;
-        if (suspendedSlot != 0 && isDone()) {
-            list.unlink(this);
+        if (suspendedSlot != 0 && l != null) {
+            l.suspendedCoroutines().unlink(this);
         }
-        Continuation next = list.handOff;
-        if (next != null) {
-            list.handOff = null;
+        Object w = takeParkedWaiter();
+        if (w == null) {
+            return null;
         }
-        return next;
+        Continuation waiter = (Continuation) w;
+        if (waiter.loop == l && !waiter.isCancelRequestPending()) {
+            return waiter;
+        }
+        waiter.accept(this);
+        return null;
     }
 
     private void resumeBody() {
@@ -518,31 +505,23 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @param failure what the body threw (or the followed future failed with), or null
      */
     private void finish(Object value, Throwable failure) {
-        refs = NO_REFS;
+        finish(value, failure, true);
+    }
+
+    /** As {@link #finish(Object, Throwable)}; {@code inStep} when called from this coroutine's own {@link #step}. */
+    private void finish(Object value, Throwable failure, boolean inStep) {
+        refs = inStep ? DONE_REFS : NO_REFS;
         prims = NO_PRIMS;
         awaiting = null;
-        Object l = loop;
-        while (!(l instanceof CancelRequest)) {
-            if (l == FINISHED) {
+        if (!isCancelRequestPending()) {
+            // One compare-and-set decides between this completion and a concurrent cancel() (see Future).
+            if (failure == null ? trySetResult(value) : trySetException(failure)) {
+                return;
+            }
+            if (!isCancelRequestPending()) {
                 alreadyCompleted(failure);
                 return;
             }
-            if (LOOP.compareAndSet(this, l, FINISHED)) {
-                if (failure == null) {
-                    Object waiter = trySetResultHandingOff(value);
-                    if (waiter == this) {
-                        alreadyCompleted(null);
-                    } else if (waiter != null) {
-                        handOff((Continuation) waiter, l);
-                    }
-                } else {
-                    if (!trySetException(failure)) {
-                        alreadyCompleted(failure);
-                    }
-                }
-                return;
-            }
-            l = LOOP.getVolatile(this);
         }
         CancellationException cancelled;
         if (failure instanceof CancellationException) {
@@ -561,19 +540,53 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
-     * This coroutine finished on loop {@code l} and {@code waiter} is the only callback of its Future: resume
-     * the waiter right after this step, in {@link #run}'s loop, if it is suspended on the same loop and this
-     * is that loop's running step; otherwise schedule it as any completion does.
+     * Parks {@code waiter}, suspending on this coroutine's Future on {@code current}, as its only waiter if
+     * this coroutine belongs to {@code current} too (so both run on its thread, which alone touches the
+     * parked waiter): no atomic instruction, and the completion can resume the waiter directly.
+     *
+     * @return true if parked; false if the waiter must add a done callback
      */
-    private void handOff(Continuation waiter, Object l) {
-        if (waiter.loop == l && l instanceof IOLoop) {
-            SuspendedCoroutines list = ((IOLoop) l).suspendedCoroutines();
-            if (list.stepping == this && list.handOff == null) {
-                list.handOff = waiter;
-                return;
+    private boolean park(Continuation waiter, IOLoop current) {
+        return loop == current && parkWaiter(waiter);
+    }
+
+    /**
+     * Called by {@link Future} right after this coroutine's Future was completed, before its callbacks run, on
+     * the completing thread: resumes the waiter parked by {@link #park}, if any. When the body finished with
+     * a value in its own step and no callback was added after the waiter, {@link #step} resumes the waiter
+     * right after this step, in {@link #run}'s loop (a trampoline: the stack stays flat and the loop's queue
+     * is skipped). Otherwise the waiter is scheduled as any completion schedules it (a failure or
+     * cancellation always goes through the loop's queue, where {@link IOLoop#close()} finds the coroutines it
+     * unwinds); from another thread (someone completed the Future from outside) the parked waiter is read on
+     * the loop's thread, in a posted callback. Not for generated code.
+     *
+     * @param direct whether the Future holds a value and has no callbacks
+     */
+    public void completed(boolean direct) {
+        if (refs == DONE_REFS) {
+            if (!direct) {
+                resumeParked(); // finish() runs on the loop's thread
             }
+            return;
         }
-        waiter.accept(this);
+        IOLoop l = loop;
+        if (l == null || l.inLoopThread()) {
+            resumeParked();
+            return;
+        }
+        try {
+            l.addCallback(this::resumeParked);
+        } catch (IllegalStateException closed) {
+            resumeParked(); // nothing runs on a closed loop any more: the waiter fails to resume, and says so
+        }
+    }
+
+    /** Schedules the parked waiter, if any, through its loop's queue. */
+    private void resumeParked() {
+        Object w = takeParkedWaiter();
+        if (w != null) {
+            ((Continuation) w).accept(this);
+        }
     }
 
     /** Someone completed this Future from outside (setResult on a coroutine's Future): keep the failure. */
@@ -592,7 +605,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         state = FOLLOWING;
         awaiting = f;
         f.addDoneCallback(this);
-        if (loop instanceof CancelRequest && !(f instanceof Shield)) {
+        if (isCancelRequestPending() && !(f instanceof Shield)) {
             f.cancel();
         }
     }
@@ -638,7 +651,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return the time since it suspended, or zero if it is not suspended
      */
     public java.time.Duration waited() {
-        IOLoop l = loopOf(loop);
+        IOLoop l = loop;
         return awaiting == null || l == null ? java.time.Duration.ZERO : l.suspendedCoroutines().waited(this);
     }
 
@@ -648,7 +661,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * @return the loop, or null once finished
      */
     public IOLoop loop() {
-        return loopOf(loop);
+        return isDone() ? null : loop;
     }
 
     /** Describes the state as a Future does, naming the coroutine. */

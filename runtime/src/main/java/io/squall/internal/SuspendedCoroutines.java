@@ -28,19 +28,25 @@ public final class SuspendedCoroutines {
     private static final List<WeakReference<SuspendedCoroutines>> ALL = new ArrayList<>();
 
     private final IOLoop loop;
-    /** The suspended coroutines in {@code [0, size)}; a continuation's {@code suspendedSlot} is its index + 1. */
+    /**
+     * The suspended coroutines, in {@code [0, end)} with holes (null); a continuation's {@code suspendedSlot}
+     * is its index + 1. A finished coroutine leaves a hole rather than having the last one moved into its
+     * place: storing a reference into this long-lived array costs a fence in G1's write barrier, storing
+     * null does not.
+     */
     private Continuation[] table = new Continuation[16];
+    /** One past the last used index of {@link #table}. */
+    private int end;
     /** How many coroutines are linked. */
     private int size;
+    /** Indexes of holes below {@link #end}, to reuse (an entry may be stale: checked when taken). */
+    private int[] free = new int[16];
+    private int freeCount;
     /**
      * The loop's time ({@link IOLoop#time()} scale) at its last I/O poll, written by the loop when it polls:
      * what a suspension records as its start, so that it reads no clock.
      */
     public long now;
-    /** The continuation whose step the loop is running now (only it may hand off a waiter). */
-    Continuation stepping;
-    /** A waiter handed off by the coroutine that just finished, for the running step's trampoline. */
-    Continuation handOff;
 
     /**
      * Creates the list of one loop and registers it for JVM-wide dumps (weakly: a dropped loop is forgotten).
@@ -88,30 +94,47 @@ public final class SuspendedCoroutines {
             return;
         }
         Continuation[] t = table;
-        int n = size;
-        if (n == t.length) {
-            t = table = java.util.Arrays.copyOf(t, n * 2);
+        int i = -1;
+        while (freeCount > 0) {
+            int h = free[--freeCount];
+            if (h < end && t[h] == null) {
+                i = h;
+                break;
+            }
         }
-        t[n] = c;
-        size = n + 1;
-        c.suspendedSlot = n + 1;
+        if (i < 0) {
+            if (end == t.length) {
+                t = table = java.util.Arrays.copyOf(t, end * 2);
+            }
+            i = end++;
+        }
+        t[i] = c;
+        size++;
+        c.suspendedSlot = i + 1;
     }
 
-    /** Removes {@code c}, which finished, if it is here: the last one takes its place. Loop thread. */
+    /** Removes {@code c}, which finished, if it is here, leaving a hole. Loop thread. */
     void unlink(Continuation c) {
         Continuation[] t = table;
         int i = c.suspendedSlot - 1;
-        if (i >= size || t[i] != c) {
+        if (i >= end || t[i] != c) {
             return; // listed on another loop (it moved: its first loop was closed)
         }
-        int last = --size;
-        if (i != last) {
-            Continuation moved = t[last];
-            t[i] = moved;
-            moved.suspendedSlot = i + 1;
-        }
-        t[last] = null;
+        t[i] = null;
+        size--;
         c.suspendedSlot = 0;
+        if (i == end - 1) {
+            int e = i;
+            while (e > 0 && t[e - 1] == null) {
+                e--;
+            }
+            end = e;
+        } else {
+            if (freeCount == free.length) {
+                free = java.util.Arrays.copyOf(free, freeCount * 2);
+            }
+            free[freeCount++] = i;
+        }
     }
 
     /** A loop time as a suspension stamp: units of 2^20 ns (about a millisecond), wrapping after 26 days. */
@@ -139,7 +162,7 @@ public final class SuspendedCoroutines {
      */
     public List<Continuation> snapshot() {
         Continuation[] t = table;
-        int n = Math.min(Math.min(size, t.length), MAX_SNAPSHOT);
+        int n = Math.min(Math.min(end, t.length), MAX_SNAPSHOT);
         List<Continuation> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Continuation c = t[i];
