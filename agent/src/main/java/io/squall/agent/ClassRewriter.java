@@ -12,6 +12,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
@@ -80,7 +81,8 @@ final class ClassRewriter {
             List<MethodNode> coroutines = new ArrayList<>();
             List<MethodNode> others = new ArrayList<>();
             for (MethodNode m : cn.methods) {
-                if (m.name.endsWith(Names.RESUME_SUFFIX) || m.desc.contains(Names.CONTINUATION_DESC)) {
+                if (m.name.endsWith(Names.RESUME_SUFFIX) || m.desc.contains(Names.CONTINUATION_DESC)
+                        || takesResume(m)) {
                     return null; // already rewritten
                 }
                 if (isCoroutine(m)) {
@@ -153,6 +155,16 @@ final class ClassRewriter {
                 }
             }
         }
+    }
+
+    /** Tells whether {@code m} was rewritten in inline mode: it starts with {@code DirectResume.take()}. */
+    private static boolean takesResume(MethodNode m) {
+        AbstractInsnNode first = m.instructions.getFirst();
+        while (first != null && first.getOpcode() < 0) {
+            first = first.getNext();
+        }
+        return first instanceof MethodInsnNode && Names.DIRECT_RESUME.equals(((MethodInsnNode) first).owner)
+                && "take".equals(((MethodInsnNode) first).name);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.squall.agent;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -43,6 +45,13 @@ import org.objectweb.asm.tree.VarInsnNode;
  * stack, push c.takeAwaiting(), goto fast }}. Restored code jumps back inside the original try ranges, so a
  * failed future throws exactly where {@code await} stood. Every {@code return r} becomes
  * {@code return complete(r, c)}.
+ *
+ * <p>In {@link ResumeMode#INLINE} (the default under a debugger) there is no body and no entry: the same
+ * state machine stays in the user's method, with two more locals after the parameters (the continuation,
+ * and the one the call was resumed with, both read from {@code DirectResume.take()} by the first
+ * instruction); every {@code return} adapts its value to the declared type on a first run
+ * ({@code DirectResume.leave}), and a catch-all handler, last in the exception table, turns a first run's
+ * exception into a failed future and rethrows a resumed run's to the continuation.
  */
 final class MethodRewriter {
 
@@ -50,6 +59,9 @@ final class MethodRewriter {
     private final MethodNode method;
     private final Names.ReturnKind kind;
     private final String bridgeName;
+    private final ResumeMode mode;
+    /** Slots the rewrite takes after the parameters: the continuation, and in inline mode the resumed-with one. */
+    private final int reserved;
     private final boolean isStatic;
     private final boolean isInterface;
     /** Slot of the continuation parameter in the body. */
@@ -68,6 +80,8 @@ final class MethodRewriter {
         this.isStatic = (method.access & Opcodes.ACC_STATIC) != 0;
         this.isInterface = (owner.access & Opcodes.ACC_INTERFACE) != 0;
         this.contSlot = (Type.getArgumentsAndReturnSizes(method.desc) >> 2) - (isStatic ? 1 : 0);
+        this.mode = ResumeMode.of(owner);
+        this.reserved = mode == ResumeMode.INLINE ? 2 : 1;
     }
 
     /**
@@ -99,7 +113,7 @@ final class MethodRewriter {
                     "Recompile the class for Java 8 or later (javac --release 8 or newer)",
                     awaits.isEmpty() ? null : awaits.get(0));
         }
-        if (contSlot >= 255) {
+        if (contSlot + reserved > 255) {
             throw new Refusal("the method has too many parameters to take the continuation as one more",
                     "Pass fewer parameters (for example group them in an object)", null);
         }
@@ -126,11 +140,38 @@ final class MethodRewriter {
             }
         }
         if (!sites.isEmpty()) {
-            new StateMachine(owner, body, contSlot, isStatic, isInterface, bridgeName, initialLocals(true), sites).emit();
-            added.add(bridge());
+            new StateMachine(owner, body, contSlot, isStatic, isInterface, reserved, resumeConstant(),
+                    initialLocals(true), sites).emit();
+            added.add(mode == ResumeMode.INLINE ? inlineBridge() : bridge());
         }
-        added.add(0, body);
-        makeEntry();
+        if (mode == ResumeMode.INLINE) {
+            makeInline();
+        } else {
+            added.add(0, body);
+            makeEntry();
+        }
+    }
+
+    /**
+     * The resume handle the continuation invokes: the bridge, or (for a debugger, see {@link ResumeMode}) a
+     * dynamic constant adapting a handle to the body, or in inline mode to the method itself, so no generated
+     * frame sits under a resumed coroutine.
+     */
+    private Object resumeConstant() {
+        String bsmDesc = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;"
+                + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/MethodHandle;";
+        int tag = isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL;
+        if (mode == ResumeMode.INLINE) {
+            Handle target = new Handle(tag, owner.name, TestTwins.entryName(method), method.desc, isInterface);
+            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resumeInline", bsmDesc, false);
+            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, target, isStatic ? 1 : 0);
+        }
+        if (mode == ResumeMode.DIRECT) {
+            Handle target = new Handle(tag, owner.name, body.name, body.desc, isInterface);
+            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resume", bsmDesc, false);
+            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, target, isStatic ? 1 : 0);
+        }
+        return new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC, isInterface);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -142,10 +183,16 @@ final class MethodRewriter {
         for (Type a : args) {
             sb.append(a.getDescriptor());
         }
-        return sb.append(Names.CONTINUATION_DESC).append(")Ljava/lang/Object;").toString();
+        for (int i = 0; i < reserved; i++) {
+            sb.append(Names.CONTINUATION_DESC);
+        }
+        return sb.append(")Ljava/lang/Object;").toString();
     }
 
-    /** Moves the code into the body and shifts every local at or above the continuation's slot by one. */
+    /**
+     * Moves the code into the body and shifts every local at or above the continuation's slot by the
+     * reserved slots (in inline mode the code goes back into the method at the end, see {@link #makeInline}).
+     */
     private void makeBody() throws Refusal {
         int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC
                 | (method.access & (Opcodes.ACC_STATIC | Opcodes.ACC_STRICT));
@@ -153,13 +200,13 @@ final class MethodRewriter {
         body.instructions = method.instructions;
         body.tryCatchBlocks = method.tryCatchBlocks;
         body.localVariables = method.localVariables;
-        body.maxLocals = method.maxLocals + 1;
+        body.maxLocals = method.maxLocals + reserved;
         body.maxStack = method.maxStack;
         for (AbstractInsnNode n = body.instructions.getFirst(); n != null; n = n.getNext()) {
             if (n instanceof VarInsnNode) {
                 VarInsnNode v = (VarInsnNode) n;
                 if (v.var >= contSlot) {
-                    v.var++;
+                    v.var += reserved;
                 } else if (v.var == contSlot - 1 && (v.getOpcode() == Opcodes.LSTORE || v.getOpcode() == Opcodes.DSTORE)) {
                     throw new Refusal("a two-slot local overlaps the last parameter's slot", "Recompile the class"
                             + " with javac", v);
@@ -167,7 +214,7 @@ final class MethodRewriter {
             } else if (n instanceof IincInsnNode) {
                 IincInsnNode v = (IincInsnNode) n;
                 if (v.var >= contSlot) {
-                    v.var++;
+                    v.var += reserved;
                 }
             } else if (n instanceof FrameNode) {
                 insertContinuation((FrameNode) n);
@@ -176,7 +223,7 @@ final class MethodRewriter {
         if (body.localVariables != null) {
             for (LocalVariableNode lv : body.localVariables) {
                 if (lv.index >= contSlot) {
-                    lv.index++;
+                    lv.index += reserved;
                 }
             }
         }
@@ -194,7 +241,7 @@ final class MethodRewriter {
     private void shiftAnnotations(List<LocalVariableAnnotationNode> annotations) {
         if (annotations != null) {
             for (LocalVariableAnnotationNode a : annotations) {
-                a.index.replaceAll(i -> i >= contSlot ? i + 1 : i);
+                a.index.replaceAll(i -> i >= contSlot ? i + reserved : i);
             }
         }
     }
@@ -216,7 +263,9 @@ final class MethodRewriter {
             slot++;
             i++;
         }
-        locals.add(i, Names.CONTINUATION);
+        for (int k = 0; k < reserved; k++) {
+            locals.add(i, Names.CONTINUATION);
+        }
         f.local = locals;
     }
 
@@ -303,6 +352,115 @@ final class MethodRewriter {
         return b;
     }
 
+    /**
+     * Inline mode: puts the rewritten code back into the method, which keeps its name, descriptor, access and
+     * lines. {@code c = resumedWith = DirectResume.take()} first; {@code DirectResume.leave(value,
+     * resumedWith, kind)} before every return; a catch-all handler, last in the exception table, returns
+     * {@code DirectResume.thrown(t, resumedWith, kind)}: a failed future on a first run, a rethrow (to the
+     * continuation, which fails) on a resumed one.
+     */
+    private void makeInline() {
+        int resumedWith = contSlot + 1;
+        InsnList code = body.instructions;
+        for (AbstractInsnNode n = code.getFirst(); n != null; n = n.getNext()) {
+            if (n.getOpcode() == Opcodes.ARETURN) {
+                InsnList leave = new InsnList();
+                leave.add(new VarInsnNode(Opcodes.ALOAD, resumedWith));
+                leave.add(Bytecode.pushInt(kind.ordinal()));
+                leave.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.DIRECT_RESUME, "leave",
+                        "(Ljava/lang/Object;" + Names.CONTINUATION_DESC + "I)Ljava/lang/Object;", false));
+                leave.add(new TypeInsnNode(Opcodes.CHECKCAST, kind.type));
+                code.insertBefore(n, leave);
+            }
+        }
+        LabelNode top = new LabelNode();
+        LabelNode from = new LabelNode();
+        InsnList prologue = new InsnList();
+        prologue.add(top);
+        // JDWP posts no single-step event for the first bytecode of a frame a step into enters (stepping is
+        // enabled by the method-entry event, after that bytecode's dispatch). Were it the call to take(), the
+        // step would go on inside a filtered method, and JDWP does not re-enable stepping when such a callee
+        // returns to a frame deeper than the step's origin: the step would run past the whole coroutine. The
+        // NOP makes the call the method's first step event.
+        prologue.add(new InsnNode(Opcodes.NOP));
+        prologue.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.DIRECT_RESUME, "take",
+                "()" + Names.CONTINUATION_DESC, false));
+        prologue.add(new InsnNode(Opcodes.DUP));
+        prologue.add(new VarInsnNode(Opcodes.ASTORE, contSlot));
+        prologue.add(new VarInsnNode(Opcodes.ASTORE, resumedWith));
+        prologue.add(from);
+        AbstractInsnNode firstReal = code.getFirst();
+        while (firstReal != null && firstReal.getOpcode() < 0) {
+            firstReal = firstReal.getNext();
+        }
+        code.insert(prologue);
+        // The receiver and parameters are real from the first instruction on (on a first run; a resumed run
+        // sees the handle's zeros and nulls until the restore, as the other modes' body does).
+        if (body.localVariables != null && firstReal != null) {
+            for (LocalVariableNode lv : body.localVariables) {
+                if (lv.index < contSlot && code.indexOf(lv.start) <= code.indexOf(firstReal)) {
+                    lv.start = top;
+                }
+            }
+        }
+        LabelNode to = new LabelNode();
+        LabelNode handler = new LabelNode();
+        code.add(to);
+        code.add(handler);
+        List<Object> locals = new ArrayList<>();
+        for (int slot = 0; slot < contSlot; slot++) {
+            locals.add(Opcodes.TOP);
+        }
+        locals.add(Names.CONTINUATION);
+        locals.add(Names.CONTINUATION);
+        code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1,
+                new Object[] {"java/lang/Throwable"}));
+        code.add(new VarInsnNode(Opcodes.ALOAD, resumedWith));
+        code.add(Bytecode.pushInt(kind.ordinal()));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.DIRECT_RESUME, "thrown",
+                "(Ljava/lang/Throwable;" + Names.CONTINUATION_DESC + "I)Ljava/lang/Object;", false));
+        code.add(new TypeInsnNode(Opcodes.CHECKCAST, kind.type));
+        code.add(new InsnNode(Opcodes.ARETURN));
+        body.tryCatchBlocks.add(new TryCatchBlockNode(from, to, handler, null));
+        method.instructions = code;
+        method.tryCatchBlocks = body.tryCatchBlocks;
+        method.localVariables = body.localVariables;
+        method.visibleLocalVariableAnnotations = body.visibleLocalVariableAnnotations;
+        method.invisibleLocalVariableAnnotations = body.invisibleLocalVariableAnnotations;
+        method.maxLocals = body.maxLocals;
+        method.maxStack = Math.max(body.maxStack, 3);
+    }
+
+    /**
+     * Inline mode's bridge: not called (the resume constant is a dynamic constant), kept so that the class
+     * shows it was rewritten. {@code DirectResume.enter(c); ((Owner) c.self()).method(0..); return null}.
+     */
+    private MethodNode inlineBridge() {
+        MethodNode b = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                bridgeName, Names.RESUME_DESC, null, null);
+        InsnList code = b.instructions;
+        code.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.DIRECT_RESUME, "enter",
+                "(" + Names.CONTINUATION_DESC + ")V", false));
+        if (!isStatic) {
+            code.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
+                    false));
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, owner.name));
+        }
+        for (Type a : Type.getArgumentTypes(method.desc)) {
+            code.add(Bytecode.defaultValue(a.getSort()));
+        }
+        code.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, owner.name,
+                TestTwins.entryName(method), method.desc, isInterface));
+        code.add(new InsnNode(Opcodes.POP));
+        code.add(new InsnNode(Opcodes.ACONST_NULL));
+        code.add(new InsnNode(Opcodes.ARETURN));
+        b.maxStack = 8;
+        b.maxLocals = 1;
+        return b;
+    }
+
     /** {@code GeneratedFrames.<which>(t, class, name)}: the failure path's trace clean-up (stack: t -> t). */
     private InsnList dropFrames(String which, String name) {
         InsnList code = new InsnList();
@@ -323,7 +481,9 @@ final class MethodRewriter {
             locals.add(Bytecode.frameType(a));
         }
         if (withContinuation) {
-            locals.add(Names.CONTINUATION);
+            for (int k = 0; k < reserved; k++) {
+                locals.add(Names.CONTINUATION);
+            }
         }
         return locals;
     }

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.objectweb.asm.ConstantDynamic;
-import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -44,7 +42,11 @@ final class StateMachine {
     private final int contSlot;
     private final boolean isStatic;
     private final boolean isInterface;
-    private final String bridgeName;
+    /** How many slots from {@link #contSlot} on the rewrite reserved (the continuation, and in inline mode
+     * the continuation the call was resumed with): never saved or restored. */
+    private final int reserved;
+    /** The resume handle {@code Continuation.of} is given: a bridge handle or a dynamic constant. */
+    private final Object resumeConstant;
     /** Locals on entry to the body: receiver, parameters, continuation. */
     private final List<Object> entryLocals;
 
@@ -124,13 +126,14 @@ final class StateMachine {
     private int maxPrims;
 
     StateMachine(ClassNode owner, MethodNode body, int contSlot, boolean isStatic, boolean isInterface,
-            String bridgeName, List<Object> entryLocals, List<MethodInsnNode> awaits) {
+            int reserved, Object resumeConstant, List<Object> entryLocals, List<MethodInsnNode> awaits) {
         this.owner = owner;
         this.body = body;
         this.contSlot = contSlot;
         this.isStatic = isStatic;
         this.isInterface = isInterface;
-        this.bridgeName = bridgeName;
+        this.reserved = reserved;
+        this.resumeConstant = resumeConstant;
         this.entryLocals = entryLocals;
         for (MethodInsnNode a : awaits) {
             sites.add(new Site(a, sites.size()));
@@ -171,7 +174,7 @@ final class StateMachine {
         if (body.instructions.getFirst().getOpcode() >= 0) {
             userStart = body.instructions.getFirst();
         }
-        uninit = new UninitializedObjects(body, types, owner.name, contSlot, isStatic);
+        uninit = new UninitializedObjects(body, types, owner.name, contSlot, reserved, isStatic);
         plan();
         tmpSlot = body.maxLocals++;
         if (uninit.any()) {
@@ -221,7 +224,7 @@ final class StateMachine {
             for (int slot = 0; slot < locals.size(); slot++) {
                 Object t = locals.get(slot);
                 char sort = sortOf(t);
-                if (sort == 'T' || slot == contSlot || (slot == 0 && !isStatic)) {
+                if (sort == 'T' || (slot >= contSlot && slot < contSlot + reserved) || (slot == 0 && !isStatic)) {
                     continue;
                 }
                 Value v = new Value(t, slot);
@@ -289,22 +292,6 @@ final class StateMachine {
         return named;
     }
 
-    /**
-     * The resume handle the continuation invokes: the bridge, or (for a debugger, see {@link ResumeMode}) a
-     * dynamic constant adapting a handle to the body itself, so no generated frame sits under a resumed body.
-     */
-    private Object resumeConstant() {
-        if (ResumeMode.direct(owner)) {
-            Handle bodyHandle = new Handle(isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL, owner.name,
-                    body.name, body.desc, isInterface);
-            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resume",
-                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;"
-                            + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/MethodHandle;", false);
-            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, bodyHandle, isStatic ? 1 : 0);
-        }
-        return new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC, isInterface);
-    }
-
     private void emitSite(Site s) {
         InsnList code = new InsnList();
         code.add(new InsnNode(Opcodes.DUP));
@@ -312,7 +299,7 @@ final class StateMachine {
         code.add(new JumpInsnNode(Opcodes.IFNE, s.fast));
         code.add(new VarInsnNode(Opcodes.ASTORE, tmpSlot));
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-        code.add(new LdcInsnNode(resumeConstant()));
+        code.add(new LdcInsnNode(resumeConstant));
         code.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(Bytecode.pushInt(maxRefs));
         code.add(Bytecode.pushInt(maxPrims));

@@ -37,13 +37,26 @@ final class TestTwins {
     static void addStandIns(ClassNode cn) {
         List<MethodNode> standIns = new ArrayList<>();
         for (MethodNode m : cn.methods) {
-            if ((m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) != 0
-                    || Names.ReturnKind.of(m.desc) == null || !isSquallTest(m)) {
+            if (!needsStandIn(m)) {
                 continue;
             }
             standIns.add(standIn(cn, m));
         }
         cn.methods.addAll(standIns);
+    }
+
+    /**
+     * The name a coroutine will have once the class is written: {@code name$squall$test} for a method that
+     * {@link #addStandIns} gives a stand-in, else its own. Read before the stand-ins are added (a resume
+     * handle naming the method itself must name the renamed one).
+     */
+    static String entryName(MethodNode m) {
+        return needsStandIn(m) ? m.name + Names.TEST_ENTRY_SUFFIX : m.name;
+    }
+
+    private static boolean needsStandIn(MethodNode m) {
+        return (m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) == 0
+                && Names.ReturnKind.of(m.desc) != null && isSquallTest(m);
     }
 
     static boolean isSquallTest(MethodNode m) {

@@ -78,6 +78,8 @@ final class UninitializedObjects {
     private final MethodNode body;
     private final FrameTypes types;
     private final int contSlot;
+    /** Slots from {@link #contSlot} on that belong to the rewrite, not to the user's code. */
+    private final int reserved;
     private final boolean isStatic;
     private final String owner;
     /** NEW instruction to its entry, in order of first use. */
@@ -87,11 +89,13 @@ final class UninitializedObjects {
     /** The local holding the site being resumed through the chain, or -1 (none yet). */
     private int rs = -1;
 
-    UninitializedObjects(MethodNode body, FrameTypes types, String owner, int contSlot, boolean isStatic) {
+    UninitializedObjects(MethodNode body, FrameTypes types, String owner, int contSlot, int reserved,
+            boolean isStatic) {
         this.body = body;
         this.types = types;
         this.owner = owner;
         this.contSlot = contSlot;
+        this.reserved = reserved;
         this.isStatic = isStatic;
     }
 
@@ -353,7 +357,7 @@ final class UninitializedObjects {
         for (int slot = 0; slot < at.locals.size(); slot++) {
             Object t = at.locals.get(slot);
             char sort = StateMachine.sortOf(t);
-            if (sort == 'T' || slot == contSlot || slot == rs || (slot == 0 && !isStatic && owner.equals(t))) {
+            if (sort == 'T' || (slot >= contSlot && slot < contSlot + reserved) || slot == rs || (slot == 0 && !isStatic && owner.equals(t))) {
                 continue;
             }
             code.add(value(t));

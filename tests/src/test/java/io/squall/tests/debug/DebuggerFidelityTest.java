@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.sun.jdi.Location;
 import com.sun.jdi.StackFrame;
@@ -39,16 +41,21 @@ class DebuggerFidelityTest {
     /**
      * Under a debugger (JDWP loaded, so the agent saves every named local in scope) a resumed frame shows
      * every parameter and local with its value, the one not read after the first await included; the
-     * frames of the debuggee's class carry lines, once each, with no resume bridge under the body (under JDWP
-     * the agent resumes through a handle to the body: {@code io.squall.agent.resume=direct}). JDWP ends a
-     * line step when its frame returns, and a suspension is a return: a step over an await that suspends
-     * therefore ends in the loop's code, on a line (jdb's default exclusions skip the {@code java.lang.invoke}
-     * frames), never in a generated method; the next stop in the method, after the loop resumes it, is on the
-     * next user line with every local intact.
+     * frames of the debuggee's class carry lines, once each, with no resume bridge under the coroutine (under
+     * JDWP the agent keeps the coroutine in the user's method and resumes it through a handle:
+     * {@code io.squall.agent.resume=inline}; {@code direct}, a body and an entry resumed through a handle to
+     * the body, must show the same). JDWP ends a line step when its frame returns, and a suspension is a
+     * return: a step over an await that suspends therefore ends in the loop's code, on a line (jdb's default
+     * exclusions skip the {@code java.lang.invoke} frames), never in a generated method; the next stop in the
+     * method, after the loop resumes it, is on the next user line with every local intact.
+     *
+     * @param options the debuggee's JVM options: the default mode, or the body-and-entry one
      */
-    @Test
-    void resumedFrameShowsEveryLocalAndStepOverASuspendingAwaitEndsInTheLoopNotInGeneratedCode() throws Exception {
-        try (Debuggee d = Debuggee.launch("", BREAK_1, AWAIT_2, AFTER_2)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-Dio.squall.agent.resume=direct"})
+    void resumedFrameShowsEveryLocalAndStepOverASuspendingAwaitEndsInTheLoopNotInGeneratedCode(String options)
+            throws Exception {
+        try (Debuggee d = Debuggee.launch(options, BREAK_1, AWAIT_2, AFTER_2)) {
             LocatableEvent hit = d.next();
             ThreadReference thread = hit.thread();
             assertAt(hit.location(), "compute", BREAK_1);
@@ -112,11 +119,11 @@ class DebuggerFidelityTest {
     }
 
     /**
-     * A step into a coroutine call stops on the coroutine's first line in the method that holds the user's
-     * code (the entry has no lines, so the step passes through it), line steps then walk that first run;
-     * a step over the first await, which suspends, returns to the caller's await line through the entry
-     * (without a line, so a step there goes by instruction: never the first line again, which read as a
-     * restart).
+     * A step into a coroutine call stops on the coroutine's first line, in the user's own method (under a
+     * debugger the agent keeps the coroutine there: no entry, no synthetic body, the declared parameters),
+     * with its caller right under it; line steps then walk that first run; a step over the first await,
+     * which suspends, returns to the caller's await line, as any method's return does (never the coroutine's
+     * first line again, which read as a restart, and no frame without a line).
      */
     @Test
     void stepIntoACoroutineLandsOnItsFirstLineAndStepsWalkItsFirstRun() throws Exception {
@@ -128,20 +135,16 @@ class DebuggerFidelityTest {
             Location in = d.step(thread, StepRequest.STEP_INTO);
             assertAt(in, "compute", FIRST);
             assertEquals(4, Debuggee.local(thread.frame(0), "n"));
+            assertEquals("x", Debuggee.local(thread.frame(0), "name"));
+            assertFalse(in.method().isSynthetic(), Debuggee.describe(in));
+            assertEquals(List.of("int", "java.lang.String"), in.method().argumentTypeNames());
+            assertEquals(TARGET + ".crawl:" + CRAWL, Debuggee.describe(thread).get(1), "the caller right under it");
+            assertFramesCarryUserLines(thread);
 
             assertAt(d.step(thread, StepRequest.STEP_OVER), "compute", AWAIT_1);
             assertEquals(8, Debuggee.local(thread.frame(0), "a"));
 
-            Location out = d.step(thread, StepRequest.STEP_OVER);
-            for (int i = 0; i < 3 && out.method().name().equals("compute"); i++) {
-                // a method without lines steps by instruction: at most the adapt call and the return
-                assertEquals(-1, out.lineNumber(), "the entry returning the pending future has no line: "
-                        + Debuggee.describe(out));
-                assertFalse(out.method().argumentTypeNames().contains("io.squall.internal.Continuation"),
-                        "the body returned: " + Debuggee.describe(out));
-                out = d.step(thread, StepRequest.STEP_OVER);
-            }
-            assertAt(out, "crawl", CRAWL);
+            assertAt(d.step(thread, StepRequest.STEP_OVER), "crawl", CRAWL);
             assertTrue(d.finish().contains("result 11"), d.output());
         }
     }
