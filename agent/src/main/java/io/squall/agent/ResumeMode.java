@@ -23,7 +23,9 @@ import org.objectweb.asm.tree.ClassNode;
  *       suspends in the first run returns to the caller's line. It costs a thread-local read per call, so
  *       it is the default only under a debugger.</li>
  * </ul>
- * Unset, the mode is {@code inline} when this JVM runs a JDWP agent and {@code bridge} otherwise. Dynamic
+ * Unset, the mode is {@code inline} when this JVM runs a JDWP agent and rewrites classes as they load (the
+ * agent is installed), and {@code bridge} otherwise (build-time weaving under a debugger included: woven classes
+ * run later, most likely without one). Dynamic
  * constants need class files of Java 11 or later; older ones always get {@code bridge}.
  */
 enum ResumeMode {
@@ -58,6 +60,9 @@ enum ResumeMode {
                     return m;
                 }
             }
+        }
+        if (!SquallAgent.isInstalled()) {
+            return BRIDGE; // build-time weaving: the classes run later, most likely without a debugger
         }
         Boolean d = underDebugger;
         if (d == null) {

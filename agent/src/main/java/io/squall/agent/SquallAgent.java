@@ -123,8 +123,8 @@ public final class SquallAgent {
         if (instrumentation != null) {
             return;
         }
+        instrumentation = inst; // first: a class the transformer rewrites already sees the agent installed
         inst.addTransformer(new SquallTransformer(), false);
-        instrumentation = inst;
         System.setProperty("io.squall.agent.installed", "true");
         reportLoadedCoroutines(inst);
     }
