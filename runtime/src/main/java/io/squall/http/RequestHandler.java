@@ -581,7 +581,7 @@ public class RequestHandler {
     public Map<String, Object> getJsonObject() {
         Object v = getJsonBody();
         if (!(v instanceof Map)) {
-            throw new HTTPError(400, "JSON body is not an object", "Bad Request: expected a JSON object");
+            throw HTTPError.withReason(400, "Bad Request: expected a JSON object", "JSON body is not an object");
         }
         return (Map<String, Object>) v;
     }
@@ -1133,6 +1133,12 @@ public class RequestHandler {
         return true;
     }
 
+    /** E.g. {@code HTTPError 404 in com.example.UserHandler for GET /users/17 (127.0.0.1): no such user 17}. */
+    private String describeHTTPError(HTTPError e) {
+        return "HTTPError " + e.status() + " in " + getClass().getName() + " for " + request + ": "
+                + (e.logMessage() != null ? e.logMessage() : "(no log message; the client saw \"" + e.reason() + "\")");
+    }
+
     private void handleException(Throwable t) {
         if (isDisconnect(t) && (clientGone || connection.isClosed())) {
             Log.debug("Handler " + getClass().getName() + " for " + request + " stopped: the client closed the"
@@ -1159,11 +1165,14 @@ public class RequestHandler {
         }
         int code;
         if (t instanceof HTTPError) {
-            code = ((HTTPError) t).status();
-            if (code >= 500) {
-                Log.warning(t.getMessage() + " for " + request);
+            HTTPError e = (HTTPError) t;
+            code = e.status();
+            // Tornado's log_exception: an HTTPError with a log message is logged at WARNING, naming the request;
+            // without one, the access line is enough. The log message never goes to the client.
+            if (e.logMessage() != null) {
+                Log.warning(describeHTTPError(e));
             } else {
-                Log.debug(t.getMessage() + " for " + request);
+                Log.debug(describeHTTPError(e));
             }
         } else {
             code = 500;
@@ -1239,8 +1248,8 @@ public class RequestHandler {
     public String getQueryArgument(String name) {
         String v = getQueryArgument(name, null);
         if (v == null) {
-            throw new HTTPError(400, "Missing query argument " + name, "Bad Request: missing query argument "
-                    + name);
+            throw HTTPError.withReason(400, "Bad Request: missing query argument " + name,
+                    "Missing query argument " + name);
         }
         return v;
     }
@@ -1268,7 +1277,7 @@ public class RequestHandler {
     public String getBodyArgument(String name) {
         String v = getBodyArgument(name, null);
         if (v == null) {
-            throw new HTTPError(400, "Missing body argument " + name, "Bad Request: missing body argument " + name);
+            throw HTTPError.withReason(400, "Bad Request: missing body argument " + name, "Missing body argument " + name);
         }
         return v;
     }

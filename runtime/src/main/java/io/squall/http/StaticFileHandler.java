@@ -423,7 +423,8 @@ public class StaticFileHandler extends RequestHandler {
         try {
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
-            throw new HTTPError(404, relPath + " does not exist");
+            // As Tornado's: a missing file is a bare 404 (the access line shows it), not a warning per request.
+            throw new HTTPError(404);
         } catch (AccessDeniedException e) {
             throw new HTTPError(403, relPath + " cannot be read: " + e);
         } catch (IOException e) {

@@ -392,7 +392,7 @@ class WebTest extends HTTPTestCase {
         HTTPResponse custom = fetch(new HTTPRequest(url("/fail")).method("DELETE"));
         assertEquals(599, custom.code());
         assertEquals("Custom Reason", custom.reason());
-        logs.expect(Level.WARNING, "HTTP 599: odd");
+        assertTrue(logs.expect(Level.WARNING, "HTTPError 599 in ").getMessage().endsWith(" for DELETE /fail (127.0.0.1): odd"));
         logs.expect(Level.SEVERE, "599 DELETE /fail");
         assertEquals(409, fetch(new HTTPRequest(url("/async")).method("POST").body("")).code());
     }
