@@ -38,8 +38,12 @@ import io.squall.internal.Log;
  * (a pool thread doing blocking work) throw {@link IllegalStateException} naming the loop's thread and the
  * caller's, instead of racing with the loop: run the blocking part with
  * {@code await(IOLoop.current().runInExecutor(pool, () -> ...))} and write its result back on the loop.
+ *
+ * <p>In a {@link io.squall.CoroutineDump coroutine dump}, a suspended coroutine of a handler (and every
+ * coroutine it awaits) is labelled with its request, e.g. {@code [request GET /report (127.0.0.1:51234)]}: see
+ * {@link #dumpLabel()}.
  */
-public class RequestHandler {
+public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
@@ -212,6 +216,34 @@ public class RequestHandler {
     /** @return the request being handled */
     public HTTPServerRequest request() {
         return request;
+    }
+
+    /**
+     * Labels this handler's coroutines in a {@link io.squall.CoroutineDump}: the request's method, URI and
+     * remote address with its port, e.g. {@code request GET /report?id=7 (127.0.0.1:51234)}; behind a trusted
+     * proxy ({@link HTTPServer#xheaders(boolean)}) the client's IP, then the proxy's address:
+     * {@code (203.0.113.9 via 127.0.0.1:51234)}. Called by the dump (on the loop thread
+     * when the loop answers, else racily from the dumping thread); reads fields only, never throws.
+     *
+     * @return the label, or null before the handler has a request
+     */
+    @Override
+    public String dumpLabel() {
+        HTTPServerRequest r = request;
+        if (r == null) {
+            return null;
+        }
+        java.net.InetSocketAddress peer = r.remoteAddress();
+        String ip = r.remoteIp();
+        String from;
+        if (peer == null || peer.getAddress() == null) {
+            from = String.valueOf(ip);
+        } else if (peer.getAddress().getHostAddress().equals(ip)) {
+            from = ip + ":" + peer.getPort();
+        } else {
+            from = ip + " via " + peer.getAddress().getHostAddress() + ":" + peer.getPort();
+        }
+        return "request " + r.method() + " " + r.uri() + " (" + from + ")";
     }
 
     /** @return the application that routed the request here */
