@@ -64,6 +64,15 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     private int buffered;
     private boolean headersWritten;
     private boolean finished;
+    /**
+     * What finished the response, for the message of a later write()/flush()/finish(): a constant string
+     * ("finish()", "redirect()", "render()"), "sendError()" or {@link #AUTO_FINISH}. Set with {@link #finishing}.
+     */
+    private String finishedBy;
+    /** Set by a method about to call finish() on the user's behalf (redirect, sendError, render). */
+    private String finishing;
+    /** {@link #finishedBy} when Squall finished the response because the verb method's future completed. */
+    private static final String AUTO_FINISH = "auto";
     private final Future<Void> done = new Future<>();
     /** The future of prepare() or the method while the request waits on it; cancelled if the client leaves. */
     private Future<?> running;
@@ -670,7 +679,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
             throw new java.io.UncheckedIOException(clientGoneException("write()"));
         }
         if (finished) {
-            throw new IllegalStateException("Cannot write() after finish() for " + request);
+            throw new IllegalStateException("Cannot write() " + afterFinishMessage());
         }
         if (bytes.length > 0) {
             buffer.add(bytes);
@@ -708,7 +717,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
             return failedAlreadySeen(clientGoneException("flush()"));
         }
         if (finished) {
-            throw new IllegalStateException("Cannot flush() after finish() for " + request);
+            throw new IllegalStateException("Cannot flush() " + afterFinishMessage());
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
@@ -731,7 +740,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     public Future<Void> finish() {
         checkLoopThread("finish()");
         if (finished) {
-            throw new IllegalStateException("finish() called twice for " + request);
+            throw new IllegalStateException("finish() called twice: " + afterFinishMessage());
         }
         if (!headersWritten) {
             Etags.beforeFinish(this);
@@ -757,6 +766,8 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
             }
         }
         finished = true;
+        finishedBy = finishing != null ? finishing : "finish()";
+        finishing = null;
         Future<Void> f = connection.finish();
         logRequest();
         try {
@@ -804,6 +815,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
             Log.error("Exception in writeError() of " + getClass().getName() + " for " + request, t);
         }
         if (!finished) {
+            finishing = "sendError(" + status + ")";
             finish();
         }
     }
@@ -834,6 +846,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
         }
         setHeader("Location", url);
         setStatus(permanent ? 301 : 302);
+        finishing = "redirect()";
         finish();
     }
 
@@ -906,6 +919,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
                     }
                     whenDone(invoke(req.method(), args), () -> {
                         if (!finished) {
+                            finishing = AUTO_FINISH;
                             finish();
                         }
                     });
@@ -978,6 +992,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
         try {
             whenDone(invoke(request.method(), pathArgs), () -> {
                 if (!finished) {
+                    finishing = AUTO_FINISH;
                     finish();
                 }
             });
@@ -1165,6 +1180,22 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
         return true;
     }
 
+    /**
+     * The rest of the message of a call made after the response was finished: where, what finished it and
+     * what to do, e.g. {@code for GET /go (127.0.0.1) in com.example.GoHandler: the response was already finished
+     * by redirect(); ...}.
+     */
+    private String afterFinishMessage() {
+        String where = "for " + request + " in " + getClass().getName() + ": the response was already finished";
+        if (AUTO_FINISH.equals(finishedBy)) {
+            return where + " by Squall, when the future of " + request.method().toLowerCase(java.util.Locale.ROOT)
+                    + "() completed. Output from a callback, or from a coroutine the handler started without"
+                    + " awaiting it, comes too late: await that work in the handler (or return its future)";
+        }
+        return where + " by " + (finishedBy != null ? finishedBy : "finish()") + ". Return right after finish(),"
+                + " redirect(), sendError() or render(); nothing can be written after them";
+    }
+
     /** E.g. {@code HTTPError 404 in com.example.UserHandler for GET /users/17 (127.0.0.1): no such user 17}. */
     private String describeHTTPError(HTTPError e) {
         return "HTTPError " + e.status() + " in " + getClass().getName() + " for " + request + ": "
@@ -1263,6 +1294,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      */
     public Future<Void> render(String name, Object model) {
         write(renderString(name, model));
+        finishing = "render()";
         return finish();
     }
 
