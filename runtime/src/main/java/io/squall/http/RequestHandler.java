@@ -381,9 +381,14 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      * @param reason the reason phrase, or null for the standard one
      * @throws IllegalArgumentException if the code is out of range or the reason holds CR, LF or other
      *     control characters
+     * @throws IllegalStateException if the headers were already sent ({@link #flush()}, {@link #finish()}), where
+     *     the change would be lost, or if called on another thread than the request's loop
      */
     public void setStatus(int code, String reason) {
         checkLoopThread("setStatus()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("setStatus(" + code + ")"));
+        }
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("Status code " + code + " is not a three-digit code");
         }
@@ -405,9 +410,14 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      * @param value the value
      * @throws IllegalArgumentException if the name is not a token or either holds CR, LF or other control
      *     characters (header injection)
+     * @throws IllegalStateException if the headers were already sent ({@link #flush()}, {@link #finish()}), where
+     *     the change would be lost, or if called on another thread than the request's loop
      */
     public void setHeader(String name, String value) {
         checkLoopThread("setHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("setHeader(\"" + name + "\")"));
+        }
         headers.set(name, value);
     }
 
@@ -417,9 +427,14 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      * @param name the name, an HTTP token
      * @param value the value
      * @throws IllegalArgumentException as {@link #setHeader}
+     * @throws IllegalStateException as {@link #setHeader}
      */
     public void addHeader(String name, String value) {
         checkLoopThread("addHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("Set-Cookie".equalsIgnoreCase(name)
+                    ? "setCookie(" + cookieName(value) + ")" : "addHeader(\"" + name + "\")"));
+        }
         headers.add(name, value);
     }
 
@@ -427,9 +442,13 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      * Removes a response header.
      *
      * @param name the name
+     * @throws IllegalStateException as {@link #setHeader}
      */
     public void clearHeader(String name) {
         checkLoopThread("clearHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("clearHeader(\"" + name + "\")"));
+        }
         headers.remove(name);
     }
 
@@ -689,7 +708,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
 
     /**
      * Appends {@code value} rendered as JSON (see {@link JSON#encode}) and sets Content-Type to
-     * {@code application/json; charset=UTF-8}.
+     * {@code application/json; charset=UTF-8} (unless the headers were already sent by {@link #flush()}).
      *
      * @param value the map to render
      * @throws IllegalArgumentException if it holds something JSON cannot represent
@@ -697,7 +716,9 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
      */
     public void write(Map<String, ?> value) {
         String json = JSON.encode(value);
-        setHeader("Content-Type", "application/json; charset=UTF-8");
+        if (!headersWritten) { // after a flush(), more JSON in the same response: the type was set (or not) then
+            setHeader("Content-Type", "application/json; charset=UTF-8");
+        }
         write(json);
     }
 
@@ -842,7 +863,7 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     public void redirect(String url, boolean permanent) {
         checkLoopThread("redirect()");
         if (headersWritten) {
-            throw new IllegalStateException("Cannot redirect after the headers were sent");
+            throw new IllegalStateException(headersSentMessage("redirect(\"" + url + "\")"));
         }
         setHeader("Location", url);
         setStatus(permanent ? 301 : 302);
@@ -1181,6 +1202,33 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     }
 
     /**
+     * The message of a status, header or cookie change made once the headers are on the wire, e.g.
+     * {@code setHeader("X-Count") for GET /poll (127.0.0.1) in com.example.PollHandler would have no effect: the
+     * response headers were already sent, by flush(). Set the status, headers and cookies before the first
+     * flush()}.
+     */
+    private String headersSentMessage(String op) {
+        String by;
+        if (!finished) {
+            by = "by flush()";
+        } else if (AUTO_FINISH.equals(finishedBy)) {
+            by = "when Squall finished the response because the future of "
+                    + request.method().toLowerCase(java.util.Locale.ROOT) + "() completed";
+        } else {
+            by = "the response was finished by " + (finishedBy != null ? finishedBy : "finish()");
+        }
+        return op + " for " + request + " in " + getClass().getName() + " would have no effect: the response"
+                + " headers were already sent, " + by + ". Set the status, headers and cookies before the first"
+                + " flush() and before finishing";
+    }
+
+    /** The cookie's name in a Set-Cookie value, for a message. */
+    private static String cookieName(String setCookie) {
+        int eq = setCookie == null ? -1 : setCookie.indexOf('=');
+        return eq < 0 ? "..." : "\"" + setCookie.substring(0, eq) + "\"";
+    }
+
+    /**
      * The rest of the message of a call made after the response was finished: where, what finished it and
      * what to do, e.g. {@code for GET /go (127.0.0.1) in com.example.GoHandler: the response was already finished
      * by redirect(); ...}.
@@ -1199,7 +1247,29 @@ public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     /** E.g. {@code HTTPError 404 in com.example.UserHandler for GET /users/17 (127.0.0.1): no such user 17}. */
     private String describeHTTPError(HTTPError e) {
         return "HTTPError " + e.status() + " in " + getClass().getName() + " for " + request + ": "
-                + (e.logMessage() != null ? e.logMessage() : "(no log message; the client saw \"" + e.reason() + "\")");
+                + (e.logMessage() != null ? oneLine(e.logMessage()) : "(no log message; the client saw \""
+                + e.reason() + "\")");
+    }
+
+    /**
+     * A log message may quote client input (a JSON key, a header): control characters are escaped (CR as
+     * {@code \r}, others as {@code \\u0001}) so that a client cannot forge log lines.
+     */
+    static String oneLine(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (b == null) {
+                    b = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                b.append(c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                        : String.format("\\u%04x", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     private void handleException(Throwable t) {

@@ -370,7 +370,8 @@ public class StaticFileHandler extends RequestHandler {
         Path real = confine(rootReal, relPath);
         if (Files.isDirectory(real)) {
             if (defaultFilename == null) {
-                throw new HTTPError(403, relPath + " is a directory");
+                throw new HTTPError(403, (relPath.isEmpty() ? "the static root" : relPath)
+                        + " is a directory (no default filename is set)");
             }
             String path = request().path();
             if (!path.endsWith("/")) {
