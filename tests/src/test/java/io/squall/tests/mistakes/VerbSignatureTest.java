@@ -19,6 +19,7 @@ import io.squall.IOLoop;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
 import io.squall.tests.RecordingHandler;
+import io.squall.websocket.WebSocketHandler;
 
 /**
  * A Tornado port writes {@code def get(self, user_id)} as {@code get(String userId)}: an overload Squall never
@@ -62,6 +63,54 @@ class VerbSignatureTest {
         public Future<?> delete(String id) {
             return null;
         }
+    }
+
+    /** Tornado's {@code def open(self, room)} and an {@code onMessage(Object)} meant to take both kinds. */
+    public static class RoomSocket extends WebSocketHandler {
+        String room;
+
+        public Future<?> open(String room) {
+            this.room = room;
+            return null;
+        }
+
+        public Future<?> onMessage(Object message) {
+            return writeMessage(room + ": " + message);
+        }
+    }
+
+    /** Correct WebSocket handler: no warning. */
+    public static class EchoSocket extends WebSocketHandler {
+        @Override
+        public Future<?> open(String... args) {
+            return null;
+        }
+
+        @Override
+        public Future<?> onMessage(String message) {
+            return writeMessage(message);
+        }
+
+        @Override
+        public void onClose() {}
+    }
+
+    @Test
+    void aWebSocketCallbackLookAlikeIsReportedWhenTheRouteIsMade() {
+        List<LogRecord> records = new ArrayList<>();
+        RecordingHandler h = new RecordingHandler(records);
+        Logger squall = Logger.getLogger("io.squall");
+        squall.addHandler(h);
+        try {
+            new Application().addHandler("/rooms/(\\w+)", RoomSocket.class).addHandler("/echo", EchoSocket.class);
+        } finally {
+            squall.removeHandler(h);
+        }
+        assertEquals(List.of("Handler " + VerbSignatureTest.class.getName() + "$RoomSocket (route /rooms/(\\w+))"
+                + " declares RoomSocket.onMessage(Object), RoomSocket.open(String), which Squall never calls: a"
+                + " WebSocket handler overrides onMessage(String) or onMessage(byte[]). As declared, each message goes"
+                + " to the default, which closes the connection with 1003. Declare it as @Override public Future<?>"
+                + " onMessage(String message)."), warnings(records));
     }
 
     @Test
