@@ -67,6 +67,7 @@ public final class CoroutineDump {
         private final String awaiting;
         private final Duration waited;
         private List<StackTraceElement> awaitedBy = Collections.emptyList();
+        /** What it works for ({@link Labelled}), its own or inherited from a coroutine awaiting it; or null. */
         private String label;
 
         Entry(String loop, Future<?> coroutine, StackTraceElement site, Future<?> awaitedFuture, String awaiting,

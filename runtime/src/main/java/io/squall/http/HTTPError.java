@@ -37,6 +37,7 @@ public class HTTPError extends RuntimeException {
     private final String reason;
     private final String logMessage;
 
+    /** No format arguments: the message is taken as is. */
     private static final Object[] NO_ARGS = new Object[0];
 
     /**

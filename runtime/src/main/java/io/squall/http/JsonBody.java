@@ -32,7 +32,8 @@ final class JsonBody {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw HTTPError.withReason(400, "Bad Request: JSON body is not valid UTF-8", "JSON body is not valid UTF-8");
+            throw HTTPError.withReason(400, "Bad Request: JSON body is not valid UTF-8",
+                    "JSON body is not valid UTF-8");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // RFC 8259 8.1: a parser may ignore a byte order mark

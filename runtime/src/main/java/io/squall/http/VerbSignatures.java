@@ -20,7 +20,9 @@ import io.squall.internal.Log;
  */
 final class VerbSignatures {
 
+    /** The verb methods Squall calls, each as {@code name(String... args)}. */
     private static final Set<String> VERBS = Set.of("get", "head", "post", "delete", "patch", "put", "options");
+    /** Named, not referenced: io.squall.websocket depends on this package, not the other way round. */
     private static final String WEBSOCKET_HANDLER = "io.squall.websocket.WebSocketHandler";
     /**
      * The WebSocket callbacks, by name in lower case without underscores, to the signatures Squall calls and what
@@ -35,6 +37,7 @@ final class VerbSignatures {
             "onping", new String[] {"onPing(byte[])", "pings go unnoticed (they are answered)",
                 "public void onPing(byte[] data)"},
             "onpong", new String[] {"onPong(byte[])", "pongs go unnoticed", "public void onPong(byte[] data)"});
+    /** Classes already warned about (a class routed twice warns once). */
     private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
 
     private VerbSignatures() {
