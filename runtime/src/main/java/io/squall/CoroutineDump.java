@@ -30,6 +30,11 @@ import io.squall.internal.SuspendedCoroutines;
  * <p>Keeping it available costs no lock and no allocation per suspension: each loop threads its suspended
  * coroutines in a table that a coroutine enters at its first suspension and leaves when it finishes (two ints
  * in each coroutine: its index and the time stamp of its last suspension).
+ *
+ * <p>What a coroutine works for: an instance coroutine whose receiver implements {@link Labelled} (every
+ * {@code io.squall.http.RequestHandler}) is shown with that label, e.g. {@code [request GET /report
+ * (127.0.0.1:51234)]}, and so is every coroutine it awaits, down the chain. The label is read only when a dump is
+ * taken: nothing is recorded at suspension.
  */
 public final class CoroutineDump {
 
@@ -37,6 +42,21 @@ public final class CoroutineDump {
     private static final long LOOP_ANSWER_MILLIS = 1000;
     /** Longest chain of awaiting coroutines shown for one coroutine. */
     private static final int MAX_CHAIN = 64;
+
+    /**
+     * Implemented by objects whose instance coroutines a dump should label with what they work for (a request
+     * handler: its request). The dump calls {@link #dumpLabel()} on the receiver's loop thread when it can
+     * (from the dumping thread when that loop does not answer), so it must be cheap, must not block, and should
+     * tolerate a racy read.
+     */
+    public interface Labelled {
+        /**
+         * Describes what this object's coroutines work for, e.g. {@code request GET /report (127.0.0.1:51234)}.
+         *
+         * @return a one-line label, or null for none
+         */
+        String dumpLabel();
+    }
 
     /** One suspended coroutine. */
     public static final class Entry {
@@ -47,9 +67,12 @@ public final class CoroutineDump {
         private final String awaiting;
         private final Duration waited;
         private List<StackTraceElement> awaitedBy = Collections.emptyList();
+        /** What it works for ({@link Labelled}), its own or inherited from a coroutine awaiting it; or null. */
+        private String label;
 
         Entry(String loop, Future<?> coroutine, StackTraceElement site, Future<?> awaitedFuture, String awaiting,
-                Duration waited) {
+                Duration waited, String label) {
+            this.label = label;
             this.loop = loop;
             this.coroutine = coroutine;
             this.site = site;
@@ -99,11 +122,24 @@ public final class CoroutineDump {
             return awaitedBy;
         }
 
-        /** @return e.g. {@code com.example.Api.load(Api.java:42) waiting 1.203 s for Future(pending): ...} */
+        /**
+         * Returns what this coroutine works for: the {@link Labelled#dumpLabel()} of its receiver, or else of the
+         * nearest coroutine awaiting it (a handler's helper coroutines carry the handler's request).
+         *
+         * @return e.g. {@code request GET /report (127.0.0.1:51234)}, or null if no coroutine of its chain has one
+         */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * @return e.g. {@code com.example.Api.load(Api.java:42) waiting 1.203 s for Future(pending): ...
+         *     [request GET /report (127.0.0.1:51234)]}
+         */
         @Override
         public String toString() {
             return (site == null ? "unknown coroutine" : site.toString()) + " waiting " + format(waited) + " for "
-                    + awaiting;
+                    + awaiting + (label == null ? "" : " [" + label + "]");
         }
     }
 
@@ -153,15 +189,24 @@ public final class CoroutineDump {
                 }
             }
         }
+        Map<Entry, String> inherited = new IdentityHashMap<>();
         for (Entry e : byCoroutine.values()) {
             List<StackTraceElement> chain = new ArrayList<>();
+            String label = e.label;
             Entry waiter = byAwaited.get(e.coroutine);
             while (waiter != null && chain.size() < MAX_CHAIN && waiter != e) {
                 chain.add(waiter.site);
+                if (label == null) {
+                    label = waiter.label;
+                }
                 waiter = byAwaited.get(waiter.coroutine);
             }
             e.awaitedBy = Collections.unmodifiableList(chain);
+            if (e.label == null && label != null) {
+                inherited.put(e, label);
+            }
         }
+        inherited.forEach((e, label) -> e.label = label);
         return new CoroutineDump(taken, byLoop, notes);
     }
 
@@ -199,9 +244,21 @@ public final class CoroutineDump {
             } catch (RuntimeException e) {
                 what = "a future whose describe() threw " + e;
             }
-            out.add(new Entry(name, c, AwaitSites.siteOf(c), awaited, what, list.waited(c)));
+            out.add(new Entry(name, c, AwaitSites.siteOf(c), awaited, what, list.waited(c), labelOf(c.self())));
         }
         return out;
+    }
+
+    /** The receiver's label, if it has one; a label that throws is shown as such, never fails the dump. */
+    private static String labelOf(Object self) {
+        if (!(self instanceof Labelled)) {
+            return null;
+        }
+        try {
+            return ((Labelled) self).dumpLabel();
+        } catch (RuntimeException e) {
+            return self.getClass().getName() + ".dumpLabel() threw " + e;
+        }
     }
 
     /**

@@ -45,6 +45,8 @@ public class Application implements RequestCallback {
         private final String name;
         /** The handler class of a route made with a class, or null: checked for coroutines at start. */
         private Class<?> handlerClass;
+        /** Whether the verb methods of this route's handler class were checked ({@link VerbSignatures}). */
+        private boolean verbsChecked;
 
         private Route(Pattern pattern, Supplier<? extends RequestHandler> factory, String handlerName) {
             this(pattern, factory, handlerName, null);
@@ -68,6 +70,7 @@ public class Application implements RequestCallback {
         public Route named(String routeName) {
             Route r = new Route(pattern, factory, handlerName, Objects.requireNonNull(routeName, "name"));
             r.handlerClass = handlerClass;
+            r.verbsChecked = verbsChecked;
             return r;
         }
 
@@ -121,7 +124,11 @@ public class Application implements RequestCallback {
     }
 
     /**
-     * Creates a route to a handler class, instantiated per request with its no-argument constructor.
+     * Creates a route to a handler class, instantiated per request with its no-argument constructor. If the
+     * class declares a method named like a verb that does not override it ({@code get(String id)},
+     * {@code get()}, {@code Post(String...)}), which Squall would never call (the requests would be answered 405),
+     * a warning naming it is logged once per class. A route made with a factory is checked at its first
+     * request. Any thread.
      *
      * @param regex a regular expression that must match the whole path
      * @param handlerClass a concrete RequestHandler subclass with an accessible no-argument constructor
@@ -131,6 +138,8 @@ public class Application implements RequestCallback {
     public static Route route(String regex, Class<? extends RequestHandler> handlerClass) {
         Route r = new Route(compile(regex), factoryOf(handlerClass), handlerClass.getName());
         r.handlerClass = handlerClass;
+        VerbSignatures.warnIfMisdeclared(handlerClass, "route " + regex);
+        r.verbsChecked = true;
         return r;
     }
 
@@ -467,6 +476,10 @@ public class Application implements RequestCallback {
         RequestHandler handler = route.factory.get();
         if (handler == null) {
             throw new IllegalStateException("The handler factory of route " + route + " returned null");
+        }
+        if (!route.verbsChecked) { // a route made with a factory: its class is known from its first handler
+            route.verbsChecked = true;
+            VerbSignatures.warnIfMisdeclared(handler.getClass(), "route " + route.pattern.pattern());
         }
         InFlightRequests tracked = inFlight;
         long start = tracked == null ? 0 : System.nanoTime();

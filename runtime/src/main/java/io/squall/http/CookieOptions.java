@@ -136,15 +136,22 @@ public final class CookieOptions {
      * @param value printable ASCII without spaces, double quotes, commas, semicolons or backslashes
      * @param nowSeconds the current time, Unix seconds (for Expires from Max-Age)
      * @return the header value
-     * @throws IllegalArgumentException if the name or value is not allowed, or SameSite=None without Secure
+     * @throws IllegalArgumentException if the name or value is not allowed (the message names the character and
+     *     what is allowed), or SameSite=None without Secure
+     * @throws NullPointerException if the name or value is null
      */
     public String render(String name, String value, long nowSeconds) {
-        HTTPHeaders.checkName(name);
+        checkCookieName(name);
+        java.util.Objects.requireNonNull(value, () -> "The value of cookie " + name + " is null; to delete a cookie,"
+                + " call clearCookie(\"" + name + "\")");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') {
                 throw new IllegalArgumentException("Invalid character " + String.format("U+%04X", (int) c)
-                        + " in the value of cookie " + name + ": percent-encode the value first");
+                        + " in the value of cookie " + name + ": a cookie value is printable ASCII without spaces,"
+                        + " double quotes, commas, semicolons or backslashes; percent-encode it first"
+                        + " (URLEncoder.encode(value, StandardCharsets.UTF_8)) and decode it where you read it, or"
+                        + " use setSecureCookie, which encodes any value");
             }
         }
         if ("None".equals(sameSite) && !secure) {
@@ -174,6 +181,26 @@ public final class CookieOptions {
             b.append("; SameSite=").append(sameSite);
         }
         return b.toString();
+    }
+
+    /**
+     * Checks a cookie name: an HTTP token (RFC 6265 4.1.1), so that it can neither end the header nor be read
+     * as another cookie or attribute.
+     */
+    static void checkCookieName(String name) {
+        java.util.Objects.requireNonNull(name, "cookie name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("Cookie name is empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 128 || !Chars.isToken((byte) c)) {
+                throw new IllegalArgumentException("Invalid character " + String.format("U+%04X", (int) c)
+                        + " in cookie name \"" + name.replace("\r", "\\r").replace("\n", "\\n") + "\": a cookie"
+                        + " name is an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, no"
+                        + " ()<>@,;:\\\"/[]?={}, no control characters)");
+            }
+        }
     }
 
     private static String checked(String what, String v) {

@@ -20,19 +20,20 @@ final class JsonBody {
     static Object parse(HTTPServerRequest request) {
         String type = request.headers().get("Content-Type");
         if (type != null && !isJsonType(type)) {
-            throw new HTTPError(415, "Content-Type " + type + " is not JSON",
-                    "Unsupported Media Type: send Content-Type application/json");
+            throw HTTPError.withReason(415, "Unsupported Media Type: send Content-Type application/json",
+                    "Content-Type " + type + " is not JSON");
         }
         byte[] body = request.body();
         if (body.length == 0) {
-            throw new HTTPError(400, "Empty body where JSON was expected", "Bad Request: empty JSON body");
+            throw HTTPError.withReason(400, "Bad Request: empty JSON body", "Empty body where JSON was expected");
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw new HTTPError(400, "JSON body is not valid UTF-8", "Bad Request: JSON body is not valid UTF-8");
+            throw HTTPError.withReason(400, "Bad Request: JSON body is not valid UTF-8",
+                    "JSON body is not valid UTF-8");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // RFC 8259 8.1: a parser may ignore a byte order mark
@@ -40,8 +41,8 @@ final class JsonBody {
         try {
             return JSON.decode(text);
         } catch (JSONDecodeError e) {
-            throw new HTTPError(400, "Malformed JSON body: " + e.getMessage(),
-                    "Bad Request: malformed JSON: " + e.getMessage());
+            throw HTTPError.withReason(400, "Bad Request: malformed JSON: " + e.getMessage(),
+                    "Malformed JSON body: " + e.getMessage());
         }
     }
 

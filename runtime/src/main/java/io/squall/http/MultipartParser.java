@@ -525,6 +525,6 @@ public final class MultipartParser {
     }
 
     private static HTTPError bad(String what) {
-        return new HTTPError(400, what, "Bad Request: " + what);
+        return HTTPError.withReason(400, "Bad Request: " + what, what);
     }
 }

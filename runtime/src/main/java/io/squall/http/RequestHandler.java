@@ -38,8 +38,12 @@ import io.squall.internal.Log;
  * (a pool thread doing blocking work) throw {@link IllegalStateException} naming the loop's thread and the
  * caller's, instead of racing with the loop: run the blocking part with
  * {@code await(IOLoop.current().runInExecutor(pool, () -> ...))} and write its result back on the loop.
+ *
+ * <p>In a {@link io.squall.CoroutineDump coroutine dump}, a suspended coroutine of a handler (and every
+ * coroutine it awaits) is labelled with its request, e.g. {@code [request GET /report (127.0.0.1:51234)]}: see
+ * {@link #dumpLabel()}.
  */
-public class RequestHandler {
+public class RequestHandler implements io.squall.CoroutineDump.Labelled {
     private static final List<String> SUPPORTED_METHODS =
             List.of("GET", "HEAD", "POST", "DELETE", "PATCH", "PUT", "OPTIONS");
 
@@ -60,6 +64,15 @@ public class RequestHandler {
     private int buffered;
     private boolean headersWritten;
     private boolean finished;
+    /**
+     * What finished the response, for the message of a later write()/flush()/finish(): a constant string
+     * ("finish()", "redirect()", "render()"), "sendError()" or {@link #AUTO_FINISH}. Set with {@link #finishing}.
+     */
+    private String finishedBy;
+    /** Set by a method about to call finish() on the user's behalf (redirect, sendError, render). */
+    private String finishing;
+    /** {@link #finishedBy} when Squall finished the response because the verb method's future completed. */
+    private static final String AUTO_FINISH = "auto";
     private final Future<Void> done = new Future<>();
     /** The future of prepare() or the method while the request waits on it; cancelled if the client leaves. */
     private Future<?> running;
@@ -214,6 +227,34 @@ public class RequestHandler {
         return request;
     }
 
+    /**
+     * Labels this handler's coroutines in a {@link io.squall.CoroutineDump}: the request's method, URI and
+     * remote address with its port, e.g. {@code request GET /report?id=7 (127.0.0.1:51234)}; behind a trusted
+     * proxy ({@link HTTPServer#xheaders(boolean)}) the client's IP, then the proxy's address:
+     * {@code (203.0.113.9 via 127.0.0.1:51234)}. Called by the dump (on the loop thread
+     * when the loop answers, else racily from the dumping thread); reads fields only, never throws.
+     *
+     * @return the label, or null before the handler has a request
+     */
+    @Override
+    public String dumpLabel() {
+        HTTPServerRequest r = request;
+        if (r == null) {
+            return null;
+        }
+        java.net.InetSocketAddress peer = r.remoteAddress();
+        String ip = r.remoteIp();
+        String from;
+        if (peer == null || peer.getAddress() == null) {
+            from = String.valueOf(ip);
+        } else if (peer.getAddress().getHostAddress().equals(ip)) {
+            from = ip + ":" + peer.getPort();
+        } else {
+            from = ip + " via " + peer.getAddress().getHostAddress() + ":" + peer.getPort();
+        }
+        return "request " + r.method() + " " + r.uri() + " (" + from + ")";
+    }
+
     /** @return the application that routed the request here */
     public Application application() {
         return application;
@@ -340,9 +381,14 @@ public class RequestHandler {
      * @param reason the reason phrase, or null for the standard one
      * @throws IllegalArgumentException if the code is out of range or the reason holds CR, LF or other
      *     control characters
+     * @throws IllegalStateException if the headers were already sent ({@link #flush()}, {@link #finish()}), where
+     *     the change would be lost, or if called on another thread than the request's loop
      */
     public void setStatus(int code, String reason) {
         checkLoopThread("setStatus()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("setStatus(" + code + ")"));
+        }
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("Status code " + code + " is not a three-digit code");
         }
@@ -364,9 +410,14 @@ public class RequestHandler {
      * @param value the value
      * @throws IllegalArgumentException if the name is not a token or either holds CR, LF or other control
      *     characters (header injection)
+     * @throws IllegalStateException if the headers were already sent ({@link #flush()}, {@link #finish()}), where
+     *     the change would be lost, or if called on another thread than the request's loop
      */
     public void setHeader(String name, String value) {
         checkLoopThread("setHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("setHeader(\"" + name + "\")"));
+        }
         headers.set(name, value);
     }
 
@@ -376,9 +427,14 @@ public class RequestHandler {
      * @param name the name, an HTTP token
      * @param value the value
      * @throws IllegalArgumentException as {@link #setHeader}
+     * @throws IllegalStateException as {@link #setHeader}
      */
     public void addHeader(String name, String value) {
         checkLoopThread("addHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("Set-Cookie".equalsIgnoreCase(name)
+                    ? "setCookie(" + cookieName(value) + ")" : "addHeader(\"" + name + "\")"));
+        }
         headers.add(name, value);
     }
 
@@ -386,9 +442,13 @@ public class RequestHandler {
      * Removes a response header.
      *
      * @param name the name
+     * @throws IllegalStateException as {@link #setHeader}
      */
     public void clearHeader(String name) {
         checkLoopThread("clearHeader()");
+        if (headersWritten) {
+            throw new IllegalStateException(headersSentMessage("clearHeader(\"" + name + "\")"));
+        }
         headers.remove(name);
     }
 
@@ -581,7 +641,7 @@ public class RequestHandler {
     public Map<String, Object> getJsonObject() {
         Object v = getJsonBody();
         if (!(v instanceof Map)) {
-            throw new HTTPError(400, "JSON body is not an object", "Bad Request: expected a JSON object");
+            throw HTTPError.withReason(400, "Bad Request: expected a JSON object", "JSON body is not an object");
         }
         return (Map<String, Object>) v;
     }
@@ -638,7 +698,7 @@ public class RequestHandler {
             throw new java.io.UncheckedIOException(clientGoneException("write()"));
         }
         if (finished) {
-            throw new IllegalStateException("Cannot write() after finish() for " + request);
+            throw new IllegalStateException("Cannot write() " + afterFinishMessage());
         }
         if (bytes.length > 0) {
             buffer.add(bytes);
@@ -648,7 +708,7 @@ public class RequestHandler {
 
     /**
      * Appends {@code value} rendered as JSON (see {@link JSON#encode}) and sets Content-Type to
-     * {@code application/json; charset=UTF-8}.
+     * {@code application/json; charset=UTF-8} (unless the headers were already sent by {@link #flush()}).
      *
      * @param value the map to render
      * @throws IllegalArgumentException if it holds something JSON cannot represent
@@ -656,7 +716,9 @@ public class RequestHandler {
      */
     public void write(Map<String, ?> value) {
         String json = JSON.encode(value);
-        setHeader("Content-Type", "application/json; charset=UTF-8");
+        if (!headersWritten) { // after a flush(), more JSON in the same response: the type was set (or not) then
+            setHeader("Content-Type", "application/json; charset=UTF-8");
+        }
         write(json);
     }
 
@@ -676,7 +738,7 @@ public class RequestHandler {
             return failedAlreadySeen(clientGoneException("flush()"));
         }
         if (finished) {
-            throw new IllegalStateException("Cannot flush() after finish() for " + request);
+            throw new IllegalStateException("Cannot flush() " + afterFinishMessage());
         }
         byte[] chunk = takeBuffer();
         if (!headersWritten) {
@@ -699,7 +761,7 @@ public class RequestHandler {
     public Future<Void> finish() {
         checkLoopThread("finish()");
         if (finished) {
-            throw new IllegalStateException("finish() called twice for " + request);
+            throw new IllegalStateException("finish() called twice: " + afterFinishMessage());
         }
         if (!headersWritten) {
             Etags.beforeFinish(this);
@@ -725,6 +787,8 @@ public class RequestHandler {
             }
         }
         finished = true;
+        finishedBy = finishing != null ? finishing : "finish()";
+        finishing = null;
         Future<Void> f = connection.finish();
         logRequest();
         try {
@@ -772,6 +836,7 @@ public class RequestHandler {
             Log.error("Exception in writeError() of " + getClass().getName() + " for " + request, t);
         }
         if (!finished) {
+            finishing = "sendError(" + status + ")";
             finish();
         }
     }
@@ -798,10 +863,11 @@ public class RequestHandler {
     public void redirect(String url, boolean permanent) {
         checkLoopThread("redirect()");
         if (headersWritten) {
-            throw new IllegalStateException("Cannot redirect after the headers were sent");
+            throw new IllegalStateException(headersSentMessage("redirect(\"" + url + "\")"));
         }
         setHeader("Location", url);
         setStatus(permanent ? 301 : 302);
+        finishing = "redirect()";
         finish();
     }
 
@@ -874,6 +940,7 @@ public class RequestHandler {
                     }
                     whenDone(invoke(req.method(), args), () -> {
                         if (!finished) {
+                            finishing = AUTO_FINISH;
                             finish();
                         }
                     });
@@ -946,6 +1013,7 @@ public class RequestHandler {
         try {
             whenDone(invoke(request.method(), pathArgs), () -> {
                 if (!finished) {
+                    finishing = AUTO_FINISH;
                     finish();
                 }
             });
@@ -1133,6 +1201,77 @@ public class RequestHandler {
         return true;
     }
 
+    /**
+     * The message of a status, header or cookie change made once the headers are on the wire, e.g.
+     * {@code setHeader("X-Count") for GET /poll (127.0.0.1) in com.example.PollHandler would have no effect: the
+     * response headers were already sent, by flush(). Set the status, headers and cookies before the first
+     * flush()}.
+     */
+    private String headersSentMessage(String op) {
+        String by;
+        if (!finished) {
+            by = "by flush()";
+        } else if (AUTO_FINISH.equals(finishedBy)) {
+            by = "when Squall finished the response because the future of "
+                    + request.method().toLowerCase(java.util.Locale.ROOT) + "() completed";
+        } else {
+            by = "the response was finished by " + (finishedBy != null ? finishedBy : "finish()");
+        }
+        return op + " for " + request + " in " + getClass().getName() + " would have no effect: the response"
+                + " headers were already sent, " + by + ". Set the status, headers and cookies before the first"
+                + " flush() and before finishing";
+    }
+
+    /** The cookie's name in a Set-Cookie value, for a message. */
+    private static String cookieName(String setCookie) {
+        int eq = setCookie == null ? -1 : setCookie.indexOf('=');
+        return eq < 0 ? "..." : "\"" + setCookie.substring(0, eq) + "\"";
+    }
+
+    /**
+     * The rest of the message of a call made after the response was finished: where, what finished it and
+     * what to do, e.g. {@code for GET /go (127.0.0.1) in com.example.GoHandler: the response was already finished
+     * by redirect(); ...}.
+     */
+    private String afterFinishMessage() {
+        String where = "for " + request + " in " + getClass().getName() + ": the response was already finished";
+        if (AUTO_FINISH.equals(finishedBy)) {
+            return where + " by Squall, when the future of " + request.method().toLowerCase(java.util.Locale.ROOT)
+                    + "() completed. Output from a callback, or from a coroutine the handler started without"
+                    + " awaiting it, comes too late: await that work in the handler (or return its future)";
+        }
+        return where + " by " + (finishedBy != null ? finishedBy : "finish()") + ". Return right after finish(),"
+                + " redirect(), sendError() or render(); nothing can be written after them";
+    }
+
+    /** E.g. {@code HTTPError 404 in com.example.UserHandler for GET /users/17 (127.0.0.1): no such user 17}. */
+    private String describeHTTPError(HTTPError e) {
+        return "HTTPError " + e.status() + " in " + getClass().getName() + " for " + request + ": "
+                + (e.logMessage() != null ? oneLine(e.logMessage()) : "(no log message; the client saw \""
+                + e.reason() + "\")");
+    }
+
+    /**
+     * A log message may quote client input (a JSON key, a header): control characters are escaped (CR as
+     * {@code \r}, others as {@code \\u0001}) so that a client cannot forge log lines.
+     */
+    static String oneLine(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (b == null) {
+                    b = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                b.append(c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                        : String.format("\\u%04x", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
     private void handleException(Throwable t) {
         if (isDisconnect(t) && (clientGone || connection.isClosed())) {
             Log.debug("Handler " + getClass().getName() + " for " + request + " stopped: the client closed the"
@@ -1159,11 +1298,14 @@ public class RequestHandler {
         }
         int code;
         if (t instanceof HTTPError) {
-            code = ((HTTPError) t).status();
-            if (code >= 500) {
-                Log.warning(t.getMessage() + " for " + request);
+            HTTPError e = (HTTPError) t;
+            code = e.status();
+            // Tornado's log_exception: an HTTPError with a log message is logged at WARNING, naming the request;
+            // without one, the access line is enough. The log message never goes to the client.
+            if (e.logMessage() != null) {
+                Log.warning(describeHTTPError(e));
             } else {
-                Log.debug(t.getMessage() + " for " + request);
+                Log.debug(describeHTTPError(e));
             }
         } else {
             code = 500;
@@ -1222,6 +1364,7 @@ public class RequestHandler {
      */
     public Future<Void> render(String name, Object model) {
         write(renderString(name, model));
+        finishing = "render()";
         return finish();
     }
 
@@ -1239,8 +1382,8 @@ public class RequestHandler {
     public String getQueryArgument(String name) {
         String v = getQueryArgument(name, null);
         if (v == null) {
-            throw new HTTPError(400, "Missing query argument " + name, "Bad Request: missing query argument "
-                    + name);
+            throw HTTPError.withReason(400, "Bad Request: missing query argument " + name,
+                    "Missing query argument " + name);
         }
         return v;
     }
@@ -1268,7 +1411,7 @@ public class RequestHandler {
     public String getBodyArgument(String name) {
         String v = getBodyArgument(name, null);
         if (v == null) {
-            throw new HTTPError(400, "Missing body argument " + name, "Bad Request: missing body argument " + name);
+            throw HTTPError.withReason(400, "Bad Request: missing body argument " + name, "Missing body argument " + name);
         }
         return v;
     }

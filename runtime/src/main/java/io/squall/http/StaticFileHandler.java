@@ -370,7 +370,8 @@ public class StaticFileHandler extends RequestHandler {
         Path real = confine(rootReal, relPath);
         if (Files.isDirectory(real)) {
             if (defaultFilename == null) {
-                throw new HTTPError(403, relPath + " is a directory");
+                throw new HTTPError(403, (relPath.isEmpty() ? "the static root" : relPath)
+                        + " is a directory (no default filename is set)");
             }
             String path = request().path();
             if (!path.endsWith("/")) {
@@ -423,7 +424,8 @@ public class StaticFileHandler extends RequestHandler {
         try {
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
-            throw new HTTPError(404, relPath + " does not exist");
+            // As Tornado's: a missing file is a bare 404 (the access line shows it), not a warning per request.
+            throw new HTTPError(404);
         } catch (AccessDeniedException e) {
             throw new HTTPError(403, relPath + " cannot be read: " + e);
         } catch (IOException e) {

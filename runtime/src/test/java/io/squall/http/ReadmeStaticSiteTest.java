@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,7 @@ class ReadmeStaticSiteTest extends HTTPTestCase {
             HTTPResponse forged = runSync(() -> client.fetch(new HTTPRequest(url("/login")).method("POST")
                     .body("name=mallory").raiseError(false)));
             assertEquals(403, forged.code());
+            logs.expect(Level.WARNING, "for POST /login (127.0.0.1): '_xsrf' argument missing from POST");
             HTTPResponse login = runSync(() -> client.fetch(new HTTPRequest(url("/login")).method("POST")
                     .header("Cookie", xsrf).body("name=Ann+%3Cb%3E&_xsrf=" + HTTPUtil.urlEncode(token))
                     .followRedirects(false).raiseError(false)));

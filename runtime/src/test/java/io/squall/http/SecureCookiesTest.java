@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -312,6 +313,10 @@ class SecureCookiesTest extends HTTPTestCase {
         assertEquals(403, fetch(new HTTPRequest(url("/form")).method("PUT").body("")
                 .header("Cookie", "_xsrf=" + cookie)).code());
         assertEquals(403, fetch(new HTTPRequest(url("/form")).method("DELETE").header("Cookie", "_xsrf=" + cookie)).code());
+        List<String> warned = logs.expectAll(Level.WARNING, "HTTPError 403 in io.squall.http.SecureCookiesTest$FormHandler");
+        assertEquals(9, warned.size(), warned.toString());
+        assertTrue(warned.contains("HTTPError 403 in io.squall.http.SecureCookiesTest$FormHandler for POST /form"
+                + " (127.0.0.1): XSRF cookie does not match POST argument"), warned.toString());
         assertEquals("put", fetch(new HTTPRequest(url("/form")).method("PUT").body("")
                 .header("Cookie", "_xsrf=" + cookie).header("X-XSRFToken", token)).bodyAsString());
         assertEquals("deleted", fetch(new HTTPRequest(url("/form")).method("DELETE")

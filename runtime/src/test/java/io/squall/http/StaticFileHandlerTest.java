@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -265,6 +266,15 @@ class StaticFileHandlerTest extends HTTPTestCase {
             assertFalse(bad.headers.contains("X-Evil"), cases[i][0]);
             assertEquals("Hello, static world!", rs.get(2 * i + 1).text(), "served after " + cases[i][0]);
         }
+        // Each refusal is logged at WARNING with its reason (Tornado's log_exception); a 404 is not.
+        List<String> warned = logs.expectAll(Level.WARNING, "HTTPError 4");
+        assertEquals(18, warned.size(), warned.toString());
+        assertTrue(warned.contains("HTTPError 403 in io.squall.http.StaticFileHandler for GET /static/../secret.txt"
+                + " (127.0.0.1): ../secret.txt has a '..' segment"), warned.toString());
+        assertTrue(warned.contains("HTTPError 403 in io.squall.http.StaticFileHandler for GET /static/ (127.0.0.1):"
+                + " the static root is a directory (no default filename is set)"), warned.toString());
+        assertTrue(warned.contains("HTTPError 400 in io.squall.http.StaticFileHandler for GET /static/%0d%0aX-Evil:%201"
+                + " (127.0.0.1): Control character U+000D in static path"), warned.toString());
     }
 
     @Test
@@ -276,6 +286,7 @@ class StaticFileHandlerTest extends HTTPTestCase {
         assertEquals("text/html", raw("GET", "/site/sub/").headers.get("Content-Type"));
         assertEquals("inner", raw("GET", "/site/sub/inner.txt").text());
         assertEquals(403, raw("GET", "/site/linkdir/").code, "a linked directory outside the root");
+        logs.expect(Level.WARNING, "for GET /site/linkdir/ (127.0.0.1): linkdir/ leads out of the static root");
     }
 
     @Test
@@ -311,6 +322,7 @@ class StaticFileHandlerTest extends HTTPTestCase {
         String[] after = raw("GET", "/page").text().split("\n");
         assertNotEquals(urls[0], after[0], "new content, new URL");
         assertEquals(403, raw("GET", "/static/../secret.txt").code, "the settings route is confined too");
+        logs.expect(Level.WARNING, "for GET /static/../secret.txt (127.0.0.1): ../secret.txt has a '..' segment");
         Files.writeString(root.resolve("robots.txt"), "User-agent: *");
         assertEquals("User-agent: *", raw("GET", "/robots.txt").text());
         assertEquals(404, raw("GET", "/favicon.ico").code);
@@ -354,6 +366,7 @@ class StaticFileHandlerTest extends HTTPTestCase {
         assertEquals("static", blocking(() -> curl("-s", "-r", "7-12", url("/static/hello.txt"))));
         assertEquals("403", blocking(() -> curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--path-as-is",
                 url("/static/../secret.txt"))));
+        logs.expect(Level.WARNING, "for GET /static/../secret.txt (127.0.0.1): ../secret.txt has a '..' segment");
     }
 
     private static String curl(String... args) throws IOException, InterruptedException {

@@ -324,6 +324,8 @@ class WebTest extends HTTPTestCase {
         HTTPResponse missing = fetch("/args?b=1");
         assertEquals(400, missing.code());
         assertTrue(missing.bodyAsString().contains("400: Bad Request"), missing.bodyAsString());
+        logs.expect(Level.WARNING, "HTTPError 400 in io.squall.http.WebTest$ArgsHandler for GET /args?b=1 (127.0.0.1):"
+                + " Missing argument a");
     }
 
     @Test
@@ -389,10 +391,11 @@ class WebTest extends HTTPTestCase {
         assertEquals(403, forbidden.code());
         assertEquals("<html><title>403: Forbidden</title><body>403: Forbidden</body></html>", forbidden.bodyAsString());
         assertFalse(forbidden.bodyAsString().contains("not for you"));
+        logs.expect(Level.WARNING, "for PUT /fail (127.0.0.1): not for you");
         HTTPResponse custom = fetch(new HTTPRequest(url("/fail")).method("DELETE"));
         assertEquals(599, custom.code());
         assertEquals("Custom Reason", custom.reason());
-        logs.expect(Level.WARNING, "HTTP 599: odd");
+        assertTrue(logs.expect(Level.WARNING, "HTTPError 599 in ").getMessage().endsWith(" for DELETE /fail (127.0.0.1): odd"));
         logs.expect(Level.SEVERE, "599 DELETE /fail");
         assertEquals(409, fetch(new HTTPRequest(url("/async")).method("POST").body("")).code());
     }

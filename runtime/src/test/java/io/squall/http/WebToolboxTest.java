@@ -265,6 +265,13 @@ class WebToolboxTest extends HTTPTestCase {
         HTTPResponse notObject = postJson("/json?object=1", "application/json", "[1]".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, notObject.code());
         assertTrue(notObject.reason().contains("expected a JSON object"), notObject.reason());
+        // Each refusal is logged at WARNING (Tornado's log_exception), client input escaped onto one line.
+        List<String> warned = logs.expectAll(Level.WARNING, "HTTPError 4");
+        assertEquals(18, warned.size(), warned.toString());
+        assertTrue(warned.contains("HTTPError 400 in io.squall.http.WebToolboxTest$JsonEcho for POST /json (127.0.0.1):"
+                + " Malformed JSON body: Duplicate key \"a\\r\\nX-Evil: 1\" at line 1, column 21"), warned.toString());
+        assertTrue(warned.contains("HTTPError 415 in io.squall.http.WebToolboxTest$JsonEcho for POST /json (127.0.0.1):"
+                + " Content-Type application/x-www-form-urlencoded is not JSON"), warned.toString());
     }
 
     @Test
@@ -332,6 +339,8 @@ class WebToolboxTest extends HTTPTestCase {
         assertEquals(422, injected.code());
         assertEquals("Bad??X-Evil: 1", injected.reason());
         assertFalse(injected.headers().contains("X-Evil"));
+        assertEquals(2, logs.expectAll(Level.WARNING, "HTTPError 422 in io.squall.http.WebToolboxTest$ErrorHandler for"
+                + " GET /error?reason=").stream().filter(m -> m.endsWith(": row 17 of user 42 failed the check")).count());
         HTTPError e = new HTTPError(400, "internal detail", "Bad date");
         assertEquals("internal detail", e.logMessage());
         assertEquals("Bad date", e.reason());

@@ -153,6 +153,24 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /**
+     * Returns the messages of every record at {@code level} that contains {@code text}, oldest first, and marks
+     * them as expected: for a test that provokes the same warning several times (hostile requests, each
+     * answered with an {@code HTTPError} whose log message is logged at WARNING).
+     *
+     * @param level the exact level
+     * @param text a substring of the message
+     * @return the messages, possibly none
+     */
+    public List<String> expectAll(Level level, String text) {
+        List<String> out = new ArrayList<>();
+        for (LogRecord r : matching(level, text)) {
+            markExpected(r);
+            out.add(r.getMessage());
+        }
+        return out;
+    }
+
+    /**
      * Marks a record as expected, so {@link #unexpected} leaves it out.
      *
      * @param r the record

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import io.squall.http.HTTPRequest;
 import io.squall.http.HTTPResponse;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.testing.ExpectLog;
 import io.squall.testing.HTTPTestServer;
 import io.squall.testing.SquallTest;
 
@@ -130,11 +132,15 @@ class CoroutineHandlerTest {
 
     @SquallTest(timeoutMillis = 30_000)
     Future<Void> coroutineHandlersAwaitAndAnswer() {
-        List<String> got = await(fetchAll());
-        assertEquals(4, got.size(), got.toString());
-        assertTrue(got.get(0).contains("\"prepared\":\"prepared\"") && got.get(0).contains("\"inner\":\"plain abc\"")
-                && got.get(0).contains("\"arg\":\"abc\""), got.get(0));
-        assertEquals(List.of("posted data", "error 418", "callback /cb"), got.subList(1, 4));
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 418 in .*ProxyHandler for POST /proxy/x\\?fail=1 .*: asked to fail after an await$"))) {
+            List<String> got = await(fetchAll());
+            assertEquals(4, got.size(), got.toString());
+            assertTrue(got.get(0).contains("\"prepared\":\"prepared\"") && got.get(0).contains("\"inner\":\"plain abc\"")
+                    && got.get(0).contains("\"arg\":\"abc\""), got.get(0));
+            assertEquals(List.of("posted data", "error 418", "callback /cb"), got.subList(1, 4));
+            assertEquals(1, refusals.matchedCount(), refusals.toString());
+        }
         return null;
     }
 

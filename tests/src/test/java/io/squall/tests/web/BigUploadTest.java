@@ -95,7 +95,11 @@ class BigUploadTest {
             }
             assertEquals(HexFormat.of().formatHex(sent.digest()), HexFormat.of().formatHex(got.digest()));
             assertTrue(server.isAlive(), "the server is still up");
-            String served = out.readLine() + " | " + out.readLine();
+            // The refused upload's HTTPError is logged at WARNING (two lines of java.util.logging) among them.
+            List<String> logged = new ArrayList<>();
+            String served = servedLine(out, logged) + " | " + servedLine(out, logged);
+            assertTrue(logged.contains("WARNING: HTTPError 400 in io.squall.tests.web.FormUploadHandler for POST /upload"
+                    + " (127.0.0.1): multipart part 2 has a file name with a '..' path segment"), logged.toString());
             assertTrue(served.matches("served 400 \\d+ \\| served 200 \\d+"), served);
             long maxHeap = Long.parseLong(served.substring(served.lastIndexOf(' ') + 1));
             assertTrue(maxHeap < SIZE / 2, "the server's heap (" + maxHeap + " bytes) is far below the upload");
@@ -103,5 +107,16 @@ class BigUploadTest {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The next line of the server's that starts with "served", keeping the log lines read before it. */
+    private static String servedLine(BufferedReader out, List<String> logged) throws java.io.IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("served ")) {
+                return line;
+            }
+            logged.add(line);
+        }
+        return "the server's output ended; it logged " + logged;
     }
 }

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import io.squall.http.MultipartParser;
 import io.squall.http.HTTPServer;
 import io.squall.http.HTTPUtil;
 import io.squall.http.RequestHandler;
+import io.squall.testing.ExpectLog;
 import io.squall.testing.HTTPTestServer;
 import io.squall.testing.SquallTest;
 
@@ -126,45 +128,49 @@ class FormsAndUploadsTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> hostileBodiesGet400WithAReasonAndTheServerKeepsServing() {
-        HTTPTestServer server = start(HTTPServer.DEFAULT_MAX_BODY_SIZE);
-        int port = server.port();
-        StringBuilder many = new StringBuilder();
-        for (int i = 0; i < 101; i++) {
-            many.append("--XyZ\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nv\r\n");
-        }
-        many.append("--XyZ--\r\n");
-        Map<String, byte[]> cases = new LinkedHashMap<>();
-        cases.put("multipart/form-data without a boundary parameter in Content-Type",
-                post("multipart/form-data", FIELD + "\r\n--XyZ--\r\n"));
-        cases.put("no multipart boundary found in the body", post(CT, "just some text"));
-        cases.put("the multipart body ended inside a part (no closing boundary)", post(CT, FIELD));
-        cases.put("multipart boundary found inside a part's data (a boundary line must end with CRLF or --)",
-                post(CT, FIELD + "\r\n--XyZcontinued\r\n--XyZ--\r\n"));
-        cases.put("multipart part 1 has no Content-Disposition header",
-                post(CT, "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n"));
-        cases.put("multipart part 1 has no headers (it needs Content-Disposition: form-data; name=...)",
-                post(CT, "--XyZ\r\n\r\nx\r\n--XyZ--\r\n"));
-        cases.put("multipart part 2 has a file name with a '..' path segment",
-                post(CT, FIELD + "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../etc/passwd\""
-                        + "\r\n\r\nroot\r\n--XyZ--\r\n"));
-        cases.put("multipart part 1 has a file name holding a control character (NUL)",
-                post(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\u0000.txt\"\r\n\r\nx\r\n"
-                        + "--XyZ--\r\n"));
-        cases.put("the multipart body has more than 100 parts", post(CT, many.toString()));
-        cases.put("multipart part 1 has headers longer than 10240 bytes",
-                post(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\nX-Pad: " + "p".repeat(11_000)
-                        + "\r\n\r\nx\r\n--XyZ--\r\n"));
-        cases.put("multipart part 1 has Content-Disposition attachment, not form-data",
-                post(CT, "--XyZ\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--XyZ--\r\n"));
-        cases.put("multipart part 1 has no name in its Content-Disposition",
-                post(CT, "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--\r\n"));
-        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
-            WebClients.Raw r = await(off(() -> raw(port, c.getValue())));
-            assertEquals("HTTP/1.1 400 Bad Request: " + c.getKey(), r.statusLine, c.getKey());
-            assertTrue(r.body.contains("400: Bad Request: " + c.getKey().replace("'", "&#39;")), r.body);
-            WebClients.Raw ok = await(off(() -> raw(port, post(CT, FIELD + "\r\n--XyZ--\r\nepilogue"))));
-            assertEquals("HTTP/1.1 200 OK", ok.statusLine, "after: " + c.getKey());
-            assertEquals("arg a=[value] last=value\nq=- any=value", ok.body);
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 400 in .*FormHandler for POST /form \\(127\\.0\\.0\\.1\\): (multipart|the multipart|no multipart)"))) {
+            HTTPTestServer server = start(HTTPServer.DEFAULT_MAX_BODY_SIZE);
+            int port = server.port();
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 101; i++) {
+                many.append("--XyZ\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nv\r\n");
+            }
+            many.append("--XyZ--\r\n");
+            Map<String, byte[]> cases = new LinkedHashMap<>();
+            cases.put("multipart/form-data without a boundary parameter in Content-Type",
+                    post("multipart/form-data", FIELD + "\r\n--XyZ--\r\n"));
+            cases.put("no multipart boundary found in the body", post(CT, "just some text"));
+            cases.put("the multipart body ended inside a part (no closing boundary)", post(CT, FIELD));
+            cases.put("multipart boundary found inside a part's data (a boundary line must end with CRLF or --)",
+                    post(CT, FIELD + "\r\n--XyZcontinued\r\n--XyZ--\r\n"));
+            cases.put("multipart part 1 has no Content-Disposition header",
+                    post(CT, "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n"));
+            cases.put("multipart part 1 has no headers (it needs Content-Disposition: form-data; name=...)",
+                    post(CT, "--XyZ\r\n\r\nx\r\n--XyZ--\r\n"));
+            cases.put("multipart part 2 has a file name with a '..' path segment",
+                    post(CT, FIELD + "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../etc/passwd\""
+                            + "\r\n\r\nroot\r\n--XyZ--\r\n"));
+            cases.put("multipart part 1 has a file name holding a control character (NUL)",
+                    post(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\u0000.txt\"\r\n\r\nx\r\n"
+                            + "--XyZ--\r\n"));
+            cases.put("the multipart body has more than 100 parts", post(CT, many.toString()));
+            cases.put("multipart part 1 has headers longer than 10240 bytes",
+                    post(CT, "--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\nX-Pad: " + "p".repeat(11_000)
+                            + "\r\n\r\nx\r\n--XyZ--\r\n"));
+            cases.put("multipart part 1 has Content-Disposition attachment, not form-data",
+                    post(CT, "--XyZ\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--XyZ--\r\n"));
+            cases.put("multipart part 1 has no name in its Content-Disposition",
+                    post(CT, "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--\r\n"));
+            for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+                WebClients.Raw r = await(off(() -> raw(port, c.getValue())));
+                assertEquals("HTTP/1.1 400 Bad Request: " + c.getKey(), r.statusLine, c.getKey());
+                assertTrue(r.body.contains("400: Bad Request: " + c.getKey().replace("'", "&#39;")), r.body);
+                WebClients.Raw ok = await(off(() -> raw(port, post(CT, FIELD + "\r\n--XyZ--\r\nepilogue"))));
+                assertEquals("HTTP/1.1 200 OK", ok.statusLine, "after: " + c.getKey());
+                assertEquals("arg a=[value] last=value\nq=- any=value", ok.body);
+            }
+            assertEquals(12, refusals.matchedCount(), refusals.toString());
         }
         return null;
     }
@@ -291,20 +297,24 @@ class FormsAndUploadsTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> xsrfTokenInAMultipartForm() throws Exception {
-        WebClients.needCurl();
-        Application app = new Application().addHandler("/page", UploadPage.class).addHandler("/form", FormHandler.class);
-        app.settings().xsrfCookies(true);
-        HTTPTestServer server = HTTPTestServer.start(app);
-        Path jar = tmp.resolve("cookies.txt");
-        String page = await(off(() -> curl("-c", jar.toString(), server.url("/page"))));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_xsrf\" value=\"([^\"]+)\"").matcher(page);
-        assertTrue(m.find(), page);
-        String token = m.group(1);
-        String ok = await(off(() -> curl("-b", jar.toString(), "-F", "_xsrf=" + token, "-F", "a=1", server.url("/form"))));
-        assertTrue(ok.startsWith("arg _xsrf=[") && ok.endsWith("arg a=[1] last=1\nq=- any=1"), ok);
-        String refused = await(off(() -> curl("-o", "/dev/null", "-w", "%{http_code}", "-b", jar.toString(), "-F", "a=1",
-                server.url("/form"))));
-        assertEquals("403", refused);
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 403 in .*FormHandler for POST /form .*: '_xsrf' argument missing from POST$"))) {
+            WebClients.needCurl();
+            Application app = new Application().addHandler("/page", UploadPage.class).addHandler("/form", FormHandler.class);
+            app.settings().xsrfCookies(true);
+            HTTPTestServer server = HTTPTestServer.start(app);
+            Path jar = tmp.resolve("cookies.txt");
+            String page = await(off(() -> curl("-c", jar.toString(), server.url("/page"))));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_xsrf\" value=\"([^\"]+)\"").matcher(page);
+            assertTrue(m.find(), page);
+            String token = m.group(1);
+            String ok = await(off(() -> curl("-b", jar.toString(), "-F", "_xsrf=" + token, "-F", "a=1", server.url("/form"))));
+            assertTrue(ok.startsWith("arg _xsrf=[") && ok.endsWith("arg a=[1] last=1\nq=- any=1"), ok);
+            String refused = await(off(() -> curl("-o", "/dev/null", "-w", "%{http_code}", "-b", jar.toString(), "-F", "a=1",
+                    server.url("/form"))));
+            assertEquals("403", refused);
+            assertEquals(1, refusals.matchedCount(), refusals.toString());
+        }
         return null;
     }
 
@@ -312,19 +322,23 @@ class FormsAndUploadsTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> streamingRecipeRefusesAHostileBodyMidway() throws Exception {
-        int port = HTTPTestServer.start(new Application().addHandler("/upload", FormUploadHandler.class)).port();
-        String body = "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n"
-                + "x".repeat(200_000) + "\r\n--XyZ and more\r\n--XyZ--\r\n";
-        WebClients.Raw r = await(off(() -> raw(port, postTo("/upload", body))));
-        assertEquals("HTTP/1.1 400 Bad Request: multipart boundary found inside a part's data (a boundary line must"
-                + " end with CRLF or --)", r.statusLine);
-        WebClients.Raw ok = await(off(() -> raw(port, postTo("/upload", "--XyZ\r\nContent-Disposition: form-data;"
-                + " name=\"f\"; filename=\"b.bin\"\r\n\r\nabc\r\n--XyZ--\r\n"))));
-        assertEquals("HTTP/1.1 200 OK", ok.statusLine);
-        assertTrue(ok.body.matches("f b\\.bin -> upload-\\d+\\.bin\n3 bytes"), ok.body);
-        Path stored = Path.of(System.getProperty("java.io.tmpdir"), ok.body.substring(11, ok.body.indexOf('\n')));
-        assertEquals("abc", Files.readString(stored));
-        Files.delete(stored); // the refused upload's partial file was deleted by the handler's onFinish
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 400 in .*FormUploadHandler for POST /upload .*: multipart boundary found inside a part's data"))) {
+            int port = HTTPTestServer.start(new Application().addHandler("/upload", FormUploadHandler.class)).port();
+            String body = "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n"
+                    + "x".repeat(200_000) + "\r\n--XyZ and more\r\n--XyZ--\r\n";
+            WebClients.Raw r = await(off(() -> raw(port, postTo("/upload", body))));
+            assertEquals("HTTP/1.1 400 Bad Request: multipart boundary found inside a part's data (a boundary line must"
+                    + " end with CRLF or --)", r.statusLine);
+            WebClients.Raw ok = await(off(() -> raw(port, postTo("/upload", "--XyZ\r\nContent-Disposition: form-data;"
+                    + " name=\"f\"; filename=\"b.bin\"\r\n\r\nabc\r\n--XyZ--\r\n"))));
+            assertEquals("HTTP/1.1 200 OK", ok.statusLine);
+            assertTrue(ok.body.matches("f b\\.bin -> upload-\\d+\\.bin\n3 bytes"), ok.body);
+            Path stored = Path.of(System.getProperty("java.io.tmpdir"), ok.body.substring(11, ok.body.indexOf('\n')));
+            assertEquals("abc", Files.readString(stored));
+            Files.delete(stored); // the refused upload's partial file was deleted by the handler's onFinish
+            assertEquals(1, refusals.matchedCount(), refusals.toString());
+        }
         return null;
     }
 

@@ -108,58 +108,62 @@ class WebParityTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> singularArgumentsDefaultHeadersAndConditionalGet() throws Exception {
-        HTTPTestServer s = HTTPTestServer.start(new Application().addHandler("/args", ArgsHandler.class)
-                .addHandler("/page", PageHandler.class));
-        int port = s.port();
-        assertEquals("2|dflt|[1, 2]", await(off(() -> raw(port, get("/args?a=1&a=+2+")))).body);
-        WebClients.Raw missing = await(off(() -> raw(port, get("/args?b=1"))));
-        assertEquals("HTTP/1.1 400 Bad Request: missing query argument a", missing.statusLine);
-        String form = "a=x&a=y&q=body";
-        WebClients.Raw posted = await(off(() -> raw(port, "POST /args?q=query&a=z HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form)));
-        assertEquals("y|body|query|[x, y]|[z, x, y]", posted.body);
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 40[04] in .*: (Missing query argument a|asked to fail)$"))) {
+            HTTPTestServer s = HTTPTestServer.start(new Application().addHandler("/args", ArgsHandler.class)
+                    .addHandler("/page", PageHandler.class));
+            int port = s.port();
+            assertEquals("2|dflt|[1, 2]", await(off(() -> raw(port, get("/args?a=1&a=+2+")))).body);
+            WebClients.Raw missing = await(off(() -> raw(port, get("/args?b=1"))));
+            assertEquals("HTTP/1.1 400 Bad Request: missing query argument a", missing.statusLine);
+            String form = "a=x&a=y&q=body";
+            WebClients.Raw posted = await(off(() -> raw(port, "POST /args?q=query&a=z HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form)));
+            assertEquals("y|body|query|[x, y]|[z, x, y]", posted.body);
 
-        // Default headers on a page, and again on an error page (after clear() dropped the others).
-        WebClients.Raw page = await(off(() -> raw(port, get("/page"))));
-        assertEquals("HTTP/1.1 200 OK", page.statusLine);
-        assertEquals(PAGE, page.body);
-        assertEquals("DENY", page.header("X-Frame-Options"));
-        assertEquals("*", page.header("Access-Control-Allow-Origin"));
-        assertEquals("1", page.header("X-Default-Calls"));
-        assertEquals("set by get", page.header("X-Temp"));
-        String etag = sha1(PAGE);
-        assertEquals(etag, page.header("ETag"));
-        WebClients.Raw error = await(off(() -> raw(port, get("/page?fail=1"))));
-        assertEquals("HTTP/1.1 404 Not Found: no such page", error.statusLine);
-        assertEquals("DENY", error.header("X-Frame-Options"));
-        assertEquals("2", error.header("X-Default-Calls"));
-        assertNull(error.header("X-Temp"));
-        assertNull(error.header("ETag"), "only 200 answers get an ETag");
+            // Default headers on a page, and again on an error page (after clear() dropped the others).
+            WebClients.Raw page = await(off(() -> raw(port, get("/page"))));
+            assertEquals("HTTP/1.1 200 OK", page.statusLine);
+            assertEquals(PAGE, page.body);
+            assertEquals("DENY", page.header("X-Frame-Options"));
+            assertEquals("*", page.header("Access-Control-Allow-Origin"));
+            assertEquals("1", page.header("X-Default-Calls"));
+            assertEquals("set by get", page.header("X-Temp"));
+            String etag = sha1(PAGE);
+            assertEquals(etag, page.header("ETag"));
+            WebClients.Raw error = await(off(() -> raw(port, get("/page?fail=1"))));
+            assertEquals("HTTP/1.1 404 Not Found: no such page", error.statusLine);
+            assertEquals("DENY", error.header("X-Frame-Options"));
+            assertEquals("2", error.header("X-Default-Calls"));
+            assertNull(error.header("X-Temp"));
+            assertNull(error.header("ETag"), "only 200 answers get an ETag");
 
-        // If-None-Match: the same tag, a list with a weak form of it, and * give 304 with no body.
-        for (String inm : List.of(etag, "\"other\", W/" + etag, "*", "\"a\",\"b\" , " + etag)) {
-            WebClients.Raw r = await(off(() -> raw(port, get("/page", "If-None-Match: " + inm + "\r\n"))));
-            assertEquals("HTTP/1.1 304 Not Modified", r.statusLine, inm);
-            assertEquals("", r.body);
-            assertEquals(etag, r.header("ETag"));
-            assertNull(r.header("Content-Length"), r.headers);
-            assertNull(r.header("Content-Type"), r.headers);
-            assertEquals("DENY", r.header("X-Frame-Options"));
+            // If-None-Match: the same tag, a list with a weak form of it, and * give 304 with no body.
+            for (String inm : List.of(etag, "\"other\", W/" + etag, "*", "\"a\",\"b\" , " + etag)) {
+                WebClients.Raw r = await(off(() -> raw(port, get("/page", "If-None-Match: " + inm + "\r\n"))));
+                assertEquals("HTTP/1.1 304 Not Modified", r.statusLine, inm);
+                assertEquals("", r.body);
+                assertEquals(etag, r.header("ETag"));
+                assertNull(r.header("Content-Length"), r.headers);
+                assertNull(r.header("Content-Type"), r.headers);
+                assertEquals("DENY", r.header("X-Frame-Options"));
+            }
+            WebClients.Raw head = await(off(() -> raw(port, "HEAD /page HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+                    + "If-None-Match: " + etag + "\r\n\r\n")));
+            assertEquals("HTTP/1.1 304 Not Modified", head.statusLine);
+            WebClients.Raw stale = await(off(() -> raw(port, get("/page", "If-None-Match: \"stale\", W/\"older\"\r\n"))));
+            assertEquals("HTTP/1.1 200 OK", stale.statusLine);
+            assertEquals(PAGE, stale.body);
+            // A flushed (streamed) response gets no ETag and no 304; nor does a POST.
+            WebClients.Raw flushed = await(off(() -> raw(port, get("/page?flush=1", "If-None-Match: *\r\n"))));
+            assertEquals("HTTP/1.1 200 OK", flushed.statusLine);
+            assertNull(flushed.header("ETag"));
+            WebClients.Raw post = await(off(() -> raw(port, "POST /page HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+                    + "If-None-Match: *\r\nContent-Length: 0\r\n\r\n")));
+            assertEquals("HTTP/1.1 200 OK", post.statusLine);
+            assertNull(post.header("ETag"));
+            assertEquals(2, refusals.matchedCount(), refusals.toString());
         }
-        WebClients.Raw head = await(off(() -> raw(port, "HEAD /page HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
-                + "If-None-Match: " + etag + "\r\n\r\n")));
-        assertEquals("HTTP/1.1 304 Not Modified", head.statusLine);
-        WebClients.Raw stale = await(off(() -> raw(port, get("/page", "If-None-Match: \"stale\", W/\"older\"\r\n"))));
-        assertEquals("HTTP/1.1 200 OK", stale.statusLine);
-        assertEquals(PAGE, stale.body);
-        // A flushed (streamed) response gets no ETag and no 304; nor does a POST.
-        WebClients.Raw flushed = await(off(() -> raw(port, get("/page?flush=1", "If-None-Match: *\r\n"))));
-        assertEquals("HTTP/1.1 200 OK", flushed.statusLine);
-        assertNull(flushed.header("ETag"));
-        WebClients.Raw post = await(off(() -> raw(port, "POST /page HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
-                + "If-None-Match: *\r\nContent-Length: 0\r\n\r\n")));
-        assertEquals("HTTP/1.1 200 OK", post.statusLine);
-        assertNull(post.header("ETag"));
         return null;
     }
 
@@ -224,36 +228,40 @@ class WebParityTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> authenticatedRedirectsOrRefuses() {
-        Application app = new Application().addHandler("/secret", SecretHandler.class)
-                .addHandler("/admin", AdminHandler.class);
-        app.settings().loginUrl("/login");
-        int port = HTTPTestServer.start(app).port();
-        WebClients.Raw r = await(off(() -> raw(port, get("/secret?x=1&y=%C3%A9"))));
-        assertEquals("HTTP/1.1 302 Found", r.statusLine);
-        assertEquals("/login?next=%2Fsecret%3Fx%3D1%26y%3D%25C3%25A9", r.header("Location"));
-        WebClients.Raw head = await(off(() -> raw(port, "HEAD /secret HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")));
-        assertEquals("HTTP/1.1 302 Found", head.statusLine);
-        String post = "POST /secret HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 0\r\n";
-        assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port, post + "\r\n"))).statusLine);
-        assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port,
-                "DELETE /admin HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))).statusLine);
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 403 in .*: @Authenticated .*: nobody is logged in"))) {
+            Application app = new Application().addHandler("/secret", SecretHandler.class)
+                    .addHandler("/admin", AdminHandler.class);
+            app.settings().loginUrl("/login");
+            int port = HTTPTestServer.start(app).port();
+            WebClients.Raw r = await(off(() -> raw(port, get("/secret?x=1&y=%C3%A9"))));
+            assertEquals("HTTP/1.1 302 Found", r.statusLine);
+            assertEquals("/login?next=%2Fsecret%3Fx%3D1%26y%3D%25C3%25A9", r.header("Location"));
+            WebClients.Raw head = await(off(() -> raw(port, "HEAD /secret HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")));
+            assertEquals("HTTP/1.1 302 Found", head.statusLine);
+            String post = "POST /secret HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 0\r\n";
+            assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port, post + "\r\n"))).statusLine);
+            assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port,
+                    "DELETE /admin HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))).statusLine);
 
-        String cookie = "Cookie: user=ann\r\n";
-        assertEquals("hello ann/ann lookups=1", await(off(() -> raw(port, get("/secret", cookie)))).body);
-        assertEquals("posted by ann", await(off(() -> raw(port, post + cookie + "\r\n"))).body);
-        assertEquals("put by ann lookups=1", await(off(() -> raw(port, "PUT /secret HTTP/1.1\r\nHost: h\r\n"
-                + "Connection: close\r\nContent-Length: 0\r\n" + cookie + "\r\n"))).body);
-        assertEquals("put by null lookups=1", await(off(() -> raw(port, "PUT /secret HTTP/1.1\r\nHost: h\r\n"
-                + "Connection: close\r\nContent-Length: 0\r\n\r\n"))).body);
-        assertEquals("deleted by bob", await(off(() -> raw(port, "DELETE /admin HTTP/1.1\r\nHost: h\r\n"
-                + "Connection: close\r\nCookie: user=bob\r\n\r\n"))).body);
+            String cookie = "Cookie: user=ann\r\n";
+            assertEquals("hello ann/ann lookups=1", await(off(() -> raw(port, get("/secret", cookie)))).body);
+            assertEquals("posted by ann", await(off(() -> raw(port, post + cookie + "\r\n"))).body);
+            assertEquals("put by ann lookups=1", await(off(() -> raw(port, "PUT /secret HTTP/1.1\r\nHost: h\r\n"
+                    + "Connection: close\r\nContent-Length: 0\r\n" + cookie + "\r\n"))).body);
+            assertEquals("put by null lookups=1", await(off(() -> raw(port, "PUT /secret HTTP/1.1\r\nHost: h\r\n"
+                    + "Connection: close\r\nContent-Length: 0\r\n\r\n"))).body);
+            assertEquals("deleted by bob", await(off(() -> raw(port, "DELETE /admin HTTP/1.1\r\nHost: h\r\n"
+                    + "Connection: close\r\nCookie: user=bob\r\n\r\n"))).body);
 
-        // An absolute login URL gets the full URL as next=; no login URL at all refuses GET too.
-        app.settings().loginUrl("https://sso.example/login");
-        assertEquals("https://sso.example/login?next=http%3A%2F%2F127.0.0.1%2Fsecret",
-                await(off(() -> raw(port, get("/secret")))).header("Location"));
-        app.settings().loginUrl(null);
-        assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port, get("/secret")))).statusLine);
+            // An absolute login URL gets the full URL as next=; no login URL at all refuses GET too.
+            app.settings().loginUrl("https://sso.example/login");
+            assertEquals("https://sso.example/login?next=http%3A%2F%2F127.0.0.1%2Fsecret",
+                    await(off(() -> raw(port, get("/secret")))).header("Location"));
+            app.settings().loginUrl(null);
+            assertEquals("HTTP/1.1 403 Forbidden", await(off(() -> raw(port, get("/secret")))).statusLine);
+            assertEquals(3, refusals.matchedCount(), refusals.toString());
+        }
         return null;
     }
 
@@ -369,15 +377,19 @@ class WebParityTest {
     @SquallTest(timeoutMillis = 30_000)
     @Coroutine
     Future<Void> authenticatedStreamingUploadIsRefusedBeforeItsBody() {
-        int port = HTTPTestServer.start(new Application().addHandler("/up", PrivateUpload.class)).port();
-        PrivateUpload.received = 0;
-        // Headers announcing 50 MB, and no body sent: the 403 must come without it.
-        WebClients.Raw r = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 50000000\r\n\r\n")));
-        assertEquals("HTTP/1.1 403 Forbidden", r.statusLine);
-        assertEquals(0, PrivateUpload.received);
-        WebClients.Raw ok = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
-                + "Cookie: user=cy\r\nContent-Length: 5\r\n\r\nhello")));
-        assertEquals("stored 5 for cy", ok.body);
+        // Each refusal below is an HTTPError whose log message is logged at WARNING (Tornado's log_exception).
+        try (ExpectLog refusals = ExpectLog.expect("io.squall", Pattern.compile("^HTTPError 403 in .*PrivateUpload for POST /up .*: @Authenticated .*nobody is logged in and no loginUrl is set$"))) {
+            int port = HTTPTestServer.start(new Application().addHandler("/up", PrivateUpload.class)).port();
+            PrivateUpload.received = 0;
+            // Headers announcing 50 MB, and no body sent: the 403 must come without it.
+            WebClients.Raw r = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 50000000\r\n\r\n")));
+            assertEquals("HTTP/1.1 403 Forbidden", r.statusLine);
+            assertEquals(0, PrivateUpload.received);
+            WebClients.Raw ok = await(off(() -> raw(port, "POST /up HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+                    + "Cookie: user=cy\r\nContent-Length: 5\r\n\r\nhello")));
+            assertEquals("stored 5 for cy", ok.body);
+            assertEquals(1, refusals.matchedCount(), refusals.toString());
+        }
         return null;
     }
 }

@@ -1,0 +1,142 @@
+package io.squall.tests.mistakes;
+
+import static io.squall.Async.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.squall.Future;
+import io.squall.Gen;
+import io.squall.IOLoop;
+import io.squall.annotations.Coroutine;
+import io.squall.http.Application;
+import io.squall.http.RequestHandler;
+import io.squall.tests.RecordingHandler;
+
+/**
+ * Writing after the response was finished said only {@code Cannot write() after finish() for GET /go
+ * (127.0.0.1)}, although the handler never called finish() (redirect() did, or Squall did when the handler's
+ * future completed while a callback it started still meant to write). The message now says what finished the
+ * response, in which handler, and what to do.
+ */
+@Timeout(60)
+class AfterFinishTest {
+
+    static Future<String> lateWrite;
+
+    /** redirect() finishes: the write after it fails. */
+    public static class RedirectThenWrite extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            redirect("/elsewhere");
+            write("you are being redirected");
+            return null;
+        }
+    }
+
+    /** finish() twice, the second after an await. */
+    public static class FinishTwice extends RequestHandler {
+        @Override
+        @Coroutine
+        public Future<?> get(String... args) {
+            write("once");
+            finish();
+            await(Gen.moment());
+            finish();
+            return null;
+        }
+    }
+
+    /** Starts a timer that writes, and does not wait for it: Squall finishes the response first. */
+    public static class FireAndForget extends RequestHandler {
+        @Override
+        public Future<?> get(String... args) {
+            write("early");
+            IOLoop.current().callLater(Duration.ofMillis(20), () -> {
+                try {
+                    write("late");
+                    lateWrite.setResult("no failure");
+                } catch (IllegalStateException e) {
+                    lateWrite.setResult(e.getMessage());
+                }
+            });
+            return null;
+        }
+    }
+
+    @Test
+    void aCallAfterTheResponseWasFinishedSaysWhatFinishedIt() throws Exception {
+        List<LogRecord> records = new ArrayList<>();
+        RecordingHandler h = new RecordingHandler(records);
+        Logger squall = Logger.getLogger("io.squall");
+        squall.addHandler(h);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        IOLoop loop = new IOLoop();
+        Object[] out;
+        try {
+            out = loop.runSync(() -> run(loop, pool), Duration.ofSeconds(30));
+        } finally {
+            squall.removeHandler(h);
+            pool.shutdownNow();
+            loop.close();
+        }
+        String[] answers = (String[]) out[0];
+        assertEquals("HTTP/1.1 302 Found", answers[0]);
+        assertEquals("HTTP/1.1 200 OK|once", answers[1]);
+        assertEquals("HTTP/1.1 200 OK|early", answers[2]);
+        String pkg = AfterFinishTest.class.getName();
+        assertEquals("Cannot write() for GET /redirect (127.0.0.1) in " + pkg + "$RedirectThenWrite: the response"
+                + " was already finished by redirect(). Return right after finish(), redirect(), sendError() or"
+                + " render(); nothing can be written after them", thrown(records, "/redirect"));
+        assertEquals("finish() called twice: for GET /twice (127.0.0.1) in " + pkg + "$FinishTwice: the response"
+                + " was already finished by finish(). Return right after finish(), redirect(), sendError() or"
+                + " render(); nothing can be written after them", thrown(records, "/twice"));
+        assertEquals("Cannot write() for GET /late (127.0.0.1) in " + pkg + "$FireAndForget: the response was"
+                + " already finished by Squall, when the future of get() completed. Output from a callback, or from a"
+                + " coroutine the handler started without awaiting it, comes too late: await that work in the"
+                + " handler (or return its future)", out[1]);
+    }
+
+    @Coroutine
+    static Future<Object[]> run(IOLoop loop, ExecutorService pool) {
+        lateWrite = new Future<>();
+        Application app = new Application().addHandler("/redirect", RedirectThenWrite.class)
+                .addHandler("/twice", FinishTwice.class).addHandler("/late", FireAndForget.class);
+        int port = app.listen(0, "127.0.0.1").port();
+        String[] answers = await(loop.runInExecutor(pool, () -> new String[] {
+            statusLine(HTTPErrorLogMessageTest.get(port, "/redirect")),
+            statusAndBody(HTTPErrorLogMessageTest.get(port, "/twice")),
+            statusAndBody(HTTPErrorLogMessageTest.get(port, "/late"))}));
+        String late = await(lateWrite);
+        return Future.of(new Object[] {answers, late});
+    }
+
+    /** The message of the exception logged for the request to {@code path}. */
+    private static String thrown(List<LogRecord> records, String path) {
+        synchronized (records) {
+            for (LogRecord r : records) {
+                if (r.getThrown() != null && r.getMessage().contains("for GET " + path + " ")) {
+                    return r.getThrown().getMessage();
+                }
+            }
+        }
+        return "nothing logged for " + path + ": " + records;
+    }
+
+    private static String statusLine(String response) {
+        return response.substring(0, response.indexOf("\r\n"));
+    }
+
+    private static String statusAndBody(String response) {
+        return statusLine(response) + "|" + response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+}
