@@ -16,6 +16,8 @@ final class SlowStepReport {
     private static final String IOLOOP = IOLoop.class.getName();
     /** The agent's name suffix for the static bridge that re-enters a coroutine's body when it resumes. */
     private static final String RESUME_SUFFIX = "$squall$resume";
+    /** The continuation's frame under a resumed coroutine (directly, or through method-handle frames). */
+    private static final String CONTINUATION = "io.squall.internal.Continuation";
     private static final Set<String> RUNTIME_PACKAGES = Set.of("io.squall", "io.squall.internal", "io.squall.net",
             "io.squall.http", "io.squall.sync", "io.squall.websocket", "io.squall.testing");
     private static final int MAX_FRAMES = 200;
@@ -40,6 +42,16 @@ final class SlowStepReport {
         StackTraceElement classLoad;
         /** The frame that triggered {@link #classLoad}, or null. */
         StackTraceElement classLoadCaller;
+        /** Whether a static initialiser of an application class is running (user code, however it was reached). */
+        boolean applicationInitialiser;
+
+        /**
+         * Whether the step is only the JVM loading, linking or the agent rewriting classes (a cold start's
+         * one-off work, reported at INFO), not the application's code nor a static initialiser of its own.
+         */
+        boolean coldStartOnly() {
+            return classLoad != null && !applicationInitialiser;
+        }
     }
 
     private SlowStepReport() {
@@ -77,8 +89,19 @@ final class SlowStepReport {
         }
         for (int i = loopFrame - 1; i >= 0; i--) {
             StackTraceElement f = stack[i];
-            if (task.coroutine == null && f.getMethodName().endsWith(RESUME_SUFFIX) && i > 0) {
-                task.coroutine = stack[i - 1];
+            if (task.coroutine == null && i > 0 && (f.getMethodName().endsWith(RESUME_SUFFIX)
+                    || (f.getClassName().equals(CONTINUATION) && f.getMethodName().equals("resumeBody")))) {
+                // the coroutine's own method: the first application frame above the continuation, past the
+                // bridge or (resumed through a method handle, as under a debugger) java.lang.invoke frames
+                for (int k = i - 1; k >= 0; k--) {
+                    if (isApplication(stack[k])) {
+                        task.coroutine = stack[k];
+                        break;
+                    }
+                }
+            }
+            if (f.getMethodName().equals("<clinit>") && isApplication(f)) {
+                task.applicationInitialiser = true;
             }
             if (task.callback == null && isApplication(f)) {
                 // A coroutine's first run shows its entry (no line) under its body (with the line): name the body.
@@ -132,9 +155,6 @@ final class SlowStepReport {
         if (c.startsWith("io.squall.agent.")) {
             return false; // the agent rewriting a class as it loads, with its shaded ASM and Byte Buddy
         }
-        if (c.startsWith("io.squall.agent.")) {
-            return false; // the agent rewriting a class as it loads, with its shaded ASM and Byte Buddy
-        }
         int dot = c.lastIndexOf('.');
         return !RUNTIME_PACKAGES.contains(dot < 0 ? "" : c.substring(0, dot));
     }
@@ -155,11 +175,16 @@ final class SlowStepReport {
         LOGGER.log(Level.INFO, b.append("; its loop ran nothing else meanwhile.").toString());
     }
 
-    /** Logs the warning and commits the JFR event; returns what the stack said the loop was running. */
+    /**
+     * Logs the report (a warning; at INFO when the step is only class loading, see {@link Task#coldStartOnly}) and
+     * commits the JFR event; returns what the stack said the loop was running.
+     */
     static Task report(IOLoop loop, Thread owner, StackTraceElement[] stack, long busyNanos, long thresholdNanos) {
         Task task = analyse(stack);
         String message = message(loop, owner, stack, task, busyNanos, thresholdNanos);
-        LOGGER.log(Level.WARNING, message);
+        // A step that is only the JVM loading or the agent rewriting classes is a cold start's one-off cost:
+        // INFO, so a fresh server's first requests do not log warnings; the report is the same.
+        LOGGER.log(task.coldStartOnly() ? Level.INFO : Level.WARNING, message);
         if (jfr) {
             try {
                 // Only once JFR is up (a recording was started): an application that never records does not

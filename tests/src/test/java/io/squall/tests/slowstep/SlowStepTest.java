@@ -101,6 +101,10 @@ class SlowStepTest {
         assertTrue(m.contains("), called from " + me + ".sleepAfterAMoment(SlowStepTest.java:"), m);
         assertTrue(m.contains("\n        at io.squall.internal.Continuation.run("), m);
         assertFalse(m.contains("\n    class loading:"), m); // a plain sleep, once the classes are loaded
+        synchronized (records) {
+            assertEquals(java.util.logging.Level.WARNING, records.stream().filter(r -> r.getMessage().equals(m))
+                    .findFirst().orElseThrow().getLevel());
+        }
         // Once the step is over, one INFO line says how long it ran in all (the warning came at the threshold).
         String ended = awaitRecord("Slow step ended: the callback reported on thread 'slow-step-coroutine' after ");
         java.util.regex.Matcher times = java.util.regex.Pattern.compile("after (\\d+) ms ran for about (\\d+) ms in all"
@@ -209,6 +213,68 @@ class SlowStepTest {
                 + me + "$SlowToInitialise.<clinit>(SlowStepTest.java:"), m);
         assertTrue(m.contains(", called from " + me + ".initialiseAfterAMoment(SlowStepTest.java:"), m);
         assertTrue(m.contains("Usually the one-off cost of a cold start"), m);
+    }
+
+    /** A class {@link SlowLoader} defines a second time. */
+    static final class Loaded {
+    }
+
+    /**
+     * Defines {@link Loaded} again, taking 300 ms over it: the loop thread loading a class, as on a cold start
+     * when the JVM reads classes and the agent rewrites them.
+     */
+    static final class SlowLoader extends ClassLoader {
+        SlowLoader() {
+            super(SlowStepTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.equals(Loaded.class.getName())) {
+                return super.loadClass(name, resolve);
+            }
+            try (java.io.InputStream in = SlowStepTest.class.getResourceAsStream("SlowStepTest$Loaded.class")) {
+                byte[] bytes = in.readAllBytes();
+                Thread.sleep(300);
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+    }
+
+    @Test
+    void aStepThatIsOnlyClassLoadingIsReportedAtInfoNotAsAWarning() throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            IOLoop loop = IOLoop.current();
+            try {
+                loop.runSync(() -> Future.of(null), Duration.ofSeconds(30)); // the loop's own classes, loaded
+                result[0] = loop.runSync(() -> {
+                    try {
+                        Class<?> c = new SlowLoader().loadClass(Loaded.class.getName());
+                        return Future.of(c.getClassLoader().getClass().getSimpleName());
+                    } catch (ClassNotFoundException e) {
+                        return Future.failed(e);
+                    }
+                }, Duration.ofSeconds(30));
+            } finally {
+                loop.close();
+            }
+        }, "slow-step-class-loading");
+        t.start();
+        t.join(60_000);
+        assertEquals("SlowLoader", result[0]);
+        List<LogRecord> reports;
+        synchronized (records) {
+            reports = records.stream().filter(r -> r.getMessage().contains("$SlowLoader.loadClass("))
+                    .filter(r -> r.getMessage().startsWith("Slow step: ")).collect(Collectors.toList());
+        }
+        assertEquals(1, reports.size(), reports.stream().map(LogRecord::getMessage).collect(Collectors.joining("\n\n")));
+        LogRecord r = reports.get(0);
+        assertEquals(java.util.logging.Level.INFO, r.getLevel(), r.getMessage());
+        assertTrue(r.getMessage().contains("\n    class loading: the loop thread is loading or initialising a class, at "
+                + "java.base/java.lang.ClassLoader.loadClass("), r.getMessage());
     }
 
     @Test
