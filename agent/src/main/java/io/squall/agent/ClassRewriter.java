@@ -92,6 +92,11 @@ final class ClassRewriter {
                 }
             }
             if (tooLarge.isEmpty()) {
+                for (MethodNode m : cn.methods) {
+                    for (String dropped : DroppedWaits.warnings(cn, m)) {
+                        AgentLog.warning(dropped);
+                    }
+                }
                 for (MethodNode m : others) {
                     String stray = StrayAwaits.warning(cn, m);
                     if (stray != null) {
