@@ -515,7 +515,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         awaiting = null;
         if (!isCancelRequestPending()) {
             // One compare-and-set decides between this completion and a concurrent cancel() (see Future).
-            if (failure == null ? trySetResult(value) : trySetException(failure)) {
+            if (failure == null ? trySetCoroutineResult(value) : trySetException(failure)) {
                 return;
             }
             if (!isCancelRequestPending()) {
