@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * Thread-CPU nanoseconds per await step ({@code hop}, {@code chain}, {@code done}, the shapes of AwaitBench),
+ * Thread-CPU nanoseconds per await step ({@code hop}, {@code hopd} (hop via {@code dispatch}), {@code chain},
+ * {@code done}, the shapes of AwaitBench),
  * for comparing two builds on a loaded machine, where JMH's wall-clock figures are dominated by waiting for a
  * core: the benchmark thread's CPU time leaves the waiting out. Prints seven measurements and the best.
  *
@@ -43,6 +44,9 @@ public class CpuSteps {
         switch (shape) {
             case "hop":
                 sink = loop.runSync(() -> SquallSteps.hop(loop, false));
+                break;
+            case "hopd":
+                sink = loop.runSync(() -> SquallSteps.hop(loop, true));
                 break;
             case "chain":
                 sink = loop.runSync(() -> {
