@@ -449,6 +449,18 @@ public class Future<T> {
     }
 
     /**
+     * Internal, for {@code io.squall.internal.Continuation}: the waiter {@link #parkWaiter} parked, left in place
+     * (for the coroutine dump, which finds parked coroutines through the coroutine they await). Any thread;
+     * off the loop's thread the answer may be stale.
+     *
+     * @return the parked waiter, or null
+     */
+    protected final Object parkedWaiter() {
+        Object n = note;
+        return n instanceof io.squall.internal.Continuation ? n : null;
+    }
+
+    /**
      * Internal, for {@code io.squall.internal.Continuation}: takes the waiter {@link #parkWaiter} parked. Call
      * it on the thread that parked it.
      *
