@@ -449,6 +449,18 @@ public class Future<T> {
     }
 
     /**
+     * Internal, for {@code io.squall.internal.Continuation}: the waiter {@link #parkWaiter} parked, left in place
+     * (for the coroutine dump, which finds parked coroutines through the coroutine they await). Any thread;
+     * off the loop's thread the answer may be stale.
+     *
+     * @return the parked waiter, or null
+     */
+    protected final Object parkedWaiter() {
+        Object n = note;
+        return n instanceof io.squall.internal.Continuation ? n : null;
+    }
+
+    /**
      * Internal, for {@code io.squall.internal.Continuation}: takes the waiter {@link #parkWaiter} parked. Call
      * it on the thread that parked it.
      *
@@ -503,6 +515,39 @@ public class Future<T> {
             return false;
         }
         return afterCompletion(result);
+    }
+
+    /**
+     * Internal, for {@code io.squall.internal.Continuation}: completes this coroutine's Future with the value its
+     * body returned, as {@link #trySetResult} does, on the coroutine's loop.
+     *
+     * <p>A path of its own, not {@link #complete}, on purpose: the JIT compiles the completion path (the
+     * compare-and-set, the callbacks taken and run) into every hot caller, guided by what each of its
+     * type checks has seen. Sharing it with coroutine completions, whose callbacks are of other kinds, made
+     * the plain futures' completion, the one each suspended await pays, slower: {@code hop} through
+     * {@code IOLoop.dispatch} went from 55 to 80 ns per step (bench/RESULTS.md, session 5). So this one has its
+     * own copy of the few lines that take the callbacks, and {@link #complete} sees a coroutine's Future only
+     * when it is cancelled or completed from outside.
+     *
+     * @param value the value, may be null
+     * @return true if this call completed the future (false: done, or cancellation requested)
+     */
+    protected final boolean trySetCoroutineResult(Object value) {
+        if (!OUTCOME.compareAndSet(this, null, value == null ? NIL : value)) {
+            return false;
+        }
+        ((io.squall.internal.Continuation) this).completed(callbacks == null);
+        // As afterCompletion: an adder that pushes after this read sees the outcome and runs its callback.
+        if (callbacks == null) {
+            return true;
+        }
+        Object c = CALLBACKS.getAndSet(this, TAKEN);
+        if (c == null || c == TAKEN) {
+            return true;
+        }
+        // A value, not a failure: nothing to mark observed.
+        runCallbacks(c instanceof Node ? Node.inOrder((Node) c) : c);
+        return true;
     }
 
     /** Completes a cancel-requested future (with its cancellation). */

@@ -129,6 +129,12 @@ public final class IOLoop {
 
     private static final ThreadLocal<IOLoop> CURRENT = new ThreadLocal<>();
     /**
+     * The thread this loop is {@link #current()} on (its {@link #CURRENT} value), or null; written only by that
+     * thread, when it changes its current loop ({@link #setCurrent}). Another thread may read it stale, which can
+     * only make {@link #isCurrentHere()} say no: only a thread writes itself here.
+     */
+    private Thread currentOn;
+    /**
      * The attachment of a key whose handler was removed: {@link #removeHandler} keeps the key (interest 0)
      * so that adding a handler again reuses it instead of waiting for the cancelled key to be flushed by a
      * select. The JDK cancels the key when the channel closes.
@@ -233,9 +239,30 @@ public final class IOLoop {
             LoopOwnership.creating(loop); // refuses a worker thread that would get a loop nobody runs
             loop = new IOLoop();
             loop.owner = Thread.currentThread();
-            CURRENT.set(loop);
+            setCurrent(loop);
         }
         return loop;
+    }
+
+    /** Makes {@code loop} the calling thread's current loop (see {@link #currentOn}). */
+    private static void setCurrent(IOLoop loop) {
+        IOLoop old = CURRENT.get();
+        if (old != null && old != loop) {
+            old.currentOn = null;
+        }
+        CURRENT.set(loop);
+        loop.currentOn = Thread.currentThread();
+    }
+
+    /**
+     * Internal, for the await engine (a suspension asks for its loop): whether this loop is the calling
+     * thread's current loop, open, i.e. what {@link #current()} would return, without the thread-local lookup.
+     * May answer false when it is (then ask {@link #current()}); never true when it is not.
+     *
+     * @return true if this loop is the calling thread's current loop and not closed
+     */
+    public boolean isCurrentHere() {
+        return currentOn == Thread.currentThread() && !closed;
     }
 
     /** This thread's loop if it has one (not closed), without creating one; for {@link LoopOwnership}. */
@@ -257,7 +284,7 @@ public final class IOLoop {
      */
     public void makeCurrent() {
         claimOwnership();
-        CURRENT.set(this);
+        setCurrent(this);
     }
 
     /**
@@ -284,7 +311,7 @@ public final class IOLoop {
                     + " (a loop cannot be started again from one of its own callbacks)");
         }
         IOLoop previous = CURRENT.get();
-        CURRENT.set(this);
+        setCurrent(this);
         running = true;
         everStarted = true;
         if (SlowStepDetector.COUNTING && !slowStepWatched) {
@@ -304,7 +331,7 @@ public final class IOLoop {
             LoopOwnership.running(this, false);
             running = false;
             stopRequested = false;
-            CURRENT.set(previous != null && !previous.closed ? previous : this);
+            setCurrent(previous != null && !previous.closed ? previous : this);
         }
     }
 
@@ -418,6 +445,7 @@ public final class IOLoop {
             Log.warning("IOLoop.close(): closing the selector failed", e);
         }
         if (CURRENT.get() == this) {
+            currentOn = null;
             CURRENT.remove();
         }
         // failures completed on this loop that nobody retrieved are lost now: say so, rather than at a GC

@@ -61,8 +61,9 @@ import io.squall.IOLoop;
  * the waiter and {@link #run} resumes it at once, in a loop (a trampoline: flat stack, no trip through the
  * loop's queue); a failure, a cancellation, a completion from outside or callbacks added after the waiter
  * send it through the queue as any completion does. A reference stored into a long-lived object (the loop's
- * coroutine table) costs a fence in G1's write barrier, so the hot path stores none but the table entry of a
- * first suspension.
+ * coroutine table) costs a fence in G1's write barrier, so the hot path stores none: a parked coroutine is not
+ * even listed in the table (the dump finds it through the coroutine it awaits, see {@link SuspendedCoroutines});
+ * a coroutine is listed at its first suspension on anything else.
  *
  * <p>Only generated code calls the mutators; they are public because the rewritten classes live in the
  * user's packages. DO NOT CHANGE their names or descriptors: the agent bakes them into rewritten classes.
@@ -105,8 +106,9 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     private final String sites;
     /**
-     * Its index + 1 in the {@link SuspendedCoroutines} table of the loop it first suspended on, from that first
-     * suspension until it finishes (so a suspension writes only {@link #suspendedStamp}); 0 when not there.
+     * Its index + 1 in the {@link SuspendedCoroutines} table of the loop it was first listed on, from then until
+     * it finishes (so a suspension writes only {@link #suspendedStamp}); 0 when not there (also while it has
+     * only ever been parked on other coroutines of its loop: see {@link #list}).
      */
     int suspendedSlot;
     /** Its loop's time when it last suspended ({@link SuspendedCoroutines#stamp} of {@link SuspendedCoroutines#now}). */
@@ -256,7 +258,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
         state = site;
         awaiting = awaited;
-        IOLoop current = IOLoop.current();
+        IOLoop current = currentLoop(awaited);
         if (loop != current) {
             moveTo(current);
         }
@@ -265,6 +267,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
             CoroutineEvents.suspended(this, awaited);
         }
         if (!(awaited instanceof Continuation && ((Continuation) awaited).park(this, current))) {
+            // Listed for the dump until it finishes. A parked coroutine is not: the dump finds it through the
+            // coroutine it awaits (a store into the loop's long-lived table costs a barrier fence and the
+            // table's bookkeeping, about a fifth of a nested await).
+            list(current);
             awaited.addDoneCallback(this);
         }
         if (isCancelRequestPending() && !(awaited instanceof Shield)) {
@@ -275,16 +281,60 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     }
 
     /**
+     * The calling thread's current loop ({@link IOLoop#current()}), found without the thread-local lookup (a few
+     * nanoseconds per suspension) when it is the loop this coroutine last suspended on or, at a first suspension,
+     * the loop of the coroutine it awaits.
+     */
+    private IOLoop currentLoop(Future<?> awaited) {
+        IOLoop l = loop;
+        if (l == null && awaited instanceof Continuation) {
+            l = ((Continuation) awaited).loop;
+        }
+        return l != null && l.isCurrentHere() ? l : IOLoop.current();
+    }
+
+    /**
      * The slow path of {@link #suspend}: the first suspension (not yet published, so a plain write), or a
      * coroutine that moved to another loop of its thread.
      */
     private void moveTo(IOLoop current) {
         if (loop == null) {
             loop = current;
-            current.suspendedCoroutines().link(this); // listed for the dump until it finishes
             return;
         }
         LOOP.setRelease(this, current);
+    }
+
+    /**
+     * Lists this coroutine in {@code current}'s table for the dump, unless it is listed already (it stays
+     * listed until it finishes). On {@code current}'s thread.
+     */
+    private void list(IOLoop current) {
+        if (suspendedSlot == 0) {
+            current.suspendedCoroutines().link(this);
+        }
+    }
+
+    /**
+     * Resumes a parked waiter through its loop's queue (not at once): lists it first, so that the dump still
+     * finds it while its resumption waits in the queue. On the loop's thread, where it was parked.
+     */
+    private static void resumeLater(Continuation waiter, Future<?> done) {
+        IOLoop l = waiter.loop;
+        if (l != null && l.inLoopThread() && !l.isClosed()) {
+            waiter.list(l);
+        }
+        waiter.accept(done);
+    }
+
+    /**
+     * The coroutine parked on this coroutine's Future, for {@link SuspendedCoroutines}' dump; any thread
+     * (may be stale off the loop's thread).
+     *
+     * @return the parked waiter, or null
+     */
+    Continuation parkedHere() {
+        return (Continuation) parkedWaiter();
     }
 
     /**
@@ -442,7 +492,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         if (waiter.loop == l && !waiter.isCancelRequestPending()) {
             return waiter;
         }
-        waiter.accept(this);
+        resumeLater(waiter, this);
         return null;
     }
 
@@ -515,7 +565,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         awaiting = null;
         if (!isCancelRequestPending()) {
             // One compare-and-set decides between this completion and a concurrent cancel() (see Future).
-            if (failure == null ? trySetResult(value) : trySetException(failure)) {
+            if (failure == null ? trySetCoroutineResult(value) : trySetException(failure)) {
                 return;
             }
             if (!isCancelRequestPending()) {
@@ -585,7 +635,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
     private void resumeParked() {
         Object w = takeParkedWaiter();
         if (w != null) {
-            ((Continuation) w).accept(this);
+            resumeLater((Continuation) w, this);
         }
     }
 
@@ -602,6 +652,10 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      * flat stack.
      */
     private void followLater(Future<?> f) {
+        IOLoop l = loop;
+        if (l != null && l.inLoopThread()) {
+            list(l); // it waits: the dump should find it even if it only ever parked before
+        }
         state = FOLLOWING;
         awaiting = f;
         f.addDoneCallback(this);

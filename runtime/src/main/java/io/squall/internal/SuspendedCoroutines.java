@@ -9,11 +9,19 @@ import io.squall.IOLoop;
 
 /**
  * The coroutines of one {@link IOLoop}: a table of every coroutine that suspended on it and has not finished,
- * in which each continuation knows its own index. A coroutine enters at its first suspension and leaves when it
+ * in which each continuation knows its own index. A coroutine enters at its first suspension on a future that
+ * is not a coroutine of the same loop (a timer, a socket read, another loop's coroutine, ...) and leaves when it
  * finishes, so a suspension or a resumption costs nothing here (a suspension only writes its time stamp, an
- * int in the continuation), no lock is taken and nothing is allocated but the table's occasional doubling. The
- * dump lists the entries that are suspended now (awaiting a future). Also holds the slot through which a
- * finishing coroutine hands its waiter to the loop's trampoline.
+ * int in the continuation), no lock is taken and nothing is allocated but the table's occasional doubling.
+ *
+ * <p>A coroutine awaiting a coroutine of the same loop is parked in that coroutine's Future (see
+ * {@code Continuation}) and not listed: {@link #snapshot} finds it through the coroutine it awaits, and so on up
+ * a chain of nested awaits. Listing it would cost each nested await a reference store into this long-lived
+ * table (a fence in G1's write barrier) and the table's bookkeeping at both ends: about a fifth of a nested
+ * await's time (bench/RESULTS.md, session 5). A parked coroutine is listed when its resumption goes through the
+ * loop's queue (a failure or a cancellation), or when it next waits on anything else. What this gives up: while
+ * the coroutine a parked chain awaits is running (or about to resume at once), the coroutines awaiting it are
+ * out of the dump; they are back as soon as it suspends again or finishes.
  *
  * <p>Loop-confined: only the loop's thread links and unlinks. {@link #snapshot} reads the list on the loop
  * thread for a consistent answer, or from another thread as a best effort (see {@link io.squall.CoroutineDump}).
@@ -155,7 +163,7 @@ public final class SuspendedCoroutines {
 
     /**
      * Returns the coroutines suspended on this loop now (awaiting a future, or following the future their body
-     * returned), longest waiting first. Consistent on the loop's thread; from another thread a best effort
+     * returned): the listed ones and the ones parked on them (see the class comment), longest waiting first. Consistent on the loop's thread; from another thread a best effort
      * (entries may be missing or stale while the loop changes the table).
      *
      * @return the continuations
@@ -164,10 +172,21 @@ public final class SuspendedCoroutines {
         Continuation[] t = table;
         int n = Math.min(Math.min(end, t.length), MAX_SNAPSHOT);
         List<Continuation> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && out.size() < MAX_SNAPSHOT; i++) {
             Continuation c = t[i];
-            if (c != null && c.awaiting() != null && !c.isDone() && c.loop() == loop) {
+            if (c == null) {
+                continue;
+            }
+            if (suspendedHere(c)) {
                 out.add(c);
+            }
+            // The coroutines parked on c's Future, on theirs, and so on, until one that is listed itself.
+            Continuation w = c.parkedHere();
+            for (int hops = 0; w != null && w.suspendedSlot == 0 && hops < MAX_SNAPSHOT; hops++) {
+                if (suspendedHere(w) && out.size() < MAX_SNAPSHOT) {
+                    out.add(w);
+                }
+                w = w.parkedHere();
             }
         }
         int now = stamp(loop.time());
@@ -175,13 +194,31 @@ public final class SuspendedCoroutines {
         return out;
     }
 
+    private boolean suspendedHere(Continuation c) {
+        return c.awaiting() != null && !c.isDone() && c.loop() == loop;
+    }
+
     /**
-     * Returns how many unfinished coroutines first suspended on this loop (suspended now, or running, or about
-     * to resume; racy from another thread).
+     * Returns how many unfinished coroutines suspended on this loop (suspended now, or running, or about to
+     * resume): the listed ones and the ones parked on them (see the class comment); racy from another thread.
      *
      * @return the count
      */
     public int size() {
-        return size;
+        Continuation[] t = table;
+        int n = Math.min(end, t.length);
+        int count = size;
+        for (int i = 0; i < n; i++) {
+            Continuation c = t[i];
+            if (c == null) {
+                continue;
+            }
+            Continuation w = c.parkedHere();
+            for (int hops = 0; w != null && w.suspendedSlot == 0 && hops < MAX_SNAPSHOT; hops++) {
+                count++;
+                w = w.parkedHere();
+            }
+        }
+        return count;
     }
 }

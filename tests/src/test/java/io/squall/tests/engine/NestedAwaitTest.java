@@ -71,6 +71,12 @@ class NestedAwaitTest {
         }
 
         @Coroutine
+        static Future<Integer> nested(int depth, Future<Integer> leaf) {
+            int v = depth == 0 ? await(leaf) : await(nested(depth - 1, leaf));
+            return Future.of(v + 1);
+        }
+
+        @Coroutine
         static Future<Integer> plusOneLogged(Future<Integer> inner, List<String> log) {
             int v = await(inner);
             log.add("waiter resumed with " + v);
@@ -170,6 +176,33 @@ class NestedAwaitTest {
         }, Duration.ofSeconds(30));
         assertEquals(8, result);
         assertEquals(List.of("callback saw 7", "waiter resumed with 7"), log);
+    }
+
+    @Test
+    void theDumpFindsTheCoroutinesParkedOnAChainThroughTheOneTheyAwait() {
+        // Only the innermost is listed in the loop's table (it awaits a plain future); the 49 others are parked
+        // on the Future of the one they await, and the dump finds them through it.
+        Future<Integer> leaf = new Future<>();
+        Future<Integer> outer = loop.runSync(() -> Future.of(Shapes.nested(49, leaf)));
+        assertEquals(50, loop.suspendedCoroutines().size());
+        io.squall.CoroutineDump dump = loop.dumpCoroutines();
+        assertEquals(50, dump.coroutines().size());
+        int longest = 0;
+        for (io.squall.CoroutineDump.Entry e : dump.coroutines()) {
+            longest = Math.max(longest, e.awaitedBy().size());
+        }
+        assertEquals(49, longest, "the innermost is awaited by the 49 others, in a chain");
+        loop.runSync(() -> {
+            loop.addCallback(() -> leaf.setException(new IllegalStateException("boom")));
+            return Gen.moment();
+        });
+        while (!outer.isDone()) {
+            loop.runSync(Gen::moment);
+        }
+        assertTrue(outer.exception() instanceof IllegalStateException, "the failure went up the whole chain");
+        // On the way up each waiter went through the queue, listed first: all left the table again.
+        assertEquals(0, loop.suspendedCoroutines().size());
+        assertEquals(0, loop.dumpCoroutines().coroutines().size());
     }
 
     @Test
