@@ -107,9 +107,14 @@ class DumpNamesTheRequestTest {
         Future<String> response = loop.runInExecutor(pool, () -> get(port, "/report?id=7", clientPort));
         await(parked);
         CoroutineDump dump = CoroutineDump.of(loop);
-        // The MXBean dumps every loop from another thread: it asks this loop, so answer it off the loop.
-        String mxbean = await(loop.runInExecutor(pool, () -> (String) ManagementFactory.getPlatformMBeanServer()
-                .invoke(new ObjectName(io.squall.CoroutinesMXBean.OBJECT_NAME), "dump", null, null)));
+        // The MXBean dumps every loop from another thread: it asks this loop, so answer it off the loop. Its
+        // registration runs in the background from the first suspension; register() waits for it (in a fresh
+        // JVM this test can be the first to suspend anything).
+        String mxbean = await(loop.runInExecutor(pool, () -> {
+            io.squall.internal.ManagementRegistration.register();
+            return (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(new ObjectName(io.squall.CoroutinesMXBean.OBJECT_NAME), "dump", null, null);
+        }));
         RELEASE.set();
         await(other);
         String r = await(response);
