@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -45,8 +46,8 @@ final class StateMachine {
     /** How many slots from {@link #contSlot} on the rewrite reserved (the continuation, and in inline mode
      * the continuation the call was resumed with): never saved or restored. */
     private final int reserved;
-    /** The resume handle {@code Continuation.of} is given: a bridge handle or a dynamic constant. */
-    private final Object resumeConstant;
+    /** Makes the instruction that pushes the resume handle {@code Continuation.of} is given. */
+    private final Supplier<AbstractInsnNode> resumeHandle;
     /** Locals on entry to the body: receiver, parameters, continuation. */
     private final List<Object> entryLocals;
 
@@ -126,14 +127,15 @@ final class StateMachine {
     private int maxPrims;
 
     StateMachine(ClassNode owner, MethodNode body, int contSlot, boolean isStatic, boolean isInterface,
-            int reserved, Object resumeConstant, List<Object> entryLocals, List<MethodInsnNode> awaits) {
+            int reserved, Supplier<AbstractInsnNode> resumeHandle, List<Object> entryLocals,
+            List<MethodInsnNode> awaits) {
         this.owner = owner;
         this.body = body;
         this.contSlot = contSlot;
         this.isStatic = isStatic;
         this.isInterface = isInterface;
         this.reserved = reserved;
-        this.resumeConstant = resumeConstant;
+        this.resumeHandle = resumeHandle;
         this.entryLocals = entryLocals;
         for (MethodInsnNode a : awaits) {
             sites.add(new Site(a, sites.size()));
@@ -299,7 +301,7 @@ final class StateMachine {
         code.add(new JumpInsnNode(Opcodes.IFNE, s.fast));
         code.add(new VarInsnNode(Opcodes.ASTORE, tmpSlot));
         code.add(new VarInsnNode(Opcodes.ALOAD, contSlot));
-        code.add(new LdcInsnNode(resumeConstant));
+        code.add(resumeHandle.get());
         code.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(Bytecode.pushInt(maxRefs));
         code.add(Bytecode.pushInt(maxPrims));
