@@ -164,10 +164,7 @@ final class ClassRewriter {
 
     /** Tells whether {@code m} was rewritten in inline mode: it starts with {@code DirectResume.take()}. */
     private static boolean takesResume(MethodNode m) {
-        AbstractInsnNode first = m.instructions.getFirst();
-        while (first != null && first.getOpcode() < 0) {
-            first = first.getNext();
-        }
+        AbstractInsnNode first = MethodShapes.firstReal(m.instructions);
         return first instanceof MethodInsnNode && Names.DIRECT_RESUME.equals(((MethodInsnNode) first).owner)
                 && "take".equals(((MethodInsnNode) first).name);
     }

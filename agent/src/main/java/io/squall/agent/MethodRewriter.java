@@ -55,6 +55,9 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class MethodRewriter {
 
+    /** Suffix of the generated method that loads a coroutine's resume handle (direct and inline modes). */
+    private static final String HANDLE_SUFFIX = "$squall$handle";
+
     private final ClassNode owner;
     private final MethodNode method;
     private final Names.ReturnKind kind;
@@ -176,9 +179,6 @@ final class MethodRewriter {
         return () -> new MethodInsnNode(Opcodes.INVOKESTATIC, owner.name, name, "()Ljava/lang/invoke/MethodHandle;",
                 isInterface);
     }
-
-    /** Suffix of the generated method that loads a coroutine's resume handle (direct and inline modes). */
-    private static final String HANDLE_SUFFIX = "$squall$handle";
 
     /** The resume handle's constant: the bridge's handle, or a dynamic constant (direct and inline modes). */
     private Object resumeConstant() {
@@ -352,15 +352,7 @@ final class MethodRewriter {
         LabelNode end = new LabelNode();
         LabelNode handler = new LabelNode();
         code.add(start);
-        if (!isStatic) {
-            code.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
-                    false));
-            code.add(new TypeInsnNode(Opcodes.CHECKCAST, owner.name));
-        }
-        for (Type a : Type.getArgumentTypes(method.desc)) {
-            code.add(Bytecode.defaultValue(a.getSort()));
-        }
+        code.add(receiverAndDefaults());
         code.add(new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(callBody());
         code.add(end);
@@ -413,10 +405,7 @@ final class MethodRewriter {
         prologue.add(new VarInsnNode(Opcodes.ASTORE, contSlot));
         prologue.add(new VarInsnNode(Opcodes.ASTORE, resumedWith));
         prologue.add(from);
-        AbstractInsnNode firstReal = code.getFirst();
-        while (firstReal != null && firstReal.getOpcode() < 0) {
-            firstReal = firstReal.getNext();
-        }
+        AbstractInsnNode firstReal = MethodShapes.firstReal(code);
         code.insert(prologue);
         // The receiver and parameters are real from the first instruction on (on a first run; a resumed run
         // sees the handle's zeros and nulls until the restore, as the other modes' body does).
@@ -466,6 +455,23 @@ final class MethodRewriter {
         code.add(new VarInsnNode(Opcodes.ALOAD, 0));
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Names.DIRECT_RESUME, "enter",
                 "(" + Names.CONTINUATION_DESC + ")V", false));
+        code.add(receiverAndDefaults());
+        code.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, owner.name,
+                TestTwins.entryName(method), method.desc, isInterface));
+        code.add(new InsnNode(Opcodes.POP));
+        code.add(new InsnNode(Opcodes.ACONST_NULL));
+        code.add(new InsnNode(Opcodes.ARETURN));
+        b.maxStack = 8;
+        b.maxLocals = 1;
+        return b;
+    }
+
+    /**
+     * In a bridge (its continuation in local 0): the receiver ({@code (Owner) c.self()}) unless static, then a
+     * zero or null for each declared parameter (the resumed code restores them).
+     */
+    private InsnList receiverAndDefaults() {
+        InsnList code = new InsnList();
         if (!isStatic) {
             code.add(new VarInsnNode(Opcodes.ALOAD, 0));
             code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, Names.CONTINUATION, "self", "()Ljava/lang/Object;",
@@ -475,14 +481,7 @@ final class MethodRewriter {
         for (Type a : Type.getArgumentTypes(method.desc)) {
             code.add(Bytecode.defaultValue(a.getSort()));
         }
-        code.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, owner.name,
-                TestTwins.entryName(method), method.desc, isInterface));
-        code.add(new InsnNode(Opcodes.POP));
-        code.add(new InsnNode(Opcodes.ACONST_NULL));
-        code.add(new InsnNode(Opcodes.ARETURN));
-        b.maxStack = 8;
-        b.maxLocals = 1;
-        return b;
+        return code;
     }
 
     /** {@code GeneratedFrames.<which>(t, class, name)}: the failure path's trace clean-up (stack: t -> t). */

@@ -65,7 +65,13 @@ final class MethodShapes {
         return -1;
     }
 
-    /** @return the next node that is a real instruction (not a label, line or frame), or null */
+    /** @return the first real instruction of {@code code} (not a label, line or frame), or null */
+    static AbstractInsnNode firstReal(InsnList code) {
+        AbstractInsnNode first = code.getFirst();
+        return first == null || first.getOpcode() >= 0 ? first : nextReal(first);
+    }
+
+    /** @return the next node after {@code n} that is a real instruction (not a label, line or frame), or null */
     static AbstractInsnNode nextReal(AbstractInsnNode n) {
         AbstractInsnNode p = n.getNext();
         while (p != null && p.getOpcode() < 0) {

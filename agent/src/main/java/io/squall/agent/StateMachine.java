@@ -172,10 +172,7 @@ final class StateMachine {
             awaits.add(s.insn);
         }
         siteTable = AwaitSiteTable.of(owner, body, awaits);
-        AbstractInsnNode userStart = MethodShapes.nextReal(body.instructions.getFirst());
-        if (body.instructions.getFirst().getOpcode() >= 0) {
-            userStart = body.instructions.getFirst();
-        }
+        AbstractInsnNode userStart = MethodShapes.firstReal(body.instructions);
         uninit = new UninitializedObjects(body, types, owner.name, contSlot, reserved, isStatic);
         plan();
         tmpSlot = body.maxLocals++;

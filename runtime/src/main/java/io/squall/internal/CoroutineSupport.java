@@ -251,8 +251,9 @@ public final class CoroutineSupport {
                 + (c == null ? -1 : c.state()) + ", which matches no await site. Please report it.");
     }
 
+    /** Throws {@code t} as is, checked or not (the declared return lets callers write {@code throw sneaky(t)}). */
     @SuppressWarnings("unchecked")
-    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
     }
 }

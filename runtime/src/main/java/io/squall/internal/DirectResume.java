@@ -58,12 +58,7 @@ public final class DirectResume {
             int isStatic) {
         MethodType t = body.type();
         int first = isStatic != 0 ? 0 : 1;
-        int last = t.parameterCount() - 1;
-        Object[] defaults = new Object[last - first];
-        for (int i = first; i < last; i++) {
-            Class<?> p = t.parameterType(i);
-            defaults[i - first] = p.isPrimitive() ? Array.get(Array.newInstance(p, 1), 0) : null;
-        }
+        Object[] defaults = defaults(t, first, t.parameterCount() - 1);
         MethodHandle h = defaults.length == 0 ? body : MethodHandles.insertArguments(body, first, defaults);
         if (isStatic == 0) {
             h = MethodHandles.filterArguments(h, 0, SELF.asType(MethodType.methodType(t.parameterType(0),
@@ -92,11 +87,7 @@ public final class DirectResume {
             MethodHandle method, int isStatic) {
         MethodType t = method.type();
         int first = isStatic != 0 ? 0 : 1;
-        Object[] defaults = new Object[t.parameterCount() - first];
-        for (int i = first; i < t.parameterCount(); i++) {
-            Class<?> p = t.parameterType(i);
-            defaults[i - first] = p.isPrimitive() ? Array.get(Array.newInstance(p, 1), 0) : null;
-        }
+        Object[] defaults = defaults(t, first, t.parameterCount());
         MethodHandle h = defaults.length == 0 ? method : MethodHandles.insertArguments(method, first, defaults);
         if (isStatic == 0) {
             h = MethodHandles.filterArguments(h, 0, SELF.asType(MethodType.methodType(t.parameterType(0),
@@ -106,6 +97,16 @@ public final class DirectResume {
         }
         h = MethodHandles.foldArguments(h, ENTER);
         return h.asType(MethodType.methodType(Object.class, Continuation.class));
+    }
+
+    /** Zero or null for each parameter of {@code t} from {@code from} (inclusive) to {@code to} (exclusive). */
+    private static Object[] defaults(MethodType t, int from, int to) {
+        Object[] defaults = new Object[to - from];
+        for (int i = from; i < to; i++) {
+            Class<?> p = t.parameterType(i);
+            defaults[i - from] = p.isPrimitive() ? Array.get(Array.newInstance(p, 1), 0) : null;
+        }
+        return defaults;
     }
 
     /**
@@ -169,7 +170,7 @@ public final class DirectResume {
      */
     public static Object thrown(Throwable t, Continuation resumedWith, int kind) {
         if (resumedWith != null) {
-            throw DirectResume.<RuntimeException>sneaky(t);
+            throw CoroutineSupport.sneaky(t);
         }
         switch (kind) {
             case 0:
@@ -179,10 +180,5 @@ public final class DirectResume {
             default:
                 return CoroutineSupport.failedCompletableFuture(t);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable t) throws E {
-        throw (E) t;
     }
 }
