@@ -143,6 +143,23 @@ public final class CoroutineSupport {
     }
 
     /**
+     * Handles {@code return Future.of(value)} in a rewritten body (the agent replaces that call and the
+     * {@link #complete} after it): before any suspension, the same {@code Future.of(value)}; after one, the
+     * continuation completes with {@code value} at once, without a future to allocate and then follow.
+     *
+     * @param value the value the body returns a future of
+     * @param c the invocation's continuation, or null if it never suspended
+     * @return what the body method returns
+     */
+    public static Object completeValue(Object value, Continuation c) {
+        if (c == null) {
+            return Future.of(value);
+        }
+        c.finishWith(value);
+        return c;
+    }
+
+    /**
      * Turns what the body returned into the coroutine's result for a method declared to return
      * {@code io.squall.Future}.
      *
