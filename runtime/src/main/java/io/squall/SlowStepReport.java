@@ -21,6 +21,8 @@ final class SlowStepReport {
     private static final Set<String> RUNTIME_PACKAGES = Set.of("io.squall", "io.squall.internal", "io.squall.net",
             "io.squall.http", "io.squall.sync", "io.squall.websocket", "io.squall.testing");
     private static final int MAX_FRAMES = 200;
+    /** The longest block of frames {@link #appendStack} folds when it repeats. */
+    private static final int MAX_PERIOD = 8;
     /** False once the JFR classes turned out to be missing (a runtime image without jdk.jfr). */
     private static volatile boolean jfr = true;
 
@@ -259,13 +261,61 @@ final class SlowStepReport {
                 .append("=0 or SlowStepDetector.disable().");
         b.append("\n    Stack of ").append(owner.getName()).append(", sampled while the ").append(task.kind)
                 .append(" was still running:");
-        int n = Math.min(stack.length, MAX_FRAMES);
-        for (int i = 0; i < n; i++) {
-            b.append("\n        at ").append(frame(stack[i]));
-        }
-        if (stack.length > n) {
-            b.append("\n        ... ").append(stack.length - n).append(" more");
-        }
+        appendStack(b, stack);
         return b.toString();
+    }
+
+    /**
+     * Appends the frames, a recursion folded: a block of up to {@link #MAX_PERIOD} frames repeated three times or
+     * more in a row is printed once, with how often it repeats, so that the bottom of a deep stack (a chain of
+     * coroutines resumed one inside the other, a recursive call) is still shown within {@link #MAX_FRAMES} lines.
+     */
+    static void appendStack(StringBuilder b, StackTraceElement[] stack) {
+        int lines = 0;
+        int i = 0;
+        while (i < stack.length && lines < MAX_FRAMES) {
+            int period = 0;
+            int times = 1;
+            for (int k = 1; k <= MAX_PERIOD && period == 0; k++) {
+                int t = repeats(stack, i, k);
+                if (t >= 3) {
+                    period = k;
+                    times = t;
+                }
+            }
+            if (period == 0) {
+                b.append("\n        at ").append(frame(stack[i++]));
+                lines++;
+                continue;
+            }
+            for (int j = 0; j < period; j++) {
+                b.append("\n        at ").append(frame(stack[i + j]));
+            }
+            b.append("\n        ... ").append(period == 1 ? "the frame above repeats " : "the " + period
+                    + " frames above repeat ").append(times - 1).append(times == 2 ? " more time" : " more times");
+            i += period * times;
+            lines += period + 1;
+        }
+        if (i < stack.length) {
+            b.append("\n        ... ").append(stack.length - i).append(" more");
+        }
+    }
+
+    /** How many times the block of {@code period} frames at {@code from} occurs in a row from there. */
+    private static int repeats(StackTraceElement[] stack, int from, int period) {
+        int times = 1;
+        while (from + (times + 1) * period <= stack.length && sameBlock(stack, from, from + times * period, period)) {
+            times++;
+        }
+        return times;
+    }
+
+    private static boolean sameBlock(StackTraceElement[] stack, int a, int b, int period) {
+        for (int j = 0; j < period; j++) {
+            if (!stack[a + j].equals(stack[b + j])) {
+                return false;
+            }
+        }
+        return true;
     }
 }
