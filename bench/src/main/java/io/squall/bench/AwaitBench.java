@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code done}: awaits of an already-completed future (no suspension).</li>
  *   <li>{@code hop}: each step's future is completed by a callback on the same single-threaded loop (Squall's
  *       {@link IOLoop}; a single-thread executor for the JDK peers), so every step suspends and resumes.</li>
- *   <li>{@code chain}: nested coroutine calls, all suspended, resolved from the innermost.</li>
+ *   <li>{@code chain}: nested coroutine calls, all suspended, resolved from the innermost;
+ *       {@code chainMegamorphic}: the same after other coroutines ran (see {@link Megamorphic}).</li>
  * </ul>
  * Systems: {@code squall} (the agent's rewrite), {@code cf} (CompletableFuture.thenCompose), {@code ea}
  * (ea-async 1.2.3), {@code vt} (virtual threads; JDK 21+), {@code kotlin} (kotlinx.coroutines: suspend
@@ -137,6 +138,29 @@ public class AwaitBench {
                 throw new IllegalStateException("squall_hopSlowStepOff needs -D" + SlowStepDetector.PROPERTY + "=0 in its"
                         + " fork; pass the agent with java -javaagent:... -jar squall-bench.jar instead of -jvmArgsAppend");
             }
+        }
+    }
+
+    /**
+     * Taken by the {@code *_chainMegamorphic} benchmarks: before the fork measures, runs other coroutines that
+     * suspend (Squall's and Kotlin's: {@code hop} and two more chains, each a method of its own) until the JIT's
+     * profile of the call that resumes a coroutine ({@code Continuation.resumeBody}'s {@code Resumer.resume},
+     * Kotlin's {@code BaseContinuationImpl.invokeSuspend}) has seen three kinds, as in an application, where
+     * that call site cannot be inlined; plain {@code chain} measures the site seeing one.
+     */
+    @State(Scope.Benchmark)
+    public static class Megamorphic {
+        /** Runs the other coroutines of both systems. */
+        @Setup(Level.Trial)
+        public void pollute() {
+            AgentBootstrap.install();
+            IOLoop loop = new IOLoop();
+            try {
+                SquallSteps.pollute(loop);
+            } finally {
+                loop.close();
+            }
+            KotlinSteps.pollute();
         }
     }
 
@@ -325,6 +349,31 @@ public class AwaitBench {
     @OperationsPerInvocation(STEPS)
     public int kotlin_chain() {
         return check(KotlinSteps.chain());
+    }
+
+    /**
+     * {@code squall_chain} with a megamorphic resume call site (see {@link Megamorphic}).
+     *
+     * @param agent installs the agent
+     * @param others runs other coroutines first
+     * @return the depth
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int squall_chainMegamorphic(Agent agent, Megamorphic others) {
+        return squall_chain(agent);
+    }
+
+    /**
+     * {@code kotlin_chain} with a megamorphic resume call site (see {@link Megamorphic}).
+     *
+     * @param others runs other coroutines first
+     * @return the depth
+     */
+    @Benchmark
+    @OperationsPerInvocation(STEPS)
+    public int kotlin_chainMegamorphic(Megamorphic others) {
+        return kotlin_chain();
     }
 
     /** @return the depth */

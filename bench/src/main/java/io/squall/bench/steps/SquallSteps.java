@@ -68,4 +68,57 @@ public final class SquallSteps {
         int v = depth == 0 ? await(leaf) : await(chain(depth - 1, leaf));
         return Future.of(v + 1);
     }
+
+    /**
+     * {@code chain} again, as a method of its own (so with a resumer of its own): with {@link #chainC} and
+     * {@link #hop}, it makes the continuation's resume call site see several coroutines, as in an application,
+     * for {@code chainMegamorphic}.
+     *
+     * @param depth the number of calls below this one
+     * @param leaf the future the innermost call awaits
+     * @return a future of {@code leaf}'s value plus {@code depth + 1}
+     */
+    @Coroutine
+    public static Future<Integer> chainB(int depth, Future<Integer> leaf) {
+        int v = depth == 0 ? await(leaf) : await(chainB(depth - 1, leaf));
+        return Future.of(v + 1);
+    }
+
+    /**
+     * As {@link #chainB}, a third method.
+     *
+     * @param depth the number of calls below this one
+     * @param leaf the future the innermost call awaits
+     * @return a future of {@code leaf}'s value plus {@code depth + 1}
+     */
+    @Coroutine
+    public static Future<Integer> chainC(int depth, Future<Integer> leaf) {
+        int v = depth == 0 ? await(leaf) : await(chainC(depth - 1, leaf));
+        return Future.of(v + 1);
+    }
+
+    /**
+     * Runs {@link #hop}, {@link #chainB} and {@link #chainC} on {@code loop} until the JIT has seen them at the
+     * continuation's resume call site (before {@code chain} runs there), so that the site is megamorphic.
+     *
+     * @param loop a loop that is not running
+     */
+    public static void pollute(IOLoop loop) {
+        for (int i = 0; i < 3000; i++) {
+            boolean dispatch = (i & 1) == 0;
+            Steps.expect(loop.runSync(() -> hop(loop, dispatch)));
+            Steps.expect(loop.runSync(() -> {
+                Future<Integer> leaf = new Future<>();
+                Future<Integer> b = chainB(STEPS - 1, leaf);
+                loop.addCallback(() -> leaf.setResult(0));
+                return b;
+            }));
+            Steps.expect(loop.runSync(() -> {
+                Future<Integer> leaf = new Future<>();
+                Future<Integer> c = chainC(STEPS - 1, leaf);
+                loop.addCallback(() -> leaf.setResult(0));
+                return c;
+            }));
+        }
+    }
 }

@@ -7,6 +7,18 @@ public final class Steps {
     /** The value every step's future carries: a cached box, so no step allocates one. */
     public static final Integer ONE = 1;
 
+    /**
+     * Checks a shape's result.
+     *
+     * @param value what a shape computed
+     * @throws IllegalStateException if it is not {@link #STEPS}
+     */
+    public static void expect(int value) {
+        if (value != STEPS) {
+            throw new IllegalStateException("a shape computed " + value + " instead of " + STEPS);
+        }
+    }
+
     private Steps() {
         throw new AssertionError("no instances");
     }

@@ -74,4 +74,37 @@ object KotlinSteps {
         val v = if (depth == 0) leaf.await() else chainSteps(depth - 1, leaf)
         return v + 1
     }
+
+    /** [chainSteps] again, as a function of its own (so with a continuation class of its own), for [pollute]. */
+    private suspend fun chainStepsB(depth: Int, leaf: Deferred<Int>): Int {
+        val v = if (depth == 0) leaf.await() else chainStepsB(depth - 1, leaf)
+        return v + 1
+    }
+
+    /** As [chainStepsB], a third function. */
+    private suspend fun chainStepsC(depth: Int, leaf: Deferred<Int>): Int {
+        val v = if (depth == 0) leaf.await() else chainStepsC(depth - 1, leaf)
+        return v + 1
+    }
+
+    /**
+     * Runs [hopSteps], [chainStepsB] and [chainStepsC] until the JIT has seen them at `BaseContinuationImpl`'s
+     * `invokeSuspend` call site (before [chain] runs there), so that the site is megamorphic: the Kotlin side of
+     * `chainMegamorphic`.
+     */
+    @JvmStatic
+    fun pollute() {
+        repeat(3000) {
+            check(hop() == STEPS)
+            check(chainWith { d, leaf -> chainStepsB(d, leaf) } == STEPS)
+            check(chainWith { d, leaf -> chainStepsC(d, leaf) } == STEPS)
+        }
+    }
+
+    private fun chainWith(steps: suspend (Int, Deferred<Int>) -> Int): Int = runBlocking {
+        val loop = coroutineContext[ContinuationInterceptor] as CoroutineDispatcher
+        val leaf = CompletableDeferred<Int>()
+        loop.dispatch(EmptyCoroutineContext, Runnable { leaf.complete(0) })
+        steps(STEPS - 1, leaf)
+    }
 }
