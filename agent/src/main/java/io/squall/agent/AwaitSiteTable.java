@@ -21,7 +21,7 @@ final class AwaitSiteTable {
 
     /** Descriptor of {@code Continuation.of} taking the site table as its last argument. */
     static final String OF_DESC = "(" + Names.CONTINUATION_DESC
-            + Names.RESUMER_DESC + "Ljava/lang/Object;IILjava/lang/String;)" + Names.CONTINUATION_DESC;
+            + "Ljava/lang/invoke/MethodHandle;Ljava/lang/Object;IILjava/lang/String;)" + Names.CONTINUATION_DESC;
 
     private AwaitSiteTable() {
         throw new AssertionError("no instances");

@@ -13,7 +13,6 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LocalVariableAnnotationNode;
@@ -175,54 +174,46 @@ final class MethodRewriter {
     }
 
     /**
-     * What pushes the coroutine's {@code Resumer} at each await site: a call of a generated
-     * {@code name$N$squall$handle()} that links it once. In bridge mode it is a lambda over the static bridge
-     * ({@code invokedynamic} of {@code LambdaMetafactory}), so that a resume is an interface call the JIT can
-     * inline down to the body; in direct and inline modes a dynamic constant adapting a handle to the body or
-     * the method ({@code DirectResume.resumer}, {@code resumerInline}). The linkage is kept out of the
-     * coroutine itself because the JIT does not compile a method holding an unresolved dynamic constant ("could
-     * not resolve a constant"), which resolves only at the first suspension: a coroutine that never suspended
-     * stayed interpreted (65 ns for an await of a done future instead of under 1 ns).
+     * What pushes the resume handle at each await site: {@code ldc} of the bridge's handle, or (direct and
+     * inline modes) a call of a generated {@code name$N$squall$handle()} that loads the dynamic constant. The
+     * dynamic constant is kept out of the coroutine itself because the JIT does not compile a method with an
+     * unresolved dynamic constant ("could not resolve a constant"), and it resolves only at the first
+     * suspension: a coroutine that never suspended stayed interpreted (65 ns for an await of a done future
+     * instead of under 1 ns).
      */
     private java.util.function.Supplier<AbstractInsnNode> resumeHandle() {
+        Object constant = resumeConstant();
+        if (constant instanceof Handle) {
+            return () -> new LdcInsnNode(constant);
+        }
         String name = bridgeName.substring(0, bridgeName.length() - Names.RESUME_SUFFIX.length()) + HANDLE_SUFFIX;
-        String desc = "()" + Names.RESUMER_DESC;
         MethodNode h = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                name, desc, null, null);
-        h.instructions.add(linkResumer());
+                name, "()Ljava/lang/invoke/MethodHandle;", null, null);
+        h.instructions.add(new LdcInsnNode(constant));
         h.instructions.add(new InsnNode(Opcodes.ARETURN));
         h.maxStack = 1;
         h.maxLocals = 0;
         added.add(h);
-        return () -> new MethodInsnNode(Opcodes.INVOKESTATIC, owner.name, name, desc, isInterface);
+        return () -> new MethodInsnNode(Opcodes.INVOKESTATIC, owner.name, name, "()Ljava/lang/invoke/MethodHandle;",
+                isInterface);
     }
 
-    /** The instruction that links the resumer: a lambda over the bridge, or a dynamic constant. */
-    private AbstractInsnNode linkResumer() {
-        if (mode == ResumeMode.BRIDGE) {
-            Handle metafactory = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
-                    "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
-                            + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodType;"
-                            + "Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
-                            + "Ljava/lang/invoke/CallSite;", false);
-            Type resume = Type.getMethodType(Names.RESUME_DESC);
-            Handle bridge = new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC, isInterface);
-            return new InvokeDynamicInsnNode("resume", "()" + Names.RESUMER_DESC, metafactory, resume, bridge,
-                    resume);
-        }
+    /** The resume handle's constant: the bridge's handle, or a dynamic constant (direct and inline modes). */
+    private Object resumeConstant() {
         String bsmDesc = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;"
-                + "Ljava/lang/invoke/MethodHandle;I)" + Names.RESUMER_DESC;
+                + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/MethodHandle;";
         int tag = isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL;
-        Handle target;
-        Handle bsm;
         if (mode == ResumeMode.INLINE) {
-            target = new Handle(tag, owner.name, TestTwins.entryName(method), method.desc, isInterface);
-            bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resumerInline", bsmDesc, false);
-        } else {
-            target = new Handle(tag, owner.name, body.name, body.desc, isInterface);
-            bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resumer", bsmDesc, false);
+            Handle target = new Handle(tag, owner.name, TestTwins.entryName(method), method.desc, isInterface);
+            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resumeInline", bsmDesc, false);
+            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, target, isStatic ? 1 : 0);
         }
-        return new LdcInsnNode(new ConstantDynamic("resume", Names.RESUMER_DESC, bsm, target, isStatic ? 1 : 0));
+        if (mode == ResumeMode.DIRECT) {
+            Handle target = new Handle(tag, owner.name, body.name, body.desc, isInterface);
+            Handle bsm = new Handle(Opcodes.H_INVOKESTATIC, Names.DIRECT_RESUME, "resume", bsmDesc, false);
+            return new ConstantDynamic("resume", "Ljava/lang/invoke/MethodHandle;", bsm, target, isStatic ? 1 : 0);
+        }
+        return new Handle(Opcodes.H_INVOKESTATIC, owner.name, bridgeName, Names.RESUME_DESC, isInterface);
     }
 
     // ---------------------------------------------------------------------------------------------------

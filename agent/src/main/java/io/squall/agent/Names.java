@@ -25,9 +25,6 @@ final class Names {
     static final String SUPPORT = "io/squall/internal/CoroutineSupport";
     static final String DIRECT_RESUME = "io/squall/internal/DirectResume";
     static final String GENERATED_FRAMES = "io/squall/internal/GeneratedFrames";
-    /** The interface a continuation resumes its coroutine through. */
-    static final String RESUMER = "io/squall/internal/Resumer";
-    static final String RESUMER_DESC = "L" + RESUMER + ";";
     static final String RESUME_DESC = "(" + CONTINUATION_DESC + ")Ljava/lang/Object;";
 
     /** Suffix of the generated static resume bridge of a coroutine. */

@@ -80,8 +80,8 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     private static final Object[] DONE_REFS = new Object[0];
 
-    /** Re-enters the coroutine's code (the agent's lambda over its static bridge, or a handle's adapter). */
-    private final Resumer resume;
+    /** Static bridge {@code (Continuation)Object} in the coroutine's class that re-enters its body. */
+    private final MethodHandle resume;
     /** The receiver of an instance coroutine, null for a static one. */
     private final Object self;
     /** Spilled references; unused entries are null so nothing dead stays reachable. */
@@ -124,7 +124,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
         }
     }
 
-    private Continuation(Resumer resume, Object self, int refCount, int primCount, String sites) {
+    private Continuation(MethodHandle resume, Object self, int refCount, int primCount, String sites) {
         this.resume = resume;
         this.self = self;
         this.refs = refCount == 0 ? NO_REFS : new Object[refCount];
@@ -145,8 +145,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     public static Continuation of(Continuation current, MethodHandle resume, Object self, int refCount,
             int primCount) {
-        return current != null ? current : new Continuation(new HandleResumer(resume), self, refCount, primCount,
-                null);
+        return current != null ? current : new Continuation(resume, self, refCount, primCount, null);
     }
 
     /**
@@ -163,49 +162,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
      */
     public static Continuation of(Continuation current, MethodHandle resume, Object self, int refCount,
             int primCount, String sites) {
-        return current != null ? current : new Continuation(new HandleResumer(resume), self, refCount, primCount,
-                sites);
-    }
-
-    /**
-     * As {@link #of(Continuation, MethodHandle, Object, int, int, String)}, with the resume as a {@link Resumer}
-     * (what the agent links now: an interface call the JIT can inline, where a handle held in a field is an
-     * indirect call through its adapter).
-     *
-     * @param current the invocation's continuation so far, or null
-     * @param resume re-enters the coroutine's code
-     * @param self the receiver, or null for a static coroutine
-     * @param refCount how many reference slots the method's widest await site spills
-     * @param primCount how many primitive slots the method's widest await site spills
-     * @param sites the method's await-site table
-     * @return the continuation to spill into
-     */
-    public static Continuation of(Continuation current, Resumer resume, Object self, int refCount, int primCount,
-            String sites) {
         return current != null ? current : new Continuation(resume, self, refCount, primCount, sites);
-    }
-
-    /** Resumes through a handle {@code (Continuation)Object}: classes rewritten before {@link Resumer} existed. */
-    static final class HandleResumer implements Resumer {
-        private final MethodHandle handle;
-
-        HandleResumer(MethodHandle handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public Object resume(Continuation c) {
-            try {
-                return (Object) handle.invokeExact(c);
-            } catch (Throwable t) {
-                throw CoroutineSupport.sneaky(t);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "resume through " + handle;
-        }
     }
 
     /**
@@ -547,7 +504,7 @@ public final class Continuation extends Future<Object> implements Runnable, Cons
             return;
         }
         try {
-            resume.resume(this);
+            Object ignored = (Object) resume.invokeExact(this);
         } catch (Throwable t) {
             fail(t);
         }

@@ -99,36 +99,6 @@ public final class DirectResume {
         return h.asType(MethodType.methodType(Object.class, Continuation.class));
     }
 
-    /**
-     * As {@link #resume}, for a dynamic constant of type {@link Resumer}: the adapted handle behind one.
-     *
-     * @param lookup the coroutine's class (unused)
-     * @param name the constant's name (unused)
-     * @param type {@code Resumer.class}
-     * @param body a direct handle to the coroutine's body
-     * @param isStatic whether the coroutine is static
-     * @return the resumer
-     */
-    public static Resumer resumer(MethodHandles.Lookup lookup, String name, Class<?> type, MethodHandle body,
-            int isStatic) {
-        return new Continuation.HandleResumer(resume(lookup, name, type, body, isStatic));
-    }
-
-    /**
-     * As {@link #resumeInline}, for a dynamic constant of type {@link Resumer}: the adapted handle behind one.
-     *
-     * @param lookup the coroutine's class (unused)
-     * @param name the constant's name (unused)
-     * @param type {@code Resumer.class}
-     * @param method a direct handle to the coroutine's method
-     * @param isStatic whether the coroutine is static
-     * @return the resumer
-     */
-    public static Resumer resumerInline(MethodHandles.Lookup lookup, String name, Class<?> type,
-            MethodHandle method, int isStatic) {
-        return new Continuation.HandleResumer(resumeInline(lookup, name, type, method, isStatic));
-    }
-
     /** Zero or null for each parameter of {@code t} from {@code from} (inclusive) to {@code to} (exclusive). */
     private static Object[] defaults(MethodType t, int from, int to) {
         Object[] defaults = new Object[to - from];
