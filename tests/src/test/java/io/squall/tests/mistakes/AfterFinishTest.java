@@ -3,13 +3,13 @@ package io.squall.tests.mistakes;
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static io.squall.tests.RawHttp.get;
+import static io.squall.tests.RawHttp.statusAndBody;
+import static io.squall.tests.RawHttp.statusLine;
+
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +20,8 @@ import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
-import io.squall.tests.RecordingHandler;
+import io.squall.tests.CapturedLog;
+import io.squall.tests.ServedApp;
 
 /**
  * Writing after the response was finished said only {@code Cannot write() after finish() for GET /go
@@ -75,21 +76,18 @@ class AfterFinishTest {
 
     @Test
     void aCallAfterTheResponseWasFinishedSaysWhatFinishedIt() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        RecordingHandler h = new RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
-        Object[] out;
-        try {
-            out = loop.runSync(() -> run(loop, pool), Duration.ofSeconds(30));
-        } finally {
-            squall.removeHandler(h);
-            pool.shutdownNow();
-            loop.close();
+        String[] answers;
+        String late;
+        List<LogRecord> records;
+        try (CapturedLog log = CapturedLog.squall(); ServedApp served = ServedApp.start()) {
+            lateWrite = new Future<>();
+            answers = served.serve(() -> new Application().addHandler("/redirect", RedirectThenWrite.class)
+                    .addHandler("/twice", FinishTwice.class).addHandler("/late", FireAndForget.class),
+                    port -> new String[] {statusLine(get(port, "/redirect")), statusAndBody(get(port, "/twice")),
+                        statusAndBody(get(port, "/late"))});
+            late = served.loop().runSync(() -> lateWrite, Duration.ofSeconds(30));
+            records = log.records();
         }
-        String[] answers = (String[]) out[0];
         assertEquals("HTTP/1.1 302 Found", answers[0]);
         assertEquals("HTTP/1.1 200 OK|once", answers[1]);
         assertEquals("HTTP/1.1 200 OK|early", answers[2]);
@@ -103,40 +101,16 @@ class AfterFinishTest {
         assertEquals("Cannot write() for GET /late (127.0.0.1) in " + pkg + "$FireAndForget: the response was"
                 + " already finished by Squall, when the future of get() completed. Output from a callback, or from a"
                 + " coroutine the handler started without awaiting it, comes too late: await that work in the"
-                + " handler (or return its future)", out[1]);
-    }
-
-    @Coroutine
-    static Future<Object[]> run(IOLoop loop, ExecutorService pool) {
-        lateWrite = new Future<>();
-        Application app = new Application().addHandler("/redirect", RedirectThenWrite.class)
-                .addHandler("/twice", FinishTwice.class).addHandler("/late", FireAndForget.class);
-        int port = app.listen(0, "127.0.0.1").port();
-        String[] answers = await(loop.runInExecutor(pool, () -> new String[] {
-            statusLine(HTTPErrorLogMessageTest.get(port, "/redirect")),
-            statusAndBody(HTTPErrorLogMessageTest.get(port, "/twice")),
-            statusAndBody(HTTPErrorLogMessageTest.get(port, "/late"))}));
-        String late = await(lateWrite);
-        return Future.of(new Object[] {answers, late});
+                + " handler (or return its future)", late);
     }
 
     /** The message of the exception logged for the request to {@code path}. */
     private static String thrown(List<LogRecord> records, String path) {
-        synchronized (records) {
-            for (LogRecord r : records) {
-                if (r.getThrown() != null && r.getMessage().contains("for GET " + path + " ")) {
-                    return r.getThrown().getMessage();
-                }
+        for (LogRecord r : records) {
+            if (r.getThrown() != null && r.getMessage().contains("for GET " + path + " ")) {
+                return r.getThrown().getMessage();
             }
         }
         return "nothing logged for " + path + ": " + records;
-    }
-
-    private static String statusLine(String response) {
-        return response.substring(0, response.indexOf("\r\n"));
-    }
-
-    private static String statusAndBody(String response) {
-        return statusLine(response) + "|" + response.substring(response.indexOf("\r\n\r\n") + 4);
     }
 }

@@ -4,20 +4,14 @@ import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import static io.squall.tests.RawHttp.get;
+
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +21,8 @@ import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
+import io.squall.tests.CapturedLog;
+import io.squall.tests.ServedApp;
 import io.squall.tests.SourceLines;
 
 /**
@@ -60,45 +56,22 @@ class DeadlineNamesTheAwaitTest {
 
     @Test
     void theDeadlineWarningDescribesTheAwaitedExecutorTask() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Handler h = new io.squall.tests.RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        ExecutorService client = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
-        try {
-            String answer = loop.runSync(() -> {
-                int port = new Application().addHandler("/report", ReportHandler.class)
-                        .requestDeadline(Duration.ofMillis(300)).listen(0, "127.0.0.1").port();
-                return loop.runInExecutor(client, () -> get(port, "/report"));
-            }, Duration.ofSeconds(30));
-            assertTrue(answer.startsWith("HTTP/1.1 503 Service Unavailable"), answer);
-        } finally {
-            RELEASE.countDown();
-            squall.removeHandler(h);
-            client.shutdownNow();
-            loop.close();
+        CapturedLog log = CapturedLog.squall();
+        try (log; ServedApp served = ServedApp.start()) {
+            try {
+                String answer = served.serve(() -> new Application().addHandler("/report", ReportHandler.class)
+                        .requestDeadline(Duration.ofMillis(300)), port -> get(port, "/report"));
+                assertTrue(answer.startsWith("HTTP/1.1 503 Service Unavailable"), answer);
+            } finally {
+                RELEASE.countDown(); // before the loop closes, as the report task waits for it
+            }
         }
-        synchronized (records) {
-            List<String> w = records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-                    .map(LogRecord::getMessage).filter(m -> m.contains("deadline")).toList();
-            assertEquals(1, w.size(), w.toString());
-            assertTrue(w.get(0).contains(", parked at the await in " + ReportHandler.class.getName()
-                    + ".get(DeadlineNamesTheAwaitTest.java:"
-                    + SourceLines.lineOf("mistakes", "DeadlineNamesTheAwaitTest.java", "REPORT-AWAIT")
-                    + ") waiting for Future(pending): runInExecutor("), w.get(0));
-            assertTrue(w.get(0).endsWith("; answering 503 and cancelling the handler"), w.get(0));
-        }
-    }
-
-    private static String get(int port, String path) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        List<String> w = log.messages(Level.WARNING).stream().filter(m -> m.contains("deadline")).toList();
+        assertEquals(1, w.size(), w.toString());
+        assertTrue(w.get(0).contains(", parked at the await in " + ReportHandler.class.getName()
+                + ".get(DeadlineNamesTheAwaitTest.java:"
+                + SourceLines.lineOf("mistakes", "DeadlineNamesTheAwaitTest.java", "REPORT-AWAIT")
+                + ") waiting for Future(pending): runInExecutor("), w.get(0));
+        assertTrue(w.get(0).endsWith("; answering 503 and cancelling the handler"), w.get(0));
     }
 }

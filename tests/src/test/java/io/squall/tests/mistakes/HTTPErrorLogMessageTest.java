@@ -3,28 +3,22 @@ package io.squall.tests.mistakes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import static io.squall.tests.RawHttp.get;
+import static io.squall.tests.RawHttp.statusAndBody;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
-import io.squall.IOLoop;
 import io.squall.http.Application;
 import io.squall.http.HTTPError;
 import io.squall.http.RequestHandler;
-import io.squall.tests.RecordingHandler;
+import io.squall.tests.CapturedLog;
+import io.squall.tests.ServedApp;
 
 /**
  * Issue 13 item 11: an {@link HTTPError}'s log message used to be logged at debug level only for a 4xx, so
@@ -79,26 +73,19 @@ class HTTPErrorLogMessageTest {
 
     @Test
     void theLogMessageIsLoggedAtWarningNamingTheRequestAndNeverSentToTheClient() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        RecordingHandler h = new RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
         String[] answers;
-        try {
-            answers = loop.runSync(() -> {
-                Application app = new Application().addHandler("/users/(\\w+)", UserHandler.class)
-                        .addHandler("/pages/(\\d+)", PageHandler.class).addHandler("/quota", QuotaHandler.class)
-                        .addHandler("/reason", ReasonHandler.class).addHandler("/gone", BareHandler.class);
-                int port = app.listen(0, "127.0.0.1").port();
-                return loop.runInExecutor(pool, () -> new String[] {get(port, "/users/ada17"), get(port, "/pages/9"),
-                        get(port, "/quota"), get(port, "/reason"), get(port, "/gone")});
-            }, Duration.ofSeconds(30));
-        } finally {
-            squall.removeHandler(h);
-            pool.shutdownNow();
-            loop.close();
+        List<String> warnings = new ArrayList<>();
+        try (CapturedLog log = CapturedLog.squall(); ServedApp served = ServedApp.start()) {
+            answers = served.serve(() -> new Application().addHandler("/users/(\\w+)", UserHandler.class)
+                    .addHandler("/pages/(\\d+)", PageHandler.class).addHandler("/quota", QuotaHandler.class)
+                    .addHandler("/reason", ReasonHandler.class).addHandler("/gone", BareHandler.class),
+                    port -> new String[] {get(port, "/users/ada17"), get(port, "/pages/9"), get(port, "/quota"),
+                        get(port, "/reason"), get(port, "/gone")});
+            for (String m : log.messages(Level.WARNING)) {
+                if (m.startsWith("HTTPError")) {
+                    warnings.add(m);
+                }
+            }
         }
         assertEquals("HTTP/1.1 404 Not Found|<html><title>404: Not Found</title><body>404: Not Found</body></html>",
                 statusAndBody(answers[0]));
@@ -113,14 +100,6 @@ class HTTPErrorLogMessageTest {
         for (String a : answers) {
             assertFalse(a.contains("ada") || a.contains("requested") || a.contains("quota") || a.contains("expired"),
                     "the log message leaked to the client: " + a);
-        }
-        List<String> warnings = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord r : records) {
-                if (r.getLevel() == Level.WARNING && r.getMessage().startsWith("HTTPError")) {
-                    warnings.add(r.getMessage());
-                }
-            }
         }
         String pkg = HTTPErrorLogMessageTest.class.getName();
         assertEquals(List.of(
@@ -149,21 +128,5 @@ class HTTPErrorLogMessageTest {
         assertEquals("user %d [x, y] (this log message did not format with these arguments:"
                 + " java.util.IllegalFormatConversionException: d != java.lang.String)", badFormat.logMessage());
         assertEquals("HTTP 404: no such user 17", formatted.getMessage());
-    }
-
-    private static String statusAndBody(String response) {
-        return response.substring(0, response.indexOf("\r\n")) + "|"
-                + response.substring(response.indexOf("\r\n\r\n") + 4);
-    }
-
-    static String get(int port, String path) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 }

@@ -1,24 +1,16 @@
 package io.squall.tests.mistakes;
 
-import io.squall.tests.RecordingHandler;
-
 import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
+import static io.squall.tests.RawHttp.get;
+
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +19,9 @@ import io.squall.Future;
 import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
-import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.CapturedLog;
+import io.squall.tests.ServedApp;
 
 /**
  * Issue 13 item 1: a handler that writes its response from a pool thread raced with the loop ("it works"); now the
@@ -72,51 +65,27 @@ class HandlerOffLoopTest {
 
     @Test
     void writeFromAPoolThreadIsRefusedAndTheFixWorks() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Handler h = new RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        ExecutorService client = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
         String loopThread = Thread.currentThread().getName();
-        try {
-            String[] answers = loop.runSync(() -> {
-                HTTPServer server = new Application().addHandler("/pool", PoolWriteHandler.class)
-                        .addHandler("/loop", LoopWriteHandler.class).listen(0, "127.0.0.1");
-                int port = server.port();
-                return loop.runInExecutor(client, () -> new String[] {get(port, "/pool"), get(port, "/loop")});
-            }, Duration.ofSeconds(30));
+        CapturedLog log = CapturedLog.squall();
+        try (log; ServedApp served = ServedApp.start()) {
+            String[] answers = served.serve(() -> new Application().addHandler("/pool", PoolWriteHandler.class)
+                    .addHandler("/loop", LoopWriteHandler.class),
+                    port -> new String[] {get(port, "/pool"), get(port, "/loop")});
             assertTrue(answers[0].startsWith("HTTP/1.1 500 "), answers[0]);
             assertTrue(answers[1].startsWith("HTTP/1.1 200 OK") && answers[1].endsWith("report of 0 args"), answers[1]);
-        } finally {
-            squall.removeHandler(h);
-            client.shutdownNow();
-            loop.close();
         }
-        synchronized (records) {
-            List<LogRecord> errors = records.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
-                            && !"io.squall.access".equals(r.getLoggerName())) // the 500's access line
-                    .toList();
-            assertEquals(1, errors.size(), errors.toString());
-            Throwable t = errors.get(0).getThrown();
-            assertTrue(t instanceof IllegalStateException, String.valueOf(t));
-            assertEquals("RequestHandler.write() for GET /pool (127.0.0.1) in " + PoolWriteHandler.class.getName()
-                    + " was called on thread 'report-pool', but the request runs on IOLoop(" + loopThread
-                    + ", running) and a handler is not thread-safe (this would race with the loop). Do the blocking"
-                    + " work with await(IOLoop.current().runInExecutor(pool, () -> ...)) and call write() with its"
-                    + " result back on the loop, or hand the call over with loop.addCallback(() -> ...)",
-                    t.getMessage());
-        }
-    }
-
-    private static String get(int port, String path) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        List<LogRecord> errors = log.records().stream()
+                .filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
+                        && !"io.squall.access".equals(r.getLoggerName())) // the 500's access line
+                .toList();
+        assertEquals(1, errors.size(), errors.toString());
+        Throwable t = errors.get(0).getThrown();
+        assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+        assertEquals("RequestHandler.write() for GET /pool (127.0.0.1) in " + PoolWriteHandler.class.getName()
+                + " was called on thread 'report-pool', but the request runs on IOLoop(" + loopThread
+                + ", running) and a handler is not thread-safe (this would race with the loop). Do the blocking"
+                + " work with await(IOLoop.current().runInExecutor(pool, () -> ...)) and call write() with its"
+                + " result back on the loop, or hand the call over with loop.addCallback(() -> ...)",
+                t.getMessage());
     }
 }

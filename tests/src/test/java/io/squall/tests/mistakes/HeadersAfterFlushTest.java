@@ -4,20 +4,18 @@ import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
-import io.squall.IOLoop;
 import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
+import io.squall.tests.RawHttp;
+import io.squall.tests.ServedApp;
 
 /**
  * {@code setHeader}, {@code setCookie}, {@code setStatus} after {@code flush()} (a long poll that sends a first
@@ -62,19 +60,12 @@ class HeadersAfterFlushTest {
 
     @Test
     void aHeaderChangeAfterTheHeadersWereSentIsRefusedWithTheReason() throws Exception {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
         String response;
-        try {
-            response = loop.runSync(() -> {
-                int port = new Application().addHandler("/poll", PollHandler.class).listen(0, "127.0.0.1").port();
-                return loop.runInExecutor(pool, () -> HTTPErrorLogMessageTest.get(port, "/poll"));
-            }, Duration.ofSeconds(30));
-        } finally {
-            pool.shutdownNow();
-            loop.close();
+        try (ServedApp served = ServedApp.start()) {
+            response = served.serve(() -> new Application().addHandler("/poll", PollHandler.class),
+                    port -> RawHttp.get(port, "/poll"));
         }
-        assertEquals("HTTP/1.1 200 OK", response.substring(0, response.indexOf("\r\n")));
+        assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(response));
         assertFalse(response.contains("X-Count") || response.contains("seen=") || response.contains("X-Too-Late"),
                 response);
         String where = " for GET /poll (127.0.0.1) in " + PollHandler.class.getName() + " would have no effect: the"

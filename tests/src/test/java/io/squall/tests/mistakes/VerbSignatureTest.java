@@ -2,23 +2,21 @@ package io.squall.tests.mistakes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
+import static io.squall.tests.RawHttp.get;
+import static io.squall.tests.RawHttp.statusLine;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.squall.Future;
-import io.squall.IOLoop;
 import io.squall.http.Application;
 import io.squall.http.RequestHandler;
-import io.squall.tests.RecordingHandler;
+import io.squall.tests.CapturedLog;
+import io.squall.tests.ServedApp;
 import io.squall.websocket.WebSocketHandler;
 
 /**
@@ -97,48 +95,31 @@ class VerbSignatureTest {
 
     @Test
     void aWebSocketCallbackLookAlikeIsReportedWhenTheRouteIsMade() {
-        List<LogRecord> records = new ArrayList<>();
-        RecordingHandler h = new RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        try {
+        List<String> reported;
+        try (CapturedLog log = CapturedLog.squall()) {
             new Application().addHandler("/rooms/(\\w+)", RoomSocket.class).addHandler("/echo", EchoSocket.class);
-        } finally {
-            squall.removeHandler(h);
+            reported = warnings(log);
         }
         assertEquals(List.of("Handler " + VerbSignatureTest.class.getName() + "$RoomSocket (route /rooms/(\\w+))"
                 + " declares RoomSocket.onMessage(Object), RoomSocket.open(String), which Squall never calls: a"
                 + " WebSocket handler overrides onMessage(String) or onMessage(byte[]). As declared, each message goes"
                 + " to the default, which closes the connection with 1003. Declare it as @Override public Future<?>"
-                + " onMessage(String message)."), warnings(records));
+                + " onMessage(String message)."), reported);
     }
 
     @Test
     void aVerbLookAlikeIsReportedWhenTheRouteIsMade() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        RecordingHandler h = new RecordingHandler(records);
-        Logger squall = Logger.getLogger("io.squall");
-        squall.addHandler(h);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        IOLoop loop = new IOLoop();
         String[] answers;
         List<String> atStart;
-        try {
+        List<String> all;
+        try (CapturedLog log = CapturedLog.squall(); ServedApp served = ServedApp.start()) {
             Application app = new Application().addHandler("/users/(\\w+)", OneArgHandler.class)
                     .addHandler("/post", NoArgsHandler.class).addHandler("/right/(\\w+)", RightHandler.class)
                     .addHandler("/factory/(\\d+)", FactoryMadeHandler::new);
-            atStart = warnings(records);
-            answers = loop.runSync(() -> {
-                int port = app.listen(0, "127.0.0.1").port();
-                return loop.runInExecutor(pool, () -> new String[] {
-                    statusLine(HTTPErrorLogMessageTest.get(port, "/users/ada")),
-                    statusLine(HTTPErrorLogMessageTest.get(port, "/right/ada")),
-                    statusLine(HTTPErrorLogMessageTest.get(port, "/factory/7"))});
-            }, Duration.ofSeconds(30));
-        } finally {
-            squall.removeHandler(h);
-            pool.shutdownNow();
-            loop.close();
+            atStart = warnings(log);
+            answers = served.serve(() -> app, port -> new String[] {statusLine(get(port, "/users/ada")),
+                statusLine(get(port, "/right/ada")), statusLine(get(port, "/factory/7"))});
+            all = warnings(log);
         }
         String pkg = VerbSignatureTest.class.getName();
         assertEquals(List.of(
@@ -153,7 +134,6 @@ class VerbSignatureTest {
                         + "String... args)."), atStart);
         assertEquals(List.of("HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK", "HTTP/1.1 405 Method Not Allowed"),
                 List.of(answers));
-        List<String> all = warnings(records);
         assertEquals(3, all.size(), all.toString());
         assertEquals("Handler " + pkg + "$FactoryMadeHandler (route /factory/(\\d+)) declares FactoryMadeHandler"
                 + ".delete(String), which Squall never calls: a verb method overrides delete(String... args),"
@@ -162,17 +142,11 @@ class VerbSignatureTest {
                 all.get(2));
     }
 
-    private static String statusLine(String response) {
-        return response.substring(0, response.indexOf("\r\n"));
-    }
-
-    private static List<String> warnings(List<LogRecord> records) {
+    private static List<String> warnings(CapturedLog log) {
         List<String> out = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord r : records) {
-                if (r.getLevel() == Level.WARNING && r.getMessage().startsWith("Handler ")) {
-                    out.add(r.getMessage());
-                }
+        for (String m : log.messages(Level.WARNING)) {
+            if (m.startsWith("Handler ")) {
+                out.add(m);
             }
         }
         return out;
