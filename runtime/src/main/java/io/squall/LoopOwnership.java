@@ -132,9 +132,15 @@ final class LoopOwnership {
             return null;
         }
         int body = -1;
+        int callerAt = -1;
         for (int i = current + 1; i < frames.size(); i++) {
-            if (frames.get(i).getDescriptor().endsWith(BODY_DESCRIPTOR_END)) {
-                body = i; // the outermost coroutine: the one this thread called
+            StackFrame f = frames.get(i);
+            if (f.getDescriptor().endsWith(BODY_DESCRIPTOR_END)) {
+                body = i; // the outermost coroutine: the one this thread called (its entry is the next frame)
+                callerAt = i + 2;
+            } else if (isCoroutineMethod(f)) {
+                body = i; // a coroutine kept in its own method (the debugger layout), or a split one's entry
+                callerAt = i + 1;
             }
         }
         String thread = "thread '" + me.getName() + "', " + kind(me, frames) + ", which has no IOLoop of its own"
@@ -143,7 +149,7 @@ final class LoopOwnership {
             StackFrame coroutine = frames.get(body);
             String name = coroutine.getDeclaringClass().getName() + "." + coroutine.getMethodName();
             String simple = coroutine.getMethodName();
-            StackFrame caller = body + 2 < frames.size() ? frames.get(body + 2) : null;
+            StackFrame caller = callerAt < frames.size() ? frames.get(callerAt) : null;
             return "The coroutine " + name + " was called on " + thread
                     + (caller != null ? " (called from " + caller.toStackTraceElement() + ")" : "")
                     + ": at its first await it would suspend on a new loop of this thread that nobody runs, and never"
@@ -168,6 +174,16 @@ final class LoopOwnership {
                 + " blocking part first (await(loop.runInExecutor(...))) and go on on the loop. If this thread is"
                 + " meant to run a loop of its own, create it first with IOLoop.current() and start() it (only the"
                 + " main thread gets a loop implicitly).";
+    }
+
+    /** Whether {@code f} runs a method annotated {@code @Coroutine} (looked up only on this refusal path). */
+    private static boolean isCoroutineMethod(StackFrame f) {
+        try {
+            return f.getDeclaringClass().getDeclaredMethod(f.getMethodName(), f.getMethodType().parameterArray())
+                    .isAnnotationPresent(io.squall.annotations.Coroutine.class);
+        } catch (NoSuchMethodException | SecurityException | LinkageError e) {
+            return false;
+        }
     }
 
     /** What kind of thread {@code me} is, for the message. */
