@@ -42,9 +42,11 @@ public final class Main {
                     "hello-server [--port 8080] [--loops 1] [--seconds S]\n"
                             + "      Squall HTTP server: GET /hello answers 'Hello, world'", true),
             new Entry("backend-server", "io.squall.bench.deploy.BackendServerCommand",
-                    "backend-server --name NAME [--port 9001] [--loops 1] [--delay-ms 50] [--seconds S]\n"
+                    "backend-server --name NAME [--port 9001] [--loops 1] [--delay-ms 50] [--drain-ms 1500]"
+                            + " [--seconds S]\n"
                             + "      one backend of the load-balancer recipe (deploy/): GET / answers NAME,"
-                            + " GET /health answers ok; SIGTERM stops it gracefully", true),
+                            + " GET /health answers ok; SIGTERM fails /health for drain-ms, then stops gracefully",
+                    true),
             new Entry("static-server", "io.squall.bench.hello.StaticServerCommand",
                     "static-server --dir DIR [--port 8083] [--loops 1] [--seconds S]\n"
                             + "      Squall's StaticFileHandler serving DIR at /static/ (bench/compare-static.sh)", true),
