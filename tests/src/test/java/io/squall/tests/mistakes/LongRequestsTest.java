@@ -4,10 +4,7 @@ import static io.squall.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +23,7 @@ import io.squall.annotations.Coroutine;
 import io.squall.http.Application;
 import io.squall.http.HTTPServer;
 import io.squall.http.RequestHandler;
+import io.squall.tests.RawHttp;
 import io.squall.tests.RecordingHandler;
 import io.squall.tests.SourceLines;
 
@@ -126,14 +124,9 @@ class LongRequestsTest {
     }
 
     private static String get(int port, String path) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        } catch (Exception e) {
+        try {
+            return RawHttp.get(port, path);
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

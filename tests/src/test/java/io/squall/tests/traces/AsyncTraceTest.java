@@ -2,6 +2,7 @@ package io.squall.tests.traces;
 
 import io.squall.tests.SourceLines;
 
+import io.squall.tests.RawHttp;
 import io.squall.tests.RecordingHandler;
 
 import static io.squall.Async.await;
@@ -14,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -396,7 +395,7 @@ class AsyncTraceTest {
         try {
             answer = loop.runSync(() -> {
                 HTTPServer server = new Application().addHandler("/row", RowHandler.class).listen(0, "127.0.0.1");
-                return loop.runInExecutor(pool, () -> get(server.port(), "/row"));
+                return loop.runInExecutor(pool, () -> RawHttp.get(server.port(), "/row"));
             }, Duration.ofSeconds(30));
         } finally {
             squall.removeHandler(h);
@@ -412,17 +411,6 @@ class AsyncTraceTest {
         assertEquals("database went away while reading row 7", t.getMessage());
         assertEquals(List.of(at(Repo.class, "query", "H-QUERY"), at(Repo.class, "load", "H-LOAD"),
                 at(RowHandler.class, "get", "H-HANDLER")), asyncFrames(t));
-    }
-
-    static String get(int port, String path) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------
